@@ -1,0 +1,14 @@
+package org.camstream.camera;
+
+/** Receives what a camera process produces. Called on the process's reader threads; must not block. */
+public interface CaptureListener {
+
+    /** A whole encoded picture; the array is the listener's to keep. */
+    void onPicture(byte[] data, boolean keyframe);
+
+    /** A picture the parser had to throw away, with the reason. */
+    void onDiscard(String reason, long bytes);
+
+    /** A line the process wrote to its standard error. */
+    void onLogLine(String line);
+}

@@ -1,0 +1,24 @@
+package org.camstream.camera;
+
+import java.util.concurrent.ScheduledExecutorService;
+import org.camstream.config.Settings;
+
+/** The capture factory for every source camstream knows. */
+public final class Captures implements CaptureFactory {
+
+    private final ScheduledExecutorService scheduler;
+
+    public Captures(ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public Capture start(Settings settings, CaptureListener listener) throws CameraException {
+        switch (settings.source()) {
+            case TEST:
+                return TestPatternCapture.start(settings, listener, scheduler);
+            default:
+                throw new CameraException("source '" + settings.source().id() + "' is not supported yet");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.camstream.config;
+
+import java.util.Locale;
+
+/**
+ * Every setting camstream reads, with the one name it has in every layer: {@code --jpeg-quality} on the
+ * command line, {@code CAMSTREAM_JPEG_QUALITY} in the environment, {@code jpeg-quality} in
+ * {@code camstream.properties}, {@code camstream.jpeg-quality} as a system property or context parameter.
+ */
+public enum Setting {
+    PORT("port", "8080", "HTTP port of the embedded server (embedded mode only)"),
+    BIND("bind", "0.0.0.0", "address the embedded server listens on (embedded mode only)"),
+    SOURCE("source", "test", "camera source: test, rpicam, v4l2 or ffmpeg"),
+    WIDTH("width", "1280", "picture width in pixels (even, 64 to 4096)"),
+    HEIGHT("height", "720", "picture height in pixels (even, 64 to 4096)"),
+    FPS("fps", "30", "frames per second the camera captures (1 to 120)"),
+    JPEG_QUALITY("jpeg-quality", "80", "JPEG quality, 1 (smallest) to 100 (best)"),
+    DATA_DIR("data-dir", "~/.camstream", "directory for camstream.properties and saved state");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The name in properties files, e.g. {@code jpeg-quality}. */
+    public String key() {
+        return key;
+    }
+
+    public String flag() {
+        return "--" + key;
+    }
+
+    public String environmentVariable() {
+        return "CAMSTREAM_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** The name as a system property and as a servlet context parameter. */
+    public String parameterName() {
+        return "camstream." + key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public static Setting fromKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,27 @@
+package org.camstream.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** The resolved, validated settings. Immutable; a change of settings is a new instance. */
+public record Settings(
+        int port,
+        String bind,
+        Source source,
+        int width,
+        int height,
+        double fps,
+        int jpegQuality,
+        Path dataDir) {
+
+    public Settings {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    /** Nanoseconds between frames at the configured rate. */
+    public long frameIntervalNanos() {
+        return Math.round(1e9 / fps);
+    }
+}

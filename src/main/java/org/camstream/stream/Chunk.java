@@ -1,0 +1,13 @@
+package org.camstream.stream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Bytes ready to go to a viewer as they are, shared by every viewer that receives them. */
+public interface Chunk extends Sequenced {
+
+    int size();
+
+    /** Writes the whole chunk with a single {@code write} call. */
+    void writeTo(OutputStream out) throws IOException;
+}

@@ -1,0 +1,84 @@
+package org.camstream.stream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One encoded picture from the camera, shared read-only by every viewer.
+ *
+ * <p>The capture time is when the picture's last byte arrived from the camera process; it is kept both
+ * as wall-clock microseconds (what viewers are told) and as a monotonic reading (what durations are
+ * computed from, immune to clock steps).
+ */
+public final class Frame implements Chunk {
+
+    private final byte[] data;
+    private final long sequence;
+    private final long captureEpochMicros;
+    private final long captureNanos;
+    private final boolean keyframe;
+
+    private Frame(byte[] data, long sequence, long captureEpochMicros, long captureNanos, boolean keyframe) {
+        this.data = Objects.requireNonNull(data, "data");
+        this.sequence = sequence;
+        this.captureEpochMicros = captureEpochMicros;
+        this.captureNanos = captureNanos;
+        this.keyframe = keyframe;
+    }
+
+    /** Wraps {@code data} without copying; the caller gives up the array. */
+    public static Frame of(byte[] data, long sequence, long captureEpochMicros, long captureNanos, boolean keyframe) {
+        return new Frame(data, sequence, captureEpochMicros, captureNanos, keyframe);
+    }
+
+    /** A frame stamped with the current time. */
+    public static Frame capturedNow(byte[] data, long sequence, boolean keyframe) {
+        Instant now = Instant.now();
+        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return new Frame(data, sequence, micros, System.nanoTime(), keyframe);
+    }
+
+    @Override
+    public long sequence() {
+        return sequence;
+    }
+
+    public long captureEpochMicros() {
+        return captureEpochMicros;
+    }
+
+    /** {@link System#nanoTime()} at capture. */
+    public long captureNanos() {
+        return captureNanos;
+    }
+
+    public boolean isKeyframe() {
+        return keyframe;
+    }
+
+    @Override
+    public int size() {
+        return data.length;
+    }
+
+    public ByteBuffer asReadOnlyBuffer() {
+        return ByteBuffer.wrap(data).asReadOnlyBuffer();
+    }
+
+    @Override
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(data);
+    }
+
+    public void copyTo(byte[] destination, int offset) {
+        System.arraycopy(data, 0, destination, offset, data.length);
+    }
+
+    @Override
+    public String toString() {
+        return "Frame#" + sequence + "(" + data.length + " bytes" + (keyframe ? ", key" : "") + ")";
+    }
+}

@@ -1,0 +1,74 @@
+package org.camstream.web;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpServlet;
+import java.util.Arrays;
+import java.util.List;
+import org.camstream.config.Settings;
+import org.camstream.config.SettingsException;
+import org.camstream.config.SettingsLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts camstream with the web application and stops it, camera process included, when the application
+ * is undeployed or the server shuts down. Declared in web.xml, so it may register the servlets.
+ */
+public final class CamstreamLifecycle implements ServletContextListener {
+
+    /** Context parameter through which the embedded launcher passes its command line, one argument per line. */
+    public static final String COMMAND_LINE_PARAMETER = "camstream.commandLine";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CamstreamLifecycle.class);
+
+    /**
+     * jaffree logs every stderr line of ffmpeg and advice camstream does not need; camstream logs the
+     * process's output itself, rate-limited. Held here because java.util.logging forgets levels of loggers
+     * nobody references.
+     */
+    private static final java.util.logging.Logger JAFFREE_LOG = java.util.logging.Logger.getLogger(
+            "com.github.kokorin.jaffree");
+
+    private Camstream app;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        JAFFREE_LOG.setLevel(java.util.logging.Level.SEVERE);
+        ServletContext context = event.getServletContext();
+        String commandLine = context.getInitParameter(COMMAND_LINE_PARAMETER);
+        List<String> args = commandLine == null || commandLine.isEmpty()
+                ? List.of() : Arrays.asList(commandLine.split("\n"));
+        Settings settings;
+        try {
+            settings = SettingsLoader.ofProcess(args, context::getInitParameter).load();
+        } catch (SettingsException e) {
+            LOG.error("camstream cannot start: {}", e.getMessage());
+            throw e;
+        }
+        LOG.info("camstream starting: source {}, {}x{} at {} fps, data directory {}", settings.source().id(),
+                settings.width(), settings.height(), settings.fps(), settings.dataDir());
+        app = new Camstream(settings);
+        register(context, "snapshot", new SnapshotServlet(app), "/snapshot.jpg");
+        register(context, "stills", MultipartStreamServlet.stills(app), "/stream.jpg");
+        register(context, "mjpeg", MultipartStreamServlet.everyFrame(app), "/stream.mjpeg");
+        register(context, "status", new StatusServlet(app), "/api/status");
+    }
+
+    private static void register(ServletContext context, String name, HttpServlet servlet, String path) {
+        ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
+        registration.setAsyncSupported(true);
+        registration.addMapping(path);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (app != null) {
+            LOG.info("camstream stopping");
+            app.close();
+            app = null;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.camstream.web;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.function.Predicate;
+import org.camstream.camera.CameraSupervisor;
+import org.camstream.stream.LatestMailbox;
+import org.camstream.stream.Pacer;
+import org.camstream.stream.StreamStats;
+
+/**
+ * JPEG pictures as {@code multipart/x-mixed-replace}: {@code /stream.mjpeg} sends every frame,
+ * {@code /stream.jpg?fps=N} sends stills at a pace the viewer chooses. Either way a slow viewer skips to
+ * the newest picture instead of slowing anyone else.
+ */
+final class MultipartStreamServlet extends HttpServlet {
+
+    static final double DEFAULT_STILLS_FPS = 2;
+    static final double MIN_STILLS_FPS = 0.1;
+
+    private final Camstream app;
+    private final boolean paced;
+
+    private MultipartStreamServlet(Camstream app, boolean paced) {
+        this.app = app;
+        this.paced = paced;
+    }
+
+    static MultipartStreamServlet everyFrame(Camstream app) {
+        return new MultipartStreamServlet(app, false);
+    }
+
+    static MultipartStreamServlet stills(Camstream app) {
+        return new MultipartStreamServlet(app, true);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        double fps = 0;
+        if (paced) {
+            try {
+                fps = requestedFps(request.getParameter("fps"), app.settings().fps());
+            } catch (IllegalArgumentException e) {
+                Responses.sendError(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+                return;
+            }
+        }
+        writeHead(response);
+        StreamStats stats = paced ? app.jpegStats() : app.mjpegStats();
+        Predicate<MultipartPart> admit = everything();
+        if (paced) {
+            Pacer pacer = new Pacer(fps, app.settings().frameIntervalNanos());
+            admit = part -> pacer.admit(part.frame().captureNanos());
+        }
+
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // streams are endless; stalled viewers are closed by the ViewerRegistry
+        ServletOutputStream out = response.getOutputStream();
+        CameraSupervisor.Lease lease = app.camera().acquire();
+        stats.viewerJoined();
+        StreamingResponse<MultipartPart> viewer = new StreamingResponse<>(async, out, new LatestMailbox<>(), stats,
+                admit, closed -> {
+                    app.multipartParts().unsubscribe(closed);
+                    app.viewers().remove(closed);
+                    stats.viewerLeft();
+                    lease.close();
+                });
+        app.viewers().add(viewer);
+        async.addListener(viewer);
+        out.setWriteListener(viewer);
+        app.multipartParts().subscribe(viewer);
+    }
+
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (paced) {
+            try {
+                requestedFps(request.getParameter("fps"), app.settings().fps());
+            } catch (IllegalArgumentException e) {
+                response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+                return;
+            }
+        }
+        writeHead(response);
+    }
+
+    private static void writeHead(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(MultipartPart.CONTENT_TYPE);
+        Responses.noCache(response);
+    }
+
+    private static Predicate<MultipartPart> everything() {
+        return part -> true;
+    }
+
+    /** Parses {@code fps}: absent means the default; otherwise 0.1 up to the camera's rate. */
+    static double requestedFps(String value, double cameraFps) {
+        double max = cameraFps;
+        if (value == null) {
+            return Math.min(DEFAULT_STILLS_FPS, max);
+        }
+        double fps;
+        try {
+            fps = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            fps = Double.NaN;
+        }
+        if (!(fps >= MIN_STILLS_FPS && fps <= max)) {
+            throw new IllegalArgumentException("fps must be a number from " + MIN_STILLS_FPS + " to " + max
+                    + " (the camera's rate), got '" + value + "'");
+        }
+        return fps;
+    }
+}

@@ -1,0 +1,102 @@
+package org.camstream.web;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.camstream.stream.Chunk;
+
+/** Small helpers shared by the servlets. */
+final class Responses {
+
+    private Responses() {
+    }
+
+    static void noCache(HttpServletResponse response) {
+        response.setHeader("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0");
+        response.setHeader("Pragma", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.std.asString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    static byte[] errorBody(int status, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", message);
+        return json(body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A JSON error, written with ordinary blocking I/O: for requests that never went asynchronous. */
+    static void sendError(HttpServletResponse response, int status, String message) throws IOException {
+        byte[] body = errorBody(status, message);
+        response.setStatus(status);
+        noCache(response);
+        response.setContentType("application/json;charset=UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** Writes a whole body on an asynchronous request with non-blocking I/O, then completes it. */
+    static void sendAsync(AsyncContext async, int status, String contentType, Chunk body) {
+        HttpServletResponse response = (HttpServletResponse) async.getResponse();
+        response.setStatus(status);
+        noCache(response);
+        response.setContentType(contentType);
+        response.setContentLengthLong(body.size());
+        try {
+            ServletOutputStream out = response.getOutputStream();
+            out.setWriteListener(new WriteListener() {
+                private boolean written;
+
+                @Override
+                public void onWritePossible() throws IOException {
+                    if (!written) {
+                        written = true;
+                        body.writeTo(out);
+                    }
+                    if (out.isReady()) {
+                        async.complete();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    async.complete();
+                }
+            });
+        } catch (IOException | IllegalStateException e) {
+            async.complete();
+        }
+    }
+
+    static Chunk bytes(byte[] data) {
+        return new Chunk() {
+            @Override
+            public long sequence() {
+                return 0;
+            }
+
+            @Override
+            public int size() {
+                return data.length;
+            }
+
+            @Override
+            public void writeTo(java.io.OutputStream out) throws IOException {
+                out.write(data);
+            }
+        };
+    }
+}
