@@ -59,19 +59,27 @@ public final class FfmpegCapture implements Capture {
         try {
             FFmpegResultFuture future = ffmpeg.executeAsync();
             capture.running = future;
-            future.toCompletableFuture().whenComplete((result, error) -> {
-                if (error == null) {
-                    capture.exit.complete("ffmpeg ended");
-                } else {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    capture.exit.complete("ffmpeg failed: " + cause.getMessage());
-                }
-            });
+            future.toCompletableFuture().whenComplete((result, error) -> capture.exit.complete(
+                    capture.describeExit(error)));
         } catch (RuntimeException e) {
             capture.exit.complete("ffmpeg could not be started: " + e.getMessage());
         }
         return capture;
+    }
+
+    private String describeExit(Throwable error) {
+        Process process = recorder.process();
+        if (process != null && !process.isAlive()) {
+            int status = process.exitValue();
+            // Java reports a process killed by signal N as 128 + N.
+            return status > 128 ? "ffmpeg was killed by signal " + (status - 128) : "ffmpeg exited with status " + status;
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable root = cause;
+        while (root != null && root.getCause() != null) {
+            root = root.getCause();
+        }
+        return "ffmpeg could not run: " + (root == null ? "unknown reason" : root.getMessage());
     }
 
     @Override

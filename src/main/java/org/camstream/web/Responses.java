@@ -14,6 +14,9 @@ import org.camstream.stream.Chunk;
 /** Small helpers shared by the servlets. */
 final class Responses {
 
+    /** Nulls are written: a status field that is null (no error yet) is still part of the document. */
+    private static final JSON JSON_WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
+
     private Responses() {
     }
 
@@ -25,7 +28,7 @@ final class Responses {
 
     static String json(Object value) {
         try {
-            return JSON.std.asString(value);
+            return JSON_WRITER.asString(value);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }

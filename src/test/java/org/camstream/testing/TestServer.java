@@ -1,0 +1,105 @@
+package org.camstream.testing;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.io.file.PathUtils;
+import org.camstream.launcher.EmbeddedServer;
+
+/**
+ * camstream in an embedded Tomcat on a free loopback port, started from src/main/webapp and the compiled
+ * classes, exactly as the WAR would run but without packaging it first.
+ */
+public final class TestServer implements AutoCloseable {
+
+    private final EmbeddedServer server;
+    private final Path dataDir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(EmbeddedServer server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    public static TestServer start(String... settings) {
+        try {
+            Path dataDir = Files.createTempDirectory("camstream-test-data");
+            List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
+                    "--data-dir", dataDir.toString()));
+            args.addAll(List.of(settings));
+            EmbeddedServer server = EmbeddedServer.start(args, Path.of("src/main/webapp"), Path.of("target/classes"));
+            return new TestServer(server, dataDir);
+        } catch (Exception e) {
+            throw new AssertionError("cannot start camstream: " + e, e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    public EmbeddedServer server() {
+        return server;
+    }
+
+    public HttpResponse<byte[]> get(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@code /api/status} as nested maps. */
+    public Map<String, Object> status() {
+        HttpResponse<byte[]> response = get("/api/status");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("/api/status answered " + response.statusCode());
+        }
+        try {
+            return JSON.std.mapFrom(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("/api/status is not JSON", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> camera() {
+        return (Map<String, Object>) status().get("camera");
+    }
+
+    /** The ffmpeg processes this JVM started, directly or not, that are still alive. */
+    public static List<ProcessHandle> ffmpegProcesses() {
+        return ProcessHandle.current().descendants()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg") || c.equals("ffmpeg")).orElse(false))
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        try {
+            PathUtils.deleteDirectory(dataDir);
+        } catch (IOException e) {
+            // a temp dir left behind does not fail a test
+        }
+    }
+}
