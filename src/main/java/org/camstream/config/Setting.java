@@ -15,6 +15,10 @@ public enum Setting {
     HEIGHT("height", "720", "picture height in pixels (even, 64 to 4096)"),
     FPS("fps", "30", "frames per second the camera captures (1 to 120)"),
     JPEG_QUALITY("jpeg-quality", "80", "JPEG quality, 1 (smallest) to 100 (best)"),
+    CODEC("codec", "h264", "the camera's native codec: h264 or mjpeg; the other is transcoded on demand"),
+    BITRATE("bitrate", "2000000", "H.264 bitrate in bits per second (100000 to 50000000; 2M and 800k work too)"),
+    KEYFRAME_INTERVAL("keyframe-interval", "auto", "frames between H.264 keyframes (1 to 600); auto is one per second"),
+    ALLOWED_ORIGINS("allowed-origins", "", "other origins allowed to open the WebSocket, comma-separated"),
     DATA_DIR("data-dir", "~/.camstream", "directory for camstream.properties and saved state");
 
     private final String key;

@@ -1,6 +1,7 @@
 package org.camstream.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /** The resolved, validated settings. Immutable; a change of settings is a new instance. */
@@ -12,12 +13,18 @@ public record Settings(
         int height,
         double fps,
         int jpegQuality,
+        Codec codec,
+        int bitrate,
+        int keyframeInterval,
+        List<String> allowedOrigins,
         Path dataDir) {
 
     public Settings {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(dataDir, "dataDir");
+        allowedOrigins = List.copyOf(allowedOrigins);
     }
 
     /** Nanoseconds between frames at the configured rate. */

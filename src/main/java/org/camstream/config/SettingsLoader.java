@@ -75,6 +75,10 @@ public final class SettingsLoader {
                 evenInteger(values.get(Setting.HEIGHT), 64, 4096),
                 decimal(values.get(Setting.FPS), 1, 120),
                 integer(values.get(Setting.JPEG_QUALITY), 1, 100),
+                codec(values.get(Setting.CODEC)),
+                bitrate(values.get(Setting.BITRATE)),
+                keyframeInterval(values.get(Setting.KEYFRAME_INTERVAL), values.get(Setting.FPS)),
+                origins(values.get(Setting.ALLOWED_ORIGINS)),
                 dataPath);
     }
 
@@ -179,6 +183,59 @@ public final class SettingsLoader {
         } catch (IllegalArgumentException e) {
             throw r.invalid("must be one of test, rpicam, v4l2, ffmpeg");
         }
+    }
+
+    private static Codec codec(Resolved r) {
+        try {
+            return Codec.fromId(r.value.trim());
+        } catch (IllegalArgumentException e) {
+            throw r.invalid("must be h264 or mjpeg");
+        }
+    }
+
+    /** Bits per second; a k or M suffix multiplies by 1000 or 1000000. */
+    private static int bitrate(Resolved r) {
+        String value = r.value.trim();
+        long multiplier = 1;
+        if (value.endsWith("k") || value.endsWith("K")) {
+            multiplier = 1_000;
+            value = value.substring(0, value.length() - 1);
+        } else if (value.endsWith("M") || value.endsWith("m")) {
+            multiplier = 1_000_000;
+            value = value.substring(0, value.length() - 1);
+        }
+        double bits;
+        try {
+            bits = Double.parseDouble(value) * multiplier;
+        } catch (NumberFormatException e) {
+            throw r.invalid("must be bits per second from 100000 to 50000000, such as 2000000 or 2M");
+        }
+        if (!(bits >= 100_000 && bits <= 50_000_000)) {
+            throw r.invalid("must be from 100000 to 50000000 bits per second");
+        }
+        return (int) Math.round(bits);
+    }
+
+    private static int keyframeInterval(Resolved r, Resolved fps) {
+        if (r.value.trim().equals("auto")) {
+            return (int) Math.max(1, Math.round(decimal(fps, 1, 120)));
+        }
+        return integer(r, 1, 600);
+    }
+
+    private static List<String> origins(Resolved r) {
+        List<String> origins = new ArrayList<>();
+        for (String origin : r.value.split(",")) {
+            String trimmed = origin.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (!trimmed.matches("https?://[^/\\s]+")) {
+                throw r.invalid("must be origins like http://host:port, comma-separated");
+            }
+            origins.add(trimmed);
+        }
+        return origins;
     }
 
     private static String text(Resolved r) {

@@ -8,6 +8,9 @@ public interface Chunk extends Sequenced {
 
     int size();
 
+    /** Whether a decoder can start here. Every JPEG can; in H.264 only an IDR picture with its parameter sets. */
+    boolean isKeyframe();
+
     /** Writes the whole chunk with a single {@code write} call. */
     void writeTo(OutputStream out) throws IOException;
 }

@@ -55,6 +55,7 @@ public final class Frame implements Chunk {
         return captureNanos;
     }
 
+    @Override
     public boolean isKeyframe() {
         return keyframe;
     }

@@ -55,6 +55,11 @@ final class MultipartPart implements Chunk {
     }
 
     @Override
+    public boolean isKeyframe() {
+        return true;
+    }
+
+    @Override
     public int size() {
         return bytes.length;
     }

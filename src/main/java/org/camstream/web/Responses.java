@@ -97,6 +97,11 @@ final class Responses {
             }
 
             @Override
+            public boolean isKeyframe() {
+                return true;
+            }
+
+            @Override
             public void writeTo(java.io.OutputStream out) throws IOException {
                 out.write(data);
             }
