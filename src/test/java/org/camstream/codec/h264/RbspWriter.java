@@ -52,6 +52,11 @@ final class RbspWriter {
     return out;
   }
 
+  /** This RBSP as a NAL unit after the given header byte. */
+  byte[] rbspNal(int header) {
+    return nal(header, rbsp());
+  }
+
   /** Inserts emulation_prevention_three_byte wherever 00 00 is followed by 00..03 (7.4.1). */
   static byte[] escape(byte[] rbsp) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
