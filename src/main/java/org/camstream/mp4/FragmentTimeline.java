@@ -13,7 +13,8 @@ package org.camstream.mp4;
  *       decode time is always the sum of all previous durations and a player's buffer has no
  *       holes to stall on.
  *   <li>A sample's duration is the expected frame interval (a running average of observed
- *       intervals, starting at the nominal one) plus the drift so far: how far the timeline is
+ *       intervals, starting at the nominal one, each clamped to between half and twice the
+ *       average so that stalls and bursts barely move it) plus the drift so far: how far the timeline is
  *       behind the frame's capture time. The next sample therefore starts at about its capture
  *       time; in steady state each duration comes out as the interval that just passed, so the
  *       timeline trails capture time by at most the jitter of one interval.
@@ -74,9 +75,12 @@ public final class FragmentTimeline {
       decodeTime = nominalDuration;
       return new SampleTiming(0, nominalDuration);
     }
-    long interval = clamp(ticks(monotonicNanos - previousNanos), 1, maxDuration);
+    long interval = ticks(monotonicNanos - previousNanos);
     previousNanos = monotonicNanos;
-    averageFixed += interval - (averageFixed >> AVERAGE_SHIFT);
+    // A stall or a burst moves the average by a sixteenth of at most one average interval, so
+    // one long gap does not leave every later sample short while the average recovers.
+    long average = averageFixed >> AVERAGE_SHIFT;
+    averageFixed += clamp(interval, Math.max(1, average / 2), Math.min(maxDuration, 2 * average)) - average;
 
     long captureTime = ticks(monotonicNanos - firstNanos) - forgiven;
     long drift = captureTime - decodeTime; // > 0: the timeline is behind capture time
@@ -98,8 +102,9 @@ public final class FragmentTimeline {
   }
 
   private static long ticks(long nanos) {
-    // 90000 / 1e9 = 9 / 100000; floorDiv keeps it monotonic for negative differences too.
-    return Math.floorDiv(nanos * 9, 100_000);
+    // 90000 / 1e9 = 9 / 100000, rounded to the nearest tick: flooring would turn a steady
+    // 33333333 ns into 2999 ticks and make durations wobble by a tick for no reason.
+    return Math.floorDiv(nanos * 9 + 50_000, 100_000);
   }
 
   private static long clamp(long v, long min, long max) {

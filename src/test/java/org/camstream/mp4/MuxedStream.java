@@ -14,6 +14,7 @@ import java.util.List;
 import org.camstream.codec.h264.AccessUnit;
 import org.camstream.codec.h264.AccessUnitAssembler;
 import org.camstream.codec.h264.AnnexBReader;
+import org.camstream.codec.h264.NalUnit;
 import org.camstream.codec.h264.ParameterSetCache;
 import org.camstream.codec.testing.Fixtures;
 
@@ -29,7 +30,13 @@ final class MuxedStream {
   final List<Long> captureMicros = new ArrayList<>();
 
   MuxedStream(List<AccessUnit> aus) {
+    this(aus, List.of());
+  }
+
+  /** For sources that send parameter sets out of band, as FLV does in its configuration record. */
+  MuxedStream(List<AccessUnit> aus, List<NalUnit> parameterSets) {
     this.aus = aus;
+    parameterSets.forEach(cache::update);
     Fmp4Muxer muxer = new Fmp4Muxer(FragmentTimeline.forFrameRate(30));
     for (int i = 0; i < aus.size(); i++) {
       cache.update(aus.get(i));
