@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +89,7 @@ class Mp4DecodeTest {
   }
 
   @Test
-  void flvSourceDecodes() {
+  void flvSourceDecodes() throws IOException {
     MediaTools.Result flv = MediaTools.runOk(List.of("ffmpeg", "-hide_banner", "-nostdin", "-v", "error",
         "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "2",
         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-bf", "0", "-g", "30",
@@ -109,12 +111,7 @@ class Mp4DecodeTest {
     reader.feed(flv.stdout(), 0, flv.stdout().length);
     assertEquals(2, config.size());
 
-    Path source = dir.resolve("source.flv");
-    try {
-      java.nio.file.Files.write(source, flv.stdout());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    Path source = Files.write(dir.resolve("source.flv"), flv.stdout());
     MuxedStream stream = new MuxedStream(aus, config);
     Path mp4 = stream.writeFrom(dir, "flv.mp4", 0);
     checkDecodes(mp4, MediaTools.probeVideoStream(source), aus.size());

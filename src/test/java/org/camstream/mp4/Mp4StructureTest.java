@@ -128,6 +128,7 @@ class Mp4StructureTest {
     List<MuxedStream.RawBox> raw = MuxedStream.boxes(file, 0, file.length);
     assertEquals(stream.aus.size(), moofs.size());
     long expectedDecodeTime = 0;
+    long previousDecodeTime = -1;
     for (int i = 0; i < moofs.size(); i++) {
       MovieFragmentBox moof = moofs.get(i);
       String where = "fragment " + i;
@@ -142,6 +143,8 @@ class Mp4StructureTest {
       TrackFragmentBaseMediaDecodeTimeBox tfdt = (TrackFragmentBaseMediaDecodeTimeBox) traf.getBoxes().get(1);
       assertEquals(1, tfdt.getVersion(), where);
       assertEquals(expectedDecodeTime, tfdt.getBaseMediaDecodeTime(), "decode time is the sum of durations, " + where);
+      assertTrue(i == 0 || tfdt.getBaseMediaDecodeTime() > previousDecodeTime, "strictly increasing, " + where);
+      previousDecodeTime = tfdt.getBaseMediaDecodeTime();
       TrackRunBox trun = (TrackRunBox) traf.getBoxes().get(2);
       assertEquals(0x000701, trun.getFlags(), where);
       assertEquals(1, trun.getEntries().size(), where);

@@ -97,7 +97,7 @@ public final class BitReader {
   }
 
   public boolean isByteAligned() {
-    return bitsLeft == 0 || bitsLeft == 8;
+    return bitsLeft == 0;
   }
 
   private void load(int wanted) throws BitstreamException {

@@ -36,6 +36,19 @@ class AccessUnitAssemblerTest {
       assertEquals(packets.get(i).size(), aus.get(i).annexBSize(), "packet " + i);
       assertEquals(packets.get(i).key(), aus.get(i).isKeyframe(), "packet " + i);
     }
+    // Picture types as ffmpeg decodes them: I pictures are the IDRs, the rest are P (no B-frames).
+    List<String> pictTypes = pictureTypes(file);
+    assertEquals(aus.size(), pictTypes.size());
+    for (int i = 0; i < aus.size(); i++) {
+      NalUnit firstSlice = aus.get(i).nalUnits().stream().filter(NalUnit::isVcl).findFirst().orElseThrow();
+      int expected = switch (pictTypes.get(i)) {
+        case "I" -> 2;
+        case "P" -> 0;
+        case "B" -> 1;
+        default -> -2;
+      };
+      assertEquals(expected, SliceHeader.sliceType(firstSlice), "frame " + i);
+    }
   }
 
   @Test
@@ -55,6 +68,12 @@ class AccessUnitAssemblerTest {
         "-i", file.toString(), "-c", "copy", "-bsf:v", "trace_headers", "-f", "null", "-"));
     long sliceHeaders = trace.stderr().lines().filter(l -> l.contains(" first_mb_in_slice ")).count();
     assertEquals(sliceHeaders, aus.stream().mapToLong(au -> au.nalUnits().stream().filter(NalUnit::isVcl).count()).sum());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> pictureTypes(Path file) {
+    Map<String, Object> json = MediaTools.probeJson(file, "-select_streams", "v:0", "-show_entries", "frame=pict_type");
+    return ((List<Map<String, Object>>) json.get("frames")).stream().map(f -> (String) f.get("pict_type")).toList();
   }
 
   private static void checkAgainstFfprobe(Path file, List<AccessUnit> aus) {
