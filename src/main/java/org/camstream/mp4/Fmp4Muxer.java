@@ -11,19 +11,19 @@ import org.camstream.codec.h264.AccessUnit;
  * <p>Not thread-safe: feed it from the one thread that reads the source.
  */
 public final class Fmp4Muxer {
-  private final FragmentTimeline timeline;
-  private int sequenceNumber;
+    private final FragmentTimeline timeline;
+    private int sequenceNumber;
 
-  public Fmp4Muxer(FragmentTimeline timeline) {
-    this.timeline = Objects.requireNonNull(timeline, "timeline");
-  }
+    public Fmp4Muxer(FragmentTimeline timeline) {
+        this.timeline = Objects.requireNonNull(timeline, "timeline");
+    }
 
-  /**
-   * The fragment of the next access unit, captured at {@code captureEpochMicros} on the wall
-   * clock (for 'prft') and at {@code monotonicNanos} on a monotonic clock (for the timeline).
-   */
-  public Fragment mux(AccessUnit au, long captureEpochMicros, long monotonicNanos) {
-    SampleTiming timing = timeline.next(monotonicNanos);
-    return FragmentWriter.write(++sequenceNumber, timing, captureEpochMicros, au);
-  }
+    /**
+     * The fragment of the next access unit, captured at {@code captureEpochMicros} on the wall
+     * clock (for 'prft') and at {@code monotonicNanos} on a monotonic clock (for the timeline).
+     */
+    public Fragment mux(AccessUnit au, long captureEpochMicros, long monotonicNanos) {
+        SampleTiming timing = timeline.next(monotonicNanos);
+        return FragmentWriter.write(++sequenceNumber, timing, captureEpochMicros, au);
+    }
 }

@@ -9,52 +9,52 @@ import java.nio.ByteBuffer;
  * Immutable, so one instance can go to every viewer; made by {@link FragmentWriter}.
  */
 public final class Fragment {
-  private final byte[] bytes;
-  private final int sequenceNumber;
-  private final SampleTiming timing;
-  private final boolean keyframe;
+    private final byte[] bytes;
+    private final int sequenceNumber;
+    private final SampleTiming timing;
+    private final boolean keyframe;
 
-  Fragment(byte[] bytes, int sequenceNumber, SampleTiming timing, boolean keyframe) {
-    this.bytes = bytes;
-    this.sequenceNumber = sequenceNumber;
-    this.timing = timing;
-    this.keyframe = keyframe;
-  }
+    Fragment(byte[] bytes, int sequenceNumber, SampleTiming timing, boolean keyframe) {
+        this.bytes = bytes;
+        this.sequenceNumber = sequenceNumber;
+        this.timing = timing;
+        this.keyframe = keyframe;
+    }
 
-  /** The 'mfhd' sequence number. */
-  public int sequenceNumber() {
-    return sequenceNumber;
-  }
+    /** The 'mfhd' sequence number. */
+    public int sequenceNumber() {
+        return sequenceNumber;
+    }
 
-  public SampleTiming timing() {
-    return timing;
-  }
+    public SampleTiming timing() {
+        return timing;
+    }
 
-  /** True when the sample is a sync sample (an IDR picture): a viewer can start here. */
-  public boolean isKeyframe() {
-    return keyframe;
-  }
+    /** True when the sample is a sync sample (an IDR picture): a viewer can start here. */
+    public boolean isKeyframe() {
+        return keyframe;
+    }
 
-  public int size() {
-    return bytes.length;
-  }
+    public int size() {
+        return bytes.length;
+    }
 
-  /** A read-only view of the bytes; each call gives an independent position. */
-  public ByteBuffer asByteBuffer() {
-    return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
-  }
+    /** A read-only view of the bytes; each call gives an independent position. */
+    public ByteBuffer asByteBuffer() {
+        return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+    }
 
-  public byte[] toByteArray() {
-    return bytes.clone();
-  }
+    public byte[] toByteArray() {
+        return bytes.clone();
+    }
 
-  public void writeTo(OutputStream out) throws IOException {
-    out.write(bytes);
-  }
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(bytes);
+    }
 
-  @Override
-  public String toString() {
-    return "Fragment[#" + sequenceNumber + (keyframe ? ", key" : "") + ", t=" + timing.decodeTime()
-        + ", d=" + timing.duration() + ", " + bytes.length + " bytes]";
-  }
+    @Override
+    public String toString() {
+        return "Fragment[#" + sequenceNumber + (keyframe ? ", key" : "") + ", t=" + timing.decodeTime()
+                + ", d=" + timing.duration() + ", " + bytes.length + " bytes]";
+    }
 }

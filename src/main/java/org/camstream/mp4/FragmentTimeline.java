@@ -29,85 +29,85 @@ package org.camstream.mp4;
  * Not thread-safe: one timeline per track, fed in decode order.
  */
 public final class FragmentTimeline {
-  /** Ticks per second of the video track: the usual 90 kHz of MPEG video. */
-  public static final int TIMESCALE = 90_000;
-  /** One second: longer than any interval a live camera should have between frames. */
-  public static final int DEFAULT_MAX_DURATION = TIMESCALE;
-  private static final int AVERAGE_SHIFT = 4; // running average weight 1/16: smooth, yet follows rate changes in a second or so
+    /** Ticks per second of the video track: the usual 90 kHz of MPEG video. */
+    public static final int TIMESCALE = 90_000;
+    /** One second: longer than any interval a live camera should have between frames. */
+    public static final int DEFAULT_MAX_DURATION = TIMESCALE;
+    private static final int AVERAGE_SHIFT = 4; // running average weight 1/16: smooth, yet follows rate changes in a second or so
 
-  private final int nominalDuration;
-  private final int maxDuration;
+    private final int nominalDuration;
+    private final int maxDuration;
 
-  private boolean started;
-  private long firstNanos;
-  private long previousNanos;
-  private long averageFixed; // average interval in ticks << AVERAGE_SHIFT
-  private long decodeTime; // end of the last sample: the next sample's decode time
-  private long forgiven; // ticks of capture time the timeline gave up after gaps
+    private boolean started;
+    private long firstNanos;
+    private long previousNanos;
+    private long averageFixed; // average interval in ticks << AVERAGE_SHIFT
+    private long decodeTime; // end of the last sample: the next sample's decode time
+    private long forgiven; // ticks of capture time the timeline gave up after gaps
 
-  /** A timeline expecting frames every {@code nominalDuration} ticks, with the default maximum. */
-  public FragmentTimeline(int nominalDuration) {
-    this(nominalDuration, DEFAULT_MAX_DURATION);
-  }
-
-  public FragmentTimeline(int nominalDuration, int maxDuration) {
-    if (nominalDuration < 1 || maxDuration < nominalDuration) {
-      throw new IllegalArgumentException("nominal " + nominalDuration + ", max " + maxDuration);
+    /** A timeline expecting frames every {@code nominalDuration} ticks, with the default maximum. */
+    public FragmentTimeline(int nominalDuration) {
+        this(nominalDuration, DEFAULT_MAX_DURATION);
     }
-    this.nominalDuration = nominalDuration;
-    this.maxDuration = maxDuration;
-  }
 
-  /** A timeline for a source expected to run at {@code framesPerSecond}. */
-  public static FragmentTimeline forFrameRate(double framesPerSecond) {
-    if (!(framesPerSecond > 0)) throw new IllegalArgumentException("fps = " + framesPerSecond);
-    long nominal = Math.round(TIMESCALE / framesPerSecond);
-    return new FragmentTimeline((int) Math.max(1, Math.min(DEFAULT_MAX_DURATION, nominal)));
-  }
-
-  /** Places the next sample, captured at {@code monotonicNanos} (e.g. from System.nanoTime()). */
-  public SampleTiming next(long monotonicNanos) {
-    if (!started) {
-      started = true;
-      firstNanos = monotonicNanos;
-      previousNanos = monotonicNanos;
-      averageFixed = (long) nominalDuration << AVERAGE_SHIFT;
-      decodeTime = nominalDuration;
-      return new SampleTiming(0, nominalDuration);
+    public FragmentTimeline(int nominalDuration, int maxDuration) {
+        if (nominalDuration < 1 || maxDuration < nominalDuration) {
+            throw new IllegalArgumentException("nominal " + nominalDuration + ", max " + maxDuration);
+        }
+        this.nominalDuration = nominalDuration;
+        this.maxDuration = maxDuration;
     }
-    long interval = ticks(monotonicNanos - previousNanos);
-    previousNanos = monotonicNanos;
-    // A stall or a burst moves the average by a sixteenth of at most one average interval, so
-    // one long gap does not leave every later sample short while the average recovers.
-    long average = averageFixed >> AVERAGE_SHIFT;
-    averageFixed += clamp(interval, Math.max(1, average / 2), Math.min(maxDuration, 2 * average)) - average;
 
-    long captureTime = ticks(monotonicNanos - firstNanos) - forgiven;
-    long drift = captureTime - decodeTime; // > 0: the timeline is behind capture time
-    long duration = (averageFixed >> AVERAGE_SHIFT) + drift;
-    if (duration > maxDuration) {
-      forgiven += duration - maxDuration;
-      duration = maxDuration;
-    } else if (duration < 1) {
-      duration = 1;
+    /** A timeline for a source expected to run at {@code framesPerSecond}. */
+    public static FragmentTimeline forFrameRate(double framesPerSecond) {
+        if (!(framesPerSecond > 0)) throw new IllegalArgumentException("fps = " + framesPerSecond);
+        long nominal = Math.round(TIMESCALE / framesPerSecond);
+        return new FragmentTimeline((int) Math.max(1, Math.min(DEFAULT_MAX_DURATION, nominal)));
     }
-    SampleTiming timing = new SampleTiming(decodeTime, (int) duration);
-    decodeTime += duration;
-    return timing;
-  }
 
-  /** The decode time the next sample will get. */
-  public long decodeTime() {
-    return decodeTime;
-  }
+    /** Places the next sample, captured at {@code monotonicNanos} (e.g. from System.nanoTime()). */
+    public SampleTiming next(long monotonicNanos) {
+        if (!started) {
+            started = true;
+            firstNanos = monotonicNanos;
+            previousNanos = monotonicNanos;
+            averageFixed = (long) nominalDuration << AVERAGE_SHIFT;
+            decodeTime = nominalDuration;
+            return new SampleTiming(0, nominalDuration);
+        }
+        long interval = ticks(monotonicNanos - previousNanos);
+        previousNanos = monotonicNanos;
+        // A stall or a burst moves the average by a sixteenth of at most one average interval, so
+        // one long gap does not leave every later sample short while the average recovers.
+        long average = averageFixed >> AVERAGE_SHIFT;
+        averageFixed += clamp(interval, Math.max(1, average / 2), Math.min(maxDuration, 2 * average)) - average;
 
-  private static long ticks(long nanos) {
-    // 90000 / 1e9 = 9 / 100000, rounded to the nearest tick: flooring would turn a steady
-    // 33333333 ns into 2999 ticks and make durations wobble by a tick for no reason.
-    return Math.floorDiv(nanos * 9 + 50_000, 100_000);
-  }
+        long captureTime = ticks(monotonicNanos - firstNanos) - forgiven;
+        long drift = captureTime - decodeTime; // > 0: the timeline is behind capture time
+        long duration = (averageFixed >> AVERAGE_SHIFT) + drift;
+        if (duration > maxDuration) {
+            forgiven += duration - maxDuration;
+            duration = maxDuration;
+        } else if (duration < 1) {
+            duration = 1;
+        }
+        SampleTiming timing = new SampleTiming(decodeTime, (int) duration);
+        decodeTime += duration;
+        return timing;
+    }
 
-  private static long clamp(long v, long min, long max) {
-    return Math.max(min, Math.min(max, v));
-  }
+    /** The decode time the next sample will get. */
+    public long decodeTime() {
+        return decodeTime;
+    }
+
+    private static long ticks(long nanos) {
+        // 90000 / 1e9 = 9 / 100000, rounded to the nearest tick: flooring would turn a steady
+        // 33333333 ns into 2999 ticks and make durations wobble by a tick for no reason.
+        return Math.floorDiv(nanos * 9 + 50_000, 100_000);
+    }
+
+    private static long clamp(long v, long min, long max) {
+        return Math.max(min, Math.min(max, v));
+    }
 }

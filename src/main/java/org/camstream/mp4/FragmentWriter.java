@@ -14,86 +14,86 @@ import org.camstream.codec.h264.NalUnit;
  * changed SPS or PPS calls for a new init segment, not an in-band copy.
  */
 public final class FragmentWriter {
-  private static final int PRFT = BoxWriter.fourcc("prft");
-  private static final int MOOF = BoxWriter.fourcc("moof");
-  private static final int MFHD = BoxWriter.fourcc("mfhd");
-  private static final int TRAF = BoxWriter.fourcc("traf");
-  private static final int TFHD = BoxWriter.fourcc("tfhd");
-  private static final int TFDT = BoxWriter.fourcc("tfdt");
-  private static final int TRUN = BoxWriter.fourcc("trun");
-  private static final int MDAT = BoxWriter.fourcc("mdat");
+    private static final int PRFT = BoxWriter.fourcc("prft");
+    private static final int MOOF = BoxWriter.fourcc("moof");
+    private static final int MFHD = BoxWriter.fourcc("mfhd");
+    private static final int TRAF = BoxWriter.fourcc("traf");
+    private static final int TFHD = BoxWriter.fourcc("tfhd");
+    private static final int TFDT = BoxWriter.fourcc("tfdt");
+    private static final int TRUN = BoxWriter.fourcc("trun");
+    private static final int MDAT = BoxWriter.fourcc("mdat");
 
-  static final int PRFT_SIZE = 32;
-  // moof 8 + mfhd 16 + traf 8 + tfhd 16 + tfdt 20 + trun 32
-  static final int MOOF_SIZE = 100;
-  private static final int TFHD_DEFAULT_BASE_IS_MOOF = 0x020000;
-  // data-offset | sample-duration | sample-size | sample-flags present
-  private static final int TRUN_FLAGS = 0x000001 | 0x000100 | 0x000200 | 0x000400;
-  // Sample flags (14496-12 8.8.3.1): sample_depends_on 2 (an I picture); or sample_depends_on 1
-  // and sample_is_non_sync_sample.
-  static final int SYNC_SAMPLE_FLAGS = 0x0200_0000;
-  static final int NON_SYNC_SAMPLE_FLAGS = 0x0101_0000;
-  /**
-   * prft flags 24 (bits 8 and 16): by ISO/IEC 14496-12:2022 8.16.5 as read by the open-source
-   * parsers we checked (mp4-atom's prft box), the UTC time has a consistent, small offset from
-   * the real-time of the experience depicted in the media at media_time, i.e. it is the capture
-   * time. That is what the server passes in. ffmpeg writes 24 for its wall-clock prft as well.
-   */
-  static final int PRFT_FLAGS_CAPTURE_TIME = 24;
+    static final int PRFT_SIZE = 32;
+    // moof 8 + mfhd 16 + traf 8 + tfhd 16 + tfdt 20 + trun 32
+    static final int MOOF_SIZE = 100;
+    private static final int TFHD_DEFAULT_BASE_IS_MOOF = 0x020000;
+    // data-offset | sample-duration | sample-size | sample-flags present
+    private static final int TRUN_FLAGS = 0x000001 | 0x000100 | 0x000200 | 0x000400;
+    // Sample flags (14496-12 8.8.3.1): sample_depends_on 2 (an I picture); or sample_depends_on 1
+    // and sample_is_non_sync_sample.
+    static final int SYNC_SAMPLE_FLAGS = 0x0200_0000;
+    static final int NON_SYNC_SAMPLE_FLAGS = 0x0101_0000;
+    /**
+     * prft flags 24 (bits 8 and 16): by ISO/IEC 14496-12:2022 8.16.5 as read by the open-source
+     * parsers we checked (mp4-atom's prft box), the UTC time has a consistent, small offset from
+     * the real-time of the experience depicted in the media at media_time, i.e. it is the capture
+     * time. That is what the server passes in. ffmpeg writes 24 for its wall-clock prft as well.
+     */
+    static final int PRFT_FLAGS_CAPTURE_TIME = 24;
 
-  private FragmentWriter() {}
+    private FragmentWriter() {}
 
-  /**
-   * The fragment for {@code au}, numbered {@code sequenceNumber} (from 1, increasing), placed at
-   * {@code timing}, and captured at {@code captureEpochMicros} (wall clock, for 'prft').
-   */
-  public static Fragment write(int sequenceNumber, SampleTiming timing, long captureEpochMicros, AccessUnit au) {
-    if (!au.hasPicture()) throw new IllegalArgumentException("no picture in " + au);
-    int sampleSize = 0;
-    for (NalUnit nal : au.nalUnits()) {
-      if (inSample(nal)) sampleSize = Math.addExact(sampleSize, 4 + nal.size());
+    /**
+     * The fragment for {@code au}, numbered {@code sequenceNumber} (from 1, increasing), placed at
+     * {@code timing}, and captured at {@code captureEpochMicros} (wall clock, for 'prft').
+     */
+    public static Fragment write(int sequenceNumber, SampleTiming timing, long captureEpochMicros, AccessUnit au) {
+        if (!au.hasPicture()) throw new IllegalArgumentException("no picture in " + au);
+        int sampleSize = 0;
+        for (NalUnit nal : au.nalUnits()) {
+            if (inSample(nal)) sampleSize = Math.addExact(sampleSize, 4 + nal.size());
+        }
+        byte[] bytes = new byte[Math.addExact(PRFT_SIZE + MOOF_SIZE + 8, sampleSize)];
+        BoxWriter w = new BoxWriter(bytes);
+
+        // prft goes right before the moof it describes.
+        int prft = w.startFull(PRFT, 1, PRFT_FLAGS_CAPTURE_TIME);
+        w.u32(InitSegment.TRACK_ID).u64(NtpTime.fromEpochMicros(captureEpochMicros)).u64(timing.decodeTime());
+        w.end(prft);
+
+        int moof = w.start(MOOF);
+        int mfhd = w.startFull(MFHD, 0, 0);
+        w.u32(sequenceNumber);
+        w.end(mfhd);
+        int traf = w.start(TRAF);
+        int tfhd = w.startFull(TFHD, 0, TFHD_DEFAULT_BASE_IS_MOOF);
+        w.u32(InitSegment.TRACK_ID);
+        w.end(tfhd);
+        int tfdt = w.startFull(TFDT, 1, 0);
+        w.u64(timing.decodeTime());
+        w.end(tfdt);
+        int trun = w.startFull(TRUN, 0, TRUN_FLAGS);
+        w.u32(1); // sample_count
+        w.u32(MOOF_SIZE + 8); // data_offset: from the moof's first byte to the mdat payload
+        w.u32(timing.duration()).u32(sampleSize);
+        w.u32(au.isKeyframe() ? SYNC_SAMPLE_FLAGS : NON_SYNC_SAMPLE_FLAGS);
+        w.end(trun);
+        w.end(traf);
+        w.end(moof);
+
+        int mdat = w.start(MDAT);
+        for (NalUnit nal : au.nalUnits()) {
+            if (inSample(nal)) w.u32(nal.size()).nal(nal);
+        }
+        w.end(mdat);
+        if (w.position() != bytes.length || mdat - moof != MOOF_SIZE) {
+            throw new AssertionError("fragment size " + w.position() + " != " + bytes.length);
+        }
+        return new Fragment(bytes, sequenceNumber, timing, au.isKeyframe());
     }
-    byte[] bytes = new byte[Math.addExact(PRFT_SIZE + MOOF_SIZE + 8, sampleSize)];
-    BoxWriter w = new BoxWriter(bytes);
 
-    // prft goes right before the moof it describes.
-    int prft = w.startFull(PRFT, 1, PRFT_FLAGS_CAPTURE_TIME);
-    w.u32(InitSegment.TRACK_ID).u64(NtpTime.fromEpochMicros(captureEpochMicros)).u64(timing.decodeTime());
-    w.end(prft);
-
-    int moof = w.start(MOOF);
-    int mfhd = w.startFull(MFHD, 0, 0);
-    w.u32(sequenceNumber);
-    w.end(mfhd);
-    int traf = w.start(TRAF);
-    int tfhd = w.startFull(TFHD, 0, TFHD_DEFAULT_BASE_IS_MOOF);
-    w.u32(InitSegment.TRACK_ID);
-    w.end(tfhd);
-    int tfdt = w.startFull(TFDT, 1, 0);
-    w.u64(timing.decodeTime());
-    w.end(tfdt);
-    int trun = w.startFull(TRUN, 0, TRUN_FLAGS);
-    w.u32(1); // sample_count
-    w.u32(MOOF_SIZE + 8); // data_offset: from the moof's first byte to the mdat payload
-    w.u32(timing.duration()).u32(sampleSize);
-    w.u32(au.isKeyframe() ? SYNC_SAMPLE_FLAGS : NON_SYNC_SAMPLE_FLAGS);
-    w.end(trun);
-    w.end(traf);
-    w.end(moof);
-
-    int mdat = w.start(MDAT);
-    for (NalUnit nal : au.nalUnits()) {
-      if (inSample(nal)) w.u32(nal.size()).nal(nal);
+    private static boolean inSample(NalUnit nal) {
+        int type = nal.type();
+        return type != NalUnit.SPS && type != NalUnit.PPS && type != NalUnit.AUD;
     }
-    w.end(mdat);
-    if (w.position() != bytes.length || mdat - moof != MOOF_SIZE) {
-      throw new AssertionError("fragment size " + w.position() + " != " + bytes.length);
-    }
-    return new Fragment(bytes, sequenceNumber, timing, au.isKeyframe());
-  }
-
-  private static boolean inSample(NalUnit nal) {
-    int type = nal.type();
-    return type != NalUnit.SPS && type != NalUnit.PPS && type != NalUnit.AUD;
-  }
 }

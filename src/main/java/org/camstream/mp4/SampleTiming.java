@@ -5,8 +5,8 @@ package org.camstream.mp4;
  * its decode time (the fragment's baseMediaDecodeTime) and its duration, never zero.
  */
 public record SampleTiming(long decodeTime, int duration) {
-  public SampleTiming {
-    if (decodeTime < 0) throw new IllegalArgumentException("decodeTime = " + decodeTime);
-    if (duration < 1) throw new IllegalArgumentException("duration = " + duration);
-  }
+    public SampleTiming {
+        if (decodeTime < 0) throw new IllegalArgumentException("decodeTime = " + decodeTime);
+        if (duration < 1) throw new IllegalArgumentException("duration = " + duration);
+    }
 }

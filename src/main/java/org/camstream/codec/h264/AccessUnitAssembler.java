@@ -22,112 +22,112 @@ import java.util.function.Consumer;
  * counted. Never throws on bad input. Not thread-safe.
  */
 public final class AccessUnitAssembler implements Consumer<NalUnit> {
-  public static final int DEFAULT_MAX_NAL_UNITS = 512;
-  public static final int DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+    public static final int DEFAULT_MAX_NAL_UNITS = 512;
+    public static final int DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
-  private final Consumer<AccessUnit> listener;
-  private final int maxNalUnits;
-  private final int maxBytes;
+    private final Consumer<AccessUnit> listener;
+    private final int maxNalUnits;
+    private final int maxBytes;
 
-  private final ArrayList<NalUnit> pending = new ArrayList<>();
-  private int pendingBytes;
-  private boolean hasSlice;
-  private boolean dropping; // the current access unit went over a cap; skip it to its end
+    private final ArrayList<NalUnit> pending = new ArrayList<>();
+    private int pendingBytes;
+    private boolean hasSlice;
+    private boolean dropping; // the current access unit went over a cap; skip it to its end
 
-  private long accessUnits;
-  private long droppedAccessUnits;
-  private long discardedNalUnits;
+    private long accessUnits;
+    private long droppedAccessUnits;
+    private long discardedNalUnits;
 
-  public AccessUnitAssembler(Consumer<AccessUnit> listener) {
-    this(listener, DEFAULT_MAX_NAL_UNITS, DEFAULT_MAX_BYTES);
-  }
-
-  public AccessUnitAssembler(Consumer<AccessUnit> listener, int maxNalUnits, int maxBytes) {
-    if (maxNalUnits < 1 || maxBytes < 1) {
-      throw new IllegalArgumentException("caps must be positive: " + maxNalUnits + ", " + maxBytes);
+    public AccessUnitAssembler(Consumer<AccessUnit> listener) {
+        this(listener, DEFAULT_MAX_NAL_UNITS, DEFAULT_MAX_BYTES);
     }
-    this.listener = Objects.requireNonNull(listener, "listener");
-    this.maxNalUnits = maxNalUnits;
-    this.maxBytes = maxBytes;
-  }
 
-  /** Takes the next NAL unit of the stream. */
-  @Override
-  public void accept(NalUnit nal) {
-    int type = nal.type();
-    if (type == NalUnit.AUD) {
-      endOfAccessUnit();
-      return;
+    public AccessUnitAssembler(Consumer<AccessUnit> listener, int maxNalUnits, int maxBytes) {
+        if (maxNalUnits < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("caps must be positive: " + maxNalUnits + ", " + maxBytes);
+        }
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.maxNalUnits = maxNalUnits;
+        this.maxBytes = maxBytes;
     }
-    if (hasSlice && startsAccessUnit(nal, type)) endOfAccessUnit();
-    if (nal.isVcl()) hasSlice = true;
-    if (dropping) return;
-    if (pending.size() >= maxNalUnits || pendingBytes > maxBytes - nal.size()) {
-      droppedAccessUnits++;
-      clearPending();
-      dropping = true;
-      return;
+
+    /** Takes the next NAL unit of the stream. */
+    @Override
+    public void accept(NalUnit nal) {
+        int type = nal.type();
+        if (type == NalUnit.AUD) {
+            endOfAccessUnit();
+            return;
+        }
+        if (hasSlice && startsAccessUnit(nal, type)) endOfAccessUnit();
+        if (nal.isVcl()) hasSlice = true;
+        if (dropping) return;
+        if (pending.size() >= maxNalUnits || pendingBytes > maxBytes - nal.size()) {
+            droppedAccessUnits++;
+            clearPending();
+            dropping = true;
+            return;
+        }
+        pending.add(nal);
+        pendingBytes += nal.size();
     }
-    pending.add(nal);
-    pendingBytes += nal.size();
-  }
 
-  /**
-   * Declares the current access unit complete and emits it now, without waiting for the next
-   * one to start: for callers whose container already frames access units.
-   */
-  public void endOfAccessUnit() {
-    if (dropping) {
-      dropping = false;
-      hasSlice = false;
-      return;
+    /**
+     * Declares the current access unit complete and emits it now, without waiting for the next
+     * one to start: for callers whose container already frames access units.
+     */
+    public void endOfAccessUnit() {
+        if (dropping) {
+            dropping = false;
+            hasSlice = false;
+            return;
+        }
+        if (!hasSlice) return; // nothing to show yet: keep the NAL units for the next picture
+        AccessUnit au = AccessUnit.wrap(pending.toArray(new NalUnit[0]));
+        clearPending();
+        hasSlice = false;
+        accessUnits++;
+        listener.accept(au);
     }
-    if (!hasSlice) return; // nothing to show yet: keep the NAL units for the next picture
-    AccessUnit au = AccessUnit.wrap(pending.toArray(new NalUnit[0]));
-    clearPending();
-    hasSlice = false;
-    accessUnits++;
-    listener.accept(au);
-  }
 
-  /** End of stream: emits the pending access unit, and discards NAL units that lack a picture. */
-  public void flush() {
-    endOfAccessUnit();
-    discardedNalUnits += pending.size();
-    clearPending();
-    hasSlice = false;
-    dropping = false;
-  }
-
-  /** Access units handed to the listener. */
-  public long accessUnits() {
-    return accessUnits;
-  }
-
-  /** Access units dropped for exceeding a cap. */
-  public long droppedAccessUnits() {
-    return droppedAccessUnits;
-  }
-
-  /** NAL units thrown away at {@link #flush()} for want of a picture to go with. */
-  public long discardedNalUnits() {
-    return discardedNalUnits;
-  }
-
-  private static boolean startsAccessUnit(NalUnit nal, int type) {
-    switch (type) {
-      case NalUnit.SEI: case NalUnit.SPS: case NalUnit.PPS:
-      case 14: case 15: case 16: case 17: case 18:
-        return true;
-      case NalUnit.SLICE: case NalUnit.SLICE_DATA_PARTITION_A: case NalUnit.IDR:
-        return SliceHeader.firstMbInSlice(nal) == 0;
-      default:
-        return false;
+    /** End of stream: emits the pending access unit, and discards NAL units that lack a picture. */
+    public void flush() {
+        endOfAccessUnit();
+        discardedNalUnits += pending.size();
+        clearPending();
+        hasSlice = false;
+        dropping = false;
     }
-  }
 
-  private void clearPending() {
-    pending.clear();
-    pendingBytes = 0;
-  }
+    /** Access units handed to the listener. */
+    public long accessUnits() {
+        return accessUnits;
+    }
+
+    /** Access units dropped for exceeding a cap. */
+    public long droppedAccessUnits() {
+        return droppedAccessUnits;
+    }
+
+    /** NAL units thrown away at {@link #flush()} for want of a picture to go with. */
+    public long discardedNalUnits() {
+        return discardedNalUnits;
+    }
+
+    private static boolean startsAccessUnit(NalUnit nal, int type) {
+        switch (type) {
+            case NalUnit.SEI: case NalUnit.SPS: case NalUnit.PPS:
+            case 14: case 15: case 16: case 17: case 18:
+                return true;
+            case NalUnit.SLICE: case NalUnit.SLICE_DATA_PARTITION_A: case NalUnit.IDR:
+                return SliceHeader.firstMbInSlice(nal) == 0;
+            default:
+                return false;
+        }
+    }
+
+    private void clearPending() {
+        pending.clear();
+        pendingBytes = 0;
+    }
 }

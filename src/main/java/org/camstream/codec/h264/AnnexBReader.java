@@ -21,158 +21,158 @@ import java.util.function.Consumer;
  * <p>Not thread-safe. Each NAL unit handed out owns its bytes (one exact-size copy).
  */
 public final class AnnexBReader {
-  public static final int DEFAULT_MAX_NAL_SIZE = 4 * 1024 * 1024;
-  private static final int INITIAL_BUFFER = 64 * 1024;
+    public static final int DEFAULT_MAX_NAL_SIZE = 4 * 1024 * 1024;
+    private static final int INITIAL_BUFFER = 64 * 1024;
 
-  private final Consumer<NalUnit> listener;
-  private final int maxNalSize;
+    private final Consumer<NalUnit> listener;
+    private final int maxNalSize;
 
-  private byte[] buffer;
-  private int length; // bytes of the current NAL unit in buffer
-  private boolean started; // a start code has been seen: bytes belong to NAL units, not garbage
-  private boolean dropping; // the current NAL unit went over the cap
-  // Consecutive zero bytes just read and not yet known to be NAL data or part of a start code.
-  // They are never in buffer, so a zero run split across feed() calls needs no undo.
-  private long zeros;
+    private byte[] buffer;
+    private int length; // bytes of the current NAL unit in buffer
+    private boolean started; // a start code has been seen: bytes belong to NAL units, not garbage
+    private boolean dropping; // the current NAL unit went over the cap
+    // Consecutive zero bytes just read and not yet known to be NAL data or part of a start code.
+    // They are never in buffer, so a zero run split across feed() calls needs no undo.
+    private long zeros;
 
-  private long nalUnits;
-  private long skippedBytes;
-  private long oversizeNalUnits;
-  private long invalidNalUnits;
+    private long nalUnits;
+    private long skippedBytes;
+    private long oversizeNalUnits;
+    private long invalidNalUnits;
 
-  public AnnexBReader(Consumer<NalUnit> listener) {
-    this(listener, DEFAULT_MAX_NAL_SIZE);
-  }
+    public AnnexBReader(Consumer<NalUnit> listener) {
+        this(listener, DEFAULT_MAX_NAL_SIZE);
+    }
 
-  public AnnexBReader(Consumer<NalUnit> listener, int maxNalSize) {
-    if (maxNalSize < 1) throw new IllegalArgumentException("maxNalSize = " + maxNalSize);
-    this.listener = Objects.requireNonNull(listener, "listener");
-    this.maxNalSize = maxNalSize;
-    this.buffer = new byte[Math.min(INITIAL_BUFFER, maxNalSize)];
-  }
+    public AnnexBReader(Consumer<NalUnit> listener, int maxNalSize) {
+        if (maxNalSize < 1) throw new IllegalArgumentException("maxNalSize = " + maxNalSize);
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.maxNalSize = maxNalSize;
+        this.buffer = new byte[Math.min(INITIAL_BUFFER, maxNalSize)];
+    }
 
-  public void feed(byte[] buf, int off, int len) {
-    Objects.checkFromIndexSize(off, len, buf.length);
-    int end = off + len;
-    int segmentStart = off; // first byte of this chunk not yet appended or skipped
-    // Zeros of the current run that came in earlier chunks: owed to the NAL unit if the run
-    // turns out not to be a start code.
-    long carried = zeros;
-    for (int i = off; i < end; i++) {
-      byte b = buf[i];
-      if (b == 0) {
-        zeros++;
-        continue;
-      }
-      if (b == 1 && zeros >= 2) {
+    public void feed(byte[] buf, int off, int len) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        int end = off + len;
+        int segmentStart = off; // first byte of this chunk not yet appended or skipped
+        // Zeros of the current run that came in earlier chunks: owed to the NAL unit if the run
+        // turns out not to be a start code.
+        long carried = zeros;
+        for (int i = off; i < end; i++) {
+            byte b = buf[i];
+            if (b == 0) {
+                zeros++;
+                continue;
+            }
+            if (b == 1 && zeros >= 2) {
+                long zerosHere = zeros - carried;
+                append(buf, segmentStart, (int) (i - zerosHere - segmentStart));
+                boolean wasStarted = started;
+                // State first: the listener may throw, and the reader must stay consistent if it does.
+                started = true;
+                segmentStart = i + 1;
+                zeros = 0;
+                carried = 0;
+                if (wasStarted) endNalUnit();
+                continue;
+            }
+            if (carried > 0) {
+                appendZeros(carried);
+                carried = 0;
+            }
+            zeros = 0;
+        }
         long zerosHere = zeros - carried;
-        append(buf, segmentStart, (int) (i - zerosHere - segmentStart));
+        append(buf, segmentStart, (int) (end - zerosHere - segmentStart));
+    }
+
+    /**
+     * Emits the last NAL unit at the end of the stream. Afterwards the reader expects a new stream:
+     * bytes before the next start code count as garbage.
+     */
+    public void flush() {
+        zeros = 0; // trailing zeros of the stream end no NAL unit
         boolean wasStarted = started;
-        // State first: the listener may throw, and the reader must stay consistent if it does.
-        started = true;
-        segmentStart = i + 1;
-        zeros = 0;
-        carried = 0;
+        started = false;
         if (wasStarted) endNalUnit();
-        continue;
-      }
-      if (carried > 0) {
-        appendZeros(carried);
-        carried = 0;
-      }
-      zeros = 0;
     }
-    long zerosHere = zeros - carried;
-    append(buf, segmentStart, (int) (end - zerosHere - segmentStart));
-  }
 
-  /**
-   * Emits the last NAL unit at the end of the stream. Afterwards the reader expects a new stream:
-   * bytes before the next start code count as garbage.
-   */
-  public void flush() {
-    zeros = 0; // trailing zeros of the stream end no NAL unit
-    boolean wasStarted = started;
-    started = false;
-    if (wasStarted) endNalUnit();
-  }
-
-  /** NAL units handed to the listener. */
-  public long nalUnits() {
-    return nalUnits;
-  }
-
-  /** Bytes skipped before the first start code. */
-  public long skippedBytes() {
-    return skippedBytes;
-  }
-
-  /** NAL units dropped because they exceeded the size cap. */
-  public long oversizeNalUnits() {
-    return oversizeNalUnits;
-  }
-
-  /** NAL units dropped because they were empty or had the forbidden_zero_bit set. */
-  public long invalidNalUnits() {
-    return invalidNalUnits;
-  }
-
-  private void append(byte[] src, int from, int count) {
-    if (count <= 0) return;
-    if (!started) {
-      skippedBytes += count;
-      return;
+    /** NAL units handed to the listener. */
+    public long nalUnits() {
+        return nalUnits;
     }
-    if (dropping) return;
-    if (!ensureRoom(count)) return;
-    System.arraycopy(src, from, buffer, length, count);
-    length += count;
-  }
 
-  private void appendZeros(long count) {
-    if (!started) {
-      skippedBytes += count;
-      return;
+    /** Bytes skipped before the first start code. */
+    public long skippedBytes() {
+        return skippedBytes;
     }
-    if (dropping) return;
-    if (!ensureRoom(count)) return;
-    Arrays.fill(buffer, length, length + (int) count, (byte) 0);
-    length += (int) count;
-  }
 
-  /** Makes room for {@code count} more bytes, or starts dropping the NAL unit if over the cap. */
-  private boolean ensureRoom(long count) {
-    if (length + count > maxNalSize) {
-      dropping = true;
-      length = 0;
-      oversizeNalUnits++;
-      return false;
+    /** NAL units dropped because they exceeded the size cap. */
+    public long oversizeNalUnits() {
+        return oversizeNalUnits;
     }
-    if (length + count > buffer.length) {
-      int size = (int) Math.min(maxNalSize, Math.max((long) buffer.length * 2, (long) length + count));
-      buffer = Arrays.copyOf(buffer, size);
-    }
-    return true;
-  }
 
-  private void endNalUnit() {
-    if (dropping) {
-      dropping = false;
-      length = 0;
-      return;
+    /** NAL units dropped because they were empty or had the forbidden_zero_bit set. */
+    public long invalidNalUnits() {
+        return invalidNalUnits;
     }
-    if (length == 0) {
-      // Two start codes in a row: legal in garbage only, but harmless.
-      invalidNalUnits++;
-      return;
+
+    private void append(byte[] src, int from, int count) {
+        if (count <= 0) return;
+        if (!started) {
+            skippedBytes += count;
+            return;
+        }
+        if (dropping) return;
+        if (!ensureRoom(count)) return;
+        System.arraycopy(src, from, buffer, length, count);
+        length += count;
     }
-    int size = length;
-    length = 0;
-    if ((buffer[0] & 0x80) != 0) {
-      invalidNalUnits++;
-      return;
+
+    private void appendZeros(long count) {
+        if (!started) {
+            skippedBytes += count;
+            return;
+        }
+        if (dropping) return;
+        if (!ensureRoom(count)) return;
+        Arrays.fill(buffer, length, length + (int) count, (byte) 0);
+        length += (int) count;
     }
-    nalUnits++;
-    listener.accept(NalUnit.wrap(Arrays.copyOf(buffer, size), 0, size));
-  }
+
+    /** Makes room for {@code count} more bytes, or starts dropping the NAL unit if over the cap. */
+    private boolean ensureRoom(long count) {
+        if (length + count > maxNalSize) {
+            dropping = true;
+            length = 0;
+            oversizeNalUnits++;
+            return false;
+        }
+        if (length + count > buffer.length) {
+            int size = (int) Math.min(maxNalSize, Math.max((long) buffer.length * 2, (long) length + count));
+            buffer = Arrays.copyOf(buffer, size);
+        }
+        return true;
+    }
+
+    private void endNalUnit() {
+        if (dropping) {
+            dropping = false;
+            length = 0;
+            return;
+        }
+        if (length == 0) {
+            // Two start codes in a row: legal in garbage only, but harmless.
+            invalidNalUnits++;
+            return;
+        }
+        int size = length;
+        length = 0;
+        if ((buffer[0] & 0x80) != 0) {
+            invalidNalUnits++;
+            return;
+        }
+        nalUnits++;
+        listener.accept(NalUnit.wrap(Arrays.copyOf(buffer, size), 0, size));
+    }
 }
