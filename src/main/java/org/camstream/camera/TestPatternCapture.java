@@ -1,12 +1,14 @@
 package org.camstream.camera;
 
 import com.github.kokorin.jaffree.StreamType;
+import com.github.kokorin.jaffree.ffmpeg.PipeOutput;
 import com.github.kokorin.jaffree.ffmpeg.UrlInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
+import org.camstream.config.Codec;
 import org.camstream.config.Settings;
 
 /** The built-in camera: ffmpeg's testsrc2 pattern with the wall-clock time drawn on it, paced in real time. */
@@ -24,16 +26,25 @@ final class TestPatternCapture {
         UrlInput input = UrlInput.fromUrl(filterGraph(settings))
                 .setFormat("lavfi")
                 .setReadAtFrameRate(true);
-        return FfmpegCapture.start(List.of(input), output -> output
-                        .setFormat("mjpeg")
-                        .setCodec(StreamType.VIDEO, "mjpeg")
-                        // yuvj420p would do the same but makes ffmpeg 5 warn about a deprecated format
-                        .setPixelFormat("yuv420p")
-                        .addArguments("-strict", "unofficial")
-                        .addArguments("-color_range", "pc")
-                        .addArguments("-q:v", Integer.toString(qscale(settings.jpegQuality())))
-                        .addArguments("-flush_packets", "1"),
+        if (settings.codec() == Codec.H264) {
+            return FfmpegCapture.start(List.of(input), output -> H264Output.configure(output, settings),
+                    new FlvPictureParser(listener), listener, scheduler);
+        }
+        return FfmpegCapture.start(List.of(input), output -> configureMjpeg(output, settings),
                 new MjpegPictureParser(listener), listener, scheduler);
+    }
+
+    /** ffmpeg's MJPEG encoder at the configured quality, each picture flushed as soon as it is written. */
+    static PipeOutput configureMjpeg(PipeOutput output, Settings settings) {
+        return output
+                .setFormat("mjpeg")
+                .setCodec(StreamType.VIDEO, "mjpeg")
+                // yuvj420p would do the same but makes ffmpeg 5 warn about a deprecated format
+                .setPixelFormat("yuv420p")
+                .addArguments("-strict", "unofficial")
+                .addArguments("-color_range", "pc")
+                .addArguments("-q:v", Integer.toString(qscale(settings.jpegQuality())))
+                .addArguments("-flush_packets", "1");
     }
 
     static String filterGraph(Settings settings) {

@@ -65,6 +65,11 @@ public final class Frame implements Chunk {
         return data.length;
     }
 
+    /** The array itself, for parsers in this package that promise not to change it. */
+    byte[] bytes() {
+        return data;
+    }
+
     public ByteBuffer asReadOnlyBuffer() {
         return ByteBuffer.wrap(data).asReadOnlyBuffer();
     }

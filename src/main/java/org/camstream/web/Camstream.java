@@ -6,46 +6,70 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.camstream.camera.Backoff;
 import org.camstream.camera.CameraStatus;
-import org.camstream.camera.CameraSupervisor;
 import org.camstream.camera.Captures;
+import org.camstream.camera.CaptureSupervisor;
+import org.camstream.camera.Lease;
+import org.camstream.camera.Transcoder;
+import org.camstream.config.Codec;
 import org.camstream.config.Settings;
 import org.camstream.stream.FanOut;
 import org.camstream.stream.Frame;
 import org.camstream.stream.FrameSink;
+import org.camstream.stream.H264Pipeline;
 import org.camstream.stream.StreamStats;
+import org.camstream.stream.VideoTrack;
 
-/** The running application: the camera, the fan-outs that share its frames, and the counters. */
+/**
+ * The running application: the camera, the transcoder for the other codec, the pipelines and fan-outs that
+ * share their pictures, and the counters.
+ *
+ * <p>The camera produces its native codec. JPEG pictures feed the snapshot, stills and MJPEG; H.264 pictures
+ * feed the H.264, MP4 and WebSocket streams. Viewers of the other codec also hold a lease on the transcoder,
+ * one shared ffmpeg that exists only while they do.
+ */
 final class Camstream implements AutoCloseable {
 
     static final Duration IDLE_STOP = Duration.ofSeconds(10);
     static final long STALL_MILLIS = 10_000;
 
     private final AtomicReference<Settings> settings;
+    private final Codec nativeCodec;
     private final ScheduledThreadPoolExecutor scheduler;
-    private final CameraSupervisor camera;
+    private final CaptureSupervisor camera;
+    private final CaptureSupervisor transcoder;
+    private final Transcoder transcoderFactory;
     private final FanOut<Frame> jpegFrames = new FanOut<>();
     private final FanOut<MultipartPart> multipartParts = new FanOut<>();
+    private final H264Pipeline video;
     private final StreamStats snapshotStats = new StreamStats("snapshot");
     private final StreamStats jpegStats = new StreamStats("jpeg");
     private final StreamStats mjpegStats = new StreamStats("mjpeg");
+    private final StreamStats h264Stats = new StreamStats("h264");
+    private final StreamStats mp4Stats = new StreamStats("mp4");
+    private final StreamStats wsStats = new StreamStats("ws");
     private final ViewerRegistry viewers;
+    private final Set<WebSocketViewer> webSockets = ConcurrentHashMap.newKeySet();
     private final long startNanos = System.nanoTime();
 
     Camstream(Settings initial) {
         this.settings = new AtomicReference<>(initial);
+        this.nativeCodec = initial.codec();
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "camstream-scheduler");
             thread.setDaemon(true);
             return thread;
         });
         scheduler.setRemoveOnCancelPolicy(true);
-        this.camera = new CameraSupervisor(new Captures(scheduler), settings::get, new FrameSink() {
+        this.video = new H264Pipeline(initial.fps());
+        FrameSink jpeg = new FrameSink() {
             @Override
             public void onFrame(Frame frame) {
                 jpegFrames.publish(frame);
@@ -57,8 +81,72 @@ final class Camstream implements AutoCloseable {
                 jpegFrames.clear();
                 multipartParts.clear();
             }
-        }, scheduler, IDLE_STOP, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        };
+        FrameSink nativeSink = nativeCodec == Codec.H264 ? video : jpeg;
+        FrameSink transcodedSink = nativeCodec == Codec.H264 ? jpeg : video;
+        this.transcoderFactory = new Transcoder(scheduler, () -> {
+            if (nativeCodec == Codec.H264) {
+                return video.annexB().gop();
+            }
+            Frame latest = jpegFrames.latest();
+            return latest == null ? List.of() : List.of(latest);
+        });
+        Backoff cameraBackoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        this.camera = new CaptureSupervisor(new Captures(scheduler), settings::get, new FrameSink() {
+            @Override
+            public void onFrame(Frame frame) {
+                nativeSink.onFrame(frame);
+                transcoderFactory.offer(frame);
+            }
+
+            @Override
+            public void onCameraStopped() {
+                nativeSink.onCameraStopped();
+            }
+        }, scheduler, IDLE_STOP, cameraBackoff);
+        this.transcoder = new CaptureSupervisor(transcoderFactory, settings::get, transcodedSink, scheduler,
+                IDLE_STOP, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)));
         this.viewers = new ViewerRegistry(scheduler, STALL_MILLIS);
+        camera.onStateChange(this::broadcastStatus);
+    }
+
+    /** A claim on JPEG pictures: the camera, and the transcoder when the camera makes H.264. */
+    Lease acquireJpeg() {
+        return acquire(Codec.MJPEG);
+    }
+
+    /** A claim on H.264 pictures: the camera, and the transcoder when the camera makes JPEG. */
+    Lease acquireVideo() {
+        return acquire(Codec.H264);
+    }
+
+    private Lease acquire(Codec wanted) {
+        Lease cameraLease = camera.acquire();
+        if (wanted == nativeCodec) {
+            return cameraLease;
+        }
+        try {
+            return Lease.both(cameraLease, transcoder.acquire());
+        } catch (RuntimeException e) {
+            cameraLease.close();
+            throw e;
+        }
+    }
+
+    private void broadcastStatus() {
+        if (webSockets.isEmpty()) {
+            return;
+        }
+        CameraStatus cam = camera.status();
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("type", "status");
+        message.put("state", cam.state().id());
+        message.put("restarts", cam.restarts());
+        message.put("lastError", cam.lastError());
+        String json = Responses.json(message);
+        for (WebSocketViewer viewer : webSockets) {
+            viewer.sendStatus(json);
+        }
     }
 
     Settings settings() {
@@ -69,7 +157,7 @@ final class Camstream implements AutoCloseable {
         return scheduler;
     }
 
-    CameraSupervisor camera() {
+    CaptureSupervisor camera() {
         return camera;
     }
 
@@ -79,6 +167,10 @@ final class Camstream implements AutoCloseable {
 
     FanOut<MultipartPart> multipartParts() {
         return multipartParts;
+    }
+
+    H264Pipeline video() {
+        return video;
     }
 
     StreamStats snapshotStats() {
@@ -93,33 +185,51 @@ final class Camstream implements AutoCloseable {
         return mjpegStats;
     }
 
+    StreamStats h264Stats() {
+        return h264Stats;
+    }
+
+    StreamStats mp4Stats() {
+        return mp4Stats;
+    }
+
+    StreamStats wsStats() {
+        return wsStats;
+    }
+
     ViewerRegistry viewers() {
         return viewers;
     }
 
+    Set<WebSocketViewer> webSockets() {
+        return webSockets;
+    }
+
     /** The document behind {@code /api/status}. */
     Map<String, Object> status() {
-        CameraStatus cam = camera.status();
-        Map<String, Object> camera = new LinkedHashMap<>();
-        camera.put("source", cam.source());
-        camera.put("state", cam.state().id());
-        camera.put("width", cam.width());
-        camera.put("height", cam.height());
-        camera.put("configuredFps", cam.configuredFps());
-        camera.put("measuredFps", Math.round(cam.measuredFps() * 100) / 100.0);
-        camera.put("frames", cam.frames());
-        camera.put("discardedFrames", cam.discardedFrames());
-        camera.put("restarts", cam.restarts());
-        camera.put("lastError", cam.lastError());
-        camera.put("pid", cam.pid());
-        camera.put("recentLog", cam.recentLog());
+        Map<String, Object> camera = describe(this.camera.status());
+        camera.put("codec", nativeCodec.id());
+        VideoTrack track = video.track();
+        if (track != null) {
+            Map<String, Object> h264 = new LinkedHashMap<>();
+            h264.put("codec", track.codec());
+            h264.put("width", track.width());
+            h264.put("height", track.height());
+            h264.put("generation", track.generation());
+            h264.put("gopBytes", video.annexB().cachedBytes());
+            camera.put("h264", h264);
+        }
+        Map<String, Object> transcoding = describe(transcoder.status());
+        transcoding.remove("source");
+        transcoding.put("from", nativeCodec.id());
+        transcoding.put("to", nativeCodec == Codec.H264 ? Codec.MJPEG.id() : Codec.H264.id());
 
         Map<String, Object> viewersByFormat = new LinkedHashMap<>();
         Map<String, Object> streams = new LinkedHashMap<>();
         long frames = 0;
         long bytes = 0;
         long dropped = 0;
-        for (StreamStats s : List.of(mjpegStats, jpegStats, snapshotStats)) {
+        for (StreamStats s : List.of(mjpegStats, jpegStats, snapshotStats, h264Stats, mp4Stats, wsStats)) {
             viewersByFormat.put(s.format(), s.viewers());
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("viewers", s.viewers());
@@ -139,6 +249,7 @@ final class Camstream implements AutoCloseable {
 
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("camera", camera);
+        status.put("transcoder", transcoding);
         status.put("viewers", viewersByFormat);
         status.put("framesSent", frames);
         status.put("bytesSent", bytes);
@@ -149,10 +260,32 @@ final class Camstream implements AutoCloseable {
         return status;
     }
 
-    /** Ends every viewer, stops the camera process and waits for it, then stops the scheduler. */
+    private static Map<String, Object> describe(CameraStatus cam) {
+        Map<String, Object> camera = new LinkedHashMap<>();
+        camera.put("source", cam.source());
+        camera.put("state", cam.state().id());
+        camera.put("width", cam.width());
+        camera.put("height", cam.height());
+        camera.put("configuredFps", cam.configuredFps());
+        camera.put("measuredFps", Math.round(cam.measuredFps() * 100) / 100.0);
+        camera.put("frames", cam.frames());
+        camera.put("discardedFrames", cam.discardedFrames());
+        camera.put("restarts", cam.restarts());
+        camera.put("lastError", cam.lastError());
+        camera.put("pid", cam.pid());
+        camera.put("recentLog", cam.recentLog());
+        return camera;
+    }
+
+    /** Ends every viewer, stops the processes and waits for them, then stops the scheduler. */
     @Override
     public void close() {
         viewers.close();
+        for (WebSocketViewer viewer : webSockets) {
+            viewer.close(new jakarta.websocket.CloseReason(jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY,
+                    "server stopping"));
+        }
+        transcoder.close();
         camera.close();
         scheduler.shutdown();
         try {

@@ -5,6 +5,8 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
 import java.util.Arrays;
 import java.util.List;
 import org.camstream.config.Settings;
@@ -54,7 +56,23 @@ public final class CamstreamLifecycle implements ServletContextListener {
         register(context, "snapshot", new SnapshotServlet(app), "/snapshot.jpg");
         register(context, "stills", MultipartStreamServlet.stills(app), "/stream.jpg");
         register(context, "mjpeg", MultipartStreamServlet.everyFrame(app), "/stream.mjpeg");
+        register(context, "h264", new VideoStreamServlet<>(app, "video/h264", app.video().annexB(), app.h264Stats(),
+                Framing::none), "/stream.h264");
+        register(context, "mp4", new VideoStreamServlet<>(app, "video/mp4", app.video().mp4(), app.mp4Stats(),
+                Mp4Framing::new), "/stream.mp4");
         register(context, "status", new StatusServlet(app), "/api/status");
+        context.addFilter("websocket-origin", new OriginFilter(() -> app.settings().allowedOrigins()))
+                .addMappingForUrlPatterns(null, false, "/ws/*");
+        ServerContainer websockets = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
+        if (websockets == null) {
+            LOG.warn("This container offers no WebSocket support: {} is not available", VideoSocket.PATH);
+        } else {
+            try {
+                websockets.addEndpoint(VideoSocket.config(app));
+            } catch (DeploymentException e) {
+                throw new IllegalStateException("cannot register " + VideoSocket.PATH, e);
+            }
+        }
     }
 
     private static void register(ServletContext context, String name, HttpServlet servlet, String path) {

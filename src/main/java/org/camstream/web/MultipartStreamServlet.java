@@ -7,7 +7,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.function.Predicate;
-import org.camstream.camera.CameraSupervisor;
+import org.camstream.camera.CaptureSupervisor;
+import org.camstream.camera.Lease;
 import org.camstream.stream.LatestMailbox;
 import org.camstream.stream.Pacer;
 import org.camstream.stream.StreamStats;
@@ -60,10 +61,10 @@ final class MultipartStreamServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // streams are endless; stalled viewers are closed by the ViewerRegistry
         ServletOutputStream out = response.getOutputStream();
-        CameraSupervisor.Lease lease = app.camera().acquire();
+        Lease lease = app.acquireJpeg();
         stats.viewerJoined();
         StreamingResponse<MultipartPart> viewer = new StreamingResponse<>(async, out, new LatestMailbox<>(), stats,
-                admit, closed -> {
+                admit, Framing.none(), closed -> {
                     app.multipartParts().unsubscribe(closed);
                     app.viewers().remove(closed);
                     stats.viewerLeft();

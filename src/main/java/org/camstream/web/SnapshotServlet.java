@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.camstream.camera.CameraStatus;
-import org.camstream.camera.CameraSupervisor;
+import org.camstream.camera.CaptureSupervisor;
+import org.camstream.camera.Lease;
 import org.camstream.stream.Frame;
 import org.camstream.stream.Subscriber;
 
@@ -32,7 +33,7 @@ final class SnapshotServlet extends HttpServlet {
             send(async, latest);
             return;
         }
-        CameraSupervisor.Lease lease = app.camera().acquire();
+        Lease lease = app.acquireJpeg();
         CompletableFuture<Frame> next = new CompletableFuture<>();
         Subscriber<Frame> waiter = next::complete;
         ScheduledFuture<?> timeout = app.scheduler().schedule(() -> next.complete(null), WAIT_MILLIS,

@@ -31,6 +31,7 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
     private final Mailbox<T> mailbox;
     private final StreamStats stats;
     private final Predicate<T> admit;
+    private final Framing<T> framing;
     private final Consumer<StreamingResponse<T>> onClose;
     private final Runnable drainTask = this::drain;
 
@@ -40,18 +41,21 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
     /** When the socket last refused data without having taken it since; 0 while it accepts. */
     private volatile long blockedSinceNanos;
     private long lastSequence = Long.MIN_VALUE;
+    /** A chunk taken from the mailbox that waits behind the framing's chunk; only the drain touches it. */
+    private T deferred;
 
     /**
      * @param admit decides, on the producer's thread, which chunks this viewer wants (pacing)
      * @param onClose runs once when the response ends, however it ends
      */
     StreamingResponse(AsyncContext async, ServletOutputStream out, Mailbox<T> mailbox, StreamStats stats,
-            Predicate<T> admit, Consumer<StreamingResponse<T>> onClose) {
+            Predicate<T> admit, Framing<T> framing, Consumer<StreamingResponse<T>> onClose) {
         this.async = async;
         this.out = out;
         this.mailbox = mailbox;
         this.stats = stats;
         this.admit = admit;
+        this.framing = framing;
         this.onClose = onClose;
     }
 
@@ -93,18 +97,33 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
                     return; // still busy: the container calls onWritePossible when the socket drains
                 }
                 blockedSinceNanos = 0;
-                T chunk = mailbox.take();
-                if (chunk == null) {
-                    busy.set(false);
-                    // A chunk offered between take() and here saw busy == true and left it to us.
-                    if (mailbox.isEmpty() || !busy.compareAndSet(false, true)) {
-                        return;
+                Chunk next;
+                if (deferred != null) {
+                    next = deferred;
+                    deferred = null;
+                } else {
+                    T chunk = mailbox.take();
+                    if (chunk == null) {
+                        busy.set(false);
+                        // A chunk offered between take() and here saw busy == true and left it to us.
+                        if (mailbox.isEmpty() || !busy.compareAndSet(false, true)) {
+                            return;
+                        }
+                        continue;
                     }
-                    continue;
+                    Chunk before = framing.before(chunk);
+                    if (before != null) {
+                        deferred = chunk;
+                        next = before;
+                    } else {
+                        next = chunk;
+                    }
                 }
-                chunk.writeTo(out);
-                stats.sent(chunk.size());
+                next.writeTo(out);
+                stats.sent(next.size());
             }
+        } catch (Framing.EndOfStream e) {
+            close();
         } catch (IOException | RuntimeException e) {
             close();
         }

@@ -16,7 +16,7 @@ import org.camstream.codec.h264.AccessUnitAssembler;
 import org.camstream.codec.h264.AnnexBReader;
 import org.camstream.codec.h264.NalUnit;
 import org.camstream.codec.h264.ParameterSetCache;
-import org.camstream.codec.testing.Fixtures;
+import org.camstream.testing.Fixtures;
 
 /** A stream muxed the way the server does it, with synthetic capture times at 30 fps. */
 final class MuxedStream {

@@ -33,8 +33,8 @@ class ViewerPageIT {
     }
 
     @Test
-    void theLivePictureRendersAtTheConfiguredWidthAndMoves() {
-        browser.get(server.uri("/").toString());
+    void mjpegModeRendersTheLivePictureAtTheConfiguredWidthAndMoves() {
+        browser.get(server.uri("/?mode=mjpeg").toString());
         JavascriptExecutor js = browser;
         Poll.until(Duration.ofSeconds(20), "the MJPEG <img> to show a 1280 px wide picture",
                 () -> ((Number) js.executeScript("return document.getElementById('live').naturalWidth")).intValue(),
@@ -50,6 +50,51 @@ class ViewerPageIT {
         Poll.until(Duration.ofSeconds(10), "the page to show the camera state",
                 () -> (String) js.executeScript("return document.getElementById('camera-state').textContent"),
                 text -> text.equals("camera running"));
+    }
+
+    @Test
+    void mseModePlaysAtTheLiveEdgeWithLowLatency() {
+        browser.get(server.uri("/?mode=mse").toString());
+        JavascriptExecutor js = browser;
+        Poll.until(Duration.ofSeconds(30), "the MSE player to show 1280 px wide video",
+                () -> ((Number) js.executeScript("return document.getElementById('video').videoWidth")).intValue(),
+                width -> width == 1280);
+        assertEquals("mse", js.executeScript("return window.camstream.stats().mode"));
+        double t0 = currentTime(js);
+        Poll.until(Duration.ofSeconds(10), "currentTime to advance", () -> currentTime(js), t -> t > t0 + 1);
+        // The player measures capture-to-display latency from each fragment's prft box.
+        Poll.until(Duration.ofSeconds(20), "a latency under 500 ms",
+                () -> (Number) js.executeScript("return window.camstream.stats().latencyMs"),
+                latency -> latency != null && latency.doubleValue() > 0 && latency.doubleValue() < 500);
+        long sampleUntil = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        Poll.until(Duration.ofSeconds(10), "five seconds of latency samples", () -> {
+            Number latency = (Number) js.executeScript("return window.camstream.stats().latencyMs");
+            org.junit.jupiter.api.Assertions.assertTrue(latency.doubleValue() < 500,
+                    "latency stays under 500 ms, was " + latency);
+            return System.nanoTime() > sampleUntil;
+        });
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> stats = (java.util.Map<String, Object>) js.executeScript(
+                "return window.camstream.stats()");
+        assertEquals(1280L, stats.get("width"));
+        assertEquals(720L, stats.get("height"));
+        org.junit.jupiter.api.Assertions.assertTrue(((Number) stats.get("fps")).doubleValue() > 10, "fps " + stats);
+    }
+
+    @Test
+    void mp4ModePlaysToo() {
+        browser.get(server.uri("/?mode=mp4").toString());
+        JavascriptExecutor js = browser;
+        Poll.until(Duration.ofSeconds(30), "the progressive MP4 to show 1280 px wide video",
+                () -> ((Number) js.executeScript("return document.getElementById('video').videoWidth")).intValue(),
+                width -> width == 1280);
+        assertEquals("mp4", js.executeScript("return window.camstream.stats().mode"));
+        double t0 = currentTime(js);
+        Poll.until(Duration.ofSeconds(10), "currentTime to advance", () -> currentTime(js), t -> t > t0 + 1);
+    }
+
+    private static double currentTime(JavascriptExecutor js) {
+        return ((Number) js.executeScript("return document.getElementById('video').currentTime")).doubleValue();
     }
 
     /** A digest of the pixels the <img> shows right now, read back through a canvas. */

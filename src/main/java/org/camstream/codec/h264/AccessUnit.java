@@ -48,6 +48,43 @@ public final class AccessUnit {
         return new AccessUnit(nalUnits);
     }
 
+    /**
+     * Reads one access unit written in Annex B form, such as {@link #writeAnnexB(byte[], int)} produces.
+     * The NAL units are views of {@code annexB}, not copies, so the caller must never change the array
+     * afterwards. Bytes before the first start code are ignored.
+     */
+    public static AccessUnit fromAnnexB(byte[] annexB) {
+        java.util.ArrayList<NalUnit> nals = new java.util.ArrayList<>();
+        int start = -1;
+        int i = 0;
+        while (i + 2 < annexB.length) {
+            if (annexB[i] == 0 && annexB[i + 1] == 0 && annexB[i + 2] == 1) {
+                if (start >= 0) {
+                    addTrimmed(nals, annexB, start, i);
+                }
+                start = i + 3;
+                i += 3;
+            } else {
+                i++;
+            }
+        }
+        if (start >= 0) {
+            addTrimmed(nals, annexB, start, annexB.length);
+        }
+        return new AccessUnit(nals.toArray(new NalUnit[0]));
+    }
+
+    /** Adds {@code data[from..to)} minus the zero bytes that belong to the next start code. */
+    private static void addTrimmed(List<NalUnit> nals, byte[] data, int from, int to) {
+        int end = to;
+        while (end > from && data[end - 1] == 0) {
+            end--;
+        }
+        if (end > from) {
+            nals.add(NalUnit.wrap(data, from, end - from));
+        }
+    }
+
     /** All NAL units, in stream order. Unmodifiable. */
     public List<NalUnit> nalUnits() {
         return view;

@@ -76,6 +76,19 @@ public final class AccessUnitAssembler implements Consumer<NalUnit> {
      * Declares the current access unit complete and emits it now, without waiting for the next
      * one to start: for callers whose container already frames access units.
      */
+    /**
+     * Ends the pending access unit early if the next NAL unit, of which only the first bytes have arrived,
+     * will start a new one. A live reader calls this after each read with the start of the NAL unit still
+     * being received, so that a picture is handed on as soon as the next one begins to arrive instead of
+     * when the next one is complete.
+     */
+    public void lookAhead(NalUnit nextPrefix) {
+        int type = nextPrefix.type();
+        if (type == NalUnit.AUD || (hasSlice && startsAccessUnit(nextPrefix, type))) {
+            endOfAccessUnit();
+        }
+    }
+
     public void endOfAccessUnit() {
         if (dropping) {
             dropping = false;

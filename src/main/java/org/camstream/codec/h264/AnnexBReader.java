@@ -97,6 +97,15 @@ public final class AnnexBReader {
         if (wasStarted) endNalUnit();
     }
 
+    /**
+     * The first bytes of the NAL unit still being received, at most {@code maxBytes}, or null when none
+     * have arrived. Lets a live reader see what comes next before the NAL unit is complete.
+     */
+    public NalUnit pendingPrefix(int maxBytes) {
+        if (!started || dropping || length == 0) return null;
+        return NalUnit.of(buffer, 0, Math.min(length, maxBytes));
+    }
+
     /** NAL units handed to the listener. */
     public long nalUnits() {
         return nalUnits;

@@ -16,7 +16,7 @@ import org.camstream.codec.h264.NalUnit;
 import org.camstream.codec.h264.SliceHeader;
 import org.camstream.codec.h264.Sps;
 import org.camstream.codec.h264.SpsParser;
-import org.camstream.codec.testing.MediaTools;
+import org.camstream.testing.MediaTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.camstream.codec.testing.Fixtures;
-import org.camstream.codec.testing.MediaTools;
+import org.camstream.testing.Fixtures;
+import org.camstream.testing.MediaTools;
 
 /** Test helpers: read streams with the code under test, and ask ffmpeg about the same bytes. */
 final class H264Streams {

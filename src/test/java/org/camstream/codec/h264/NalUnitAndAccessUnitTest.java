@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.ArrayList;
 import java.util.List;
-import org.camstream.codec.testing.Fixtures;
+import org.camstream.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 class NalUnitAndAccessUnitTest {

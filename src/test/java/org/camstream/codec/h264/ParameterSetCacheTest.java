@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.camstream.codec.testing.Fixtures;
-import org.camstream.codec.testing.MediaTools;
+import org.camstream.testing.Fixtures;
+import org.camstream.testing.MediaTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

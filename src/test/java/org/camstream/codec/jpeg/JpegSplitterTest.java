@@ -23,7 +23,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-import org.camstream.testing.Ffmpeg;
+import org.camstream.testing.MediaTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class JpegSplitterTest {
 
     @BeforeAll
     static void encodeWithFfmpeg() {
-        ffmpegMjpeg = Ffmpeg.output("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-frames:v", "24",
+        ffmpegMjpeg = MediaTools.ffmpegOutput("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-frames:v", "24",
                 "-c:v", "mjpeg", "-q:v", "5", "-f", "mjpeg", "-");
         ffmpegFrames = Integer.parseInt(countFramesWithFfprobe(ffmpegMjpeg));
     }
@@ -183,7 +183,7 @@ class JpegSplitterTest {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("splitter", ".mjpeg");
             try {
                 java.nio.file.Files.write(file, mjpeg);
-                return Ffmpeg.probe("-count_frames", "-select_streams", "v:0", "-show_entries",
+                return MediaTools.ffprobe("-count_frames", "-select_streams", "v:0", "-show_entries",
                         "stream=nb_read_frames", "-of", "csv=p=0", file.toString());
             } finally {
                 java.nio.file.Files.delete(file);

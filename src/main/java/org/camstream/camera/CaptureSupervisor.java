@@ -18,15 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one owner of the camera. Exactly one capture process runs at a time: it starts when the first viewer
- * arrives, stops a while after the last one leaves, and is restarted with backoff when it dies.
+ * The one owner of a capture process: the camera, or the shared transcoder. Exactly one process runs at a
+ * time: it starts when the first viewer arrives, stops a while after the last one leaves, and is restarted
+ * with backoff when it dies.
  *
  * <p>Viewers hold a {@link Lease}. Frames go to a single consumer on the process's reader thread; the
  * supervisor takes no lock on that path except once, for the first frame of a process.
  */
-public final class CameraSupervisor implements AutoCloseable {
+public final class CaptureSupervisor implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CameraSupervisor.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureSupervisor.class);
     /** A process that delivered frames for this long was healthy, so its death starts the backoff afresh. */
     private static final long HEALTHY_NANOS = 10_000_000_000L;
 
@@ -57,7 +58,7 @@ public final class CameraSupervisor implements AutoCloseable {
     private volatile long generation;
     private volatile boolean awaitingFirstFrame;
 
-    public CameraSupervisor(CaptureFactory factory, Supplier<Settings> settings, FrameSink frames,
+    public CaptureSupervisor(CaptureFactory factory, Supplier<Settings> settings, FrameSink frames,
             ScheduledExecutorService scheduler, Duration idleStop, Backoff backoff) {
         this.factory = factory;
         this.settings = settings;
@@ -68,7 +69,7 @@ public final class CameraSupervisor implements AutoCloseable {
     }
 
     /** A viewer's claim on the camera. Closing it more than once is harmless. */
-    public final class Lease implements AutoCloseable {
+    private final class SupervisorLease implements Lease {
         private final AtomicBoolean open = new AtomicBoolean(true);
 
         @Override
@@ -92,7 +93,7 @@ public final class CameraSupervisor implements AutoCloseable {
         if (state == CameraState.IDLE) {
             startCapture();
         }
-        return new Lease();
+        return new SupervisorLease();
     }
 
     private synchronized void release() {
@@ -281,7 +282,18 @@ public final class CameraSupervisor implements AutoCloseable {
             if (gen != generation) {
                 return;
             }
-            Frame frame = Frame.capturedNow(data, sequence.incrementAndGet(), keyframe);
+            publish(Frame.capturedNow(data, sequence.incrementAndGet(), keyframe));
+        }
+
+        @Override
+        public void onPicture(byte[] data, boolean keyframe, long captureEpochMicros, long captureNanos) {
+            if (gen != generation) {
+                return;
+            }
+            publish(Frame.of(data, sequence.incrementAndGet(), captureEpochMicros, captureNanos, keyframe));
+        }
+
+        private void publish(Frame frame) {
             rate.mark(frame.captureNanos());
             frameCount.incrementAndGet();
             if (awaitingFirstFrame) {

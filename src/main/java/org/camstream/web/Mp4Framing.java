@@ -1,0 +1,54 @@
+package org.camstream.web;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import org.camstream.mp4.InitSegment;
+import org.camstream.stream.Chunk;
+import org.camstream.stream.Mp4Chunk;
+import org.camstream.stream.VideoTrack;
+
+/**
+ * Progressive fMP4: the init segment of the first fragment's track, then fragments. A progressive MP4 file
+ * cannot change its track halfway, so when the camera's parameters change (a new resolution) the response
+ * ends cleanly and the player reconnects to get the new init segment.
+ */
+final class Mp4Framing implements Framing<Mp4Chunk> {
+
+    private VideoTrack track;
+
+    @Override
+    public Chunk before(Mp4Chunk chunk) throws EndOfStream {
+        if (track == null) {
+            track = chunk.track();
+            return initChunk(track.init());
+        }
+        if (chunk.track().generation() != track.generation()) {
+            throw new EndOfStream("the video track changed");
+        }
+        return null;
+    }
+
+    static Chunk initChunk(InitSegment init) {
+        return new Chunk() {
+            @Override
+            public long sequence() {
+                return 0;
+            }
+
+            @Override
+            public int size() {
+                return init.size();
+            }
+
+            @Override
+            public boolean isKeyframe() {
+                return true;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                init.writeTo(out);
+            }
+        };
+    }
+}

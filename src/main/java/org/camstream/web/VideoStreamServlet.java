@@ -1,0 +1,68 @@
+package org.camstream.web;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.function.Supplier;
+import org.camstream.camera.Lease;
+import org.camstream.stream.Chunk;
+import org.camstream.stream.GopFanOut;
+import org.camstream.stream.GopMailbox;
+import org.camstream.stream.StreamStats;
+
+/**
+ * {@code /stream.h264} and {@code /stream.mp4}: endless H.264-based responses. A new viewer starts with the
+ * cached GOP, so its decoder shows a picture at once; a viewer that falls behind skips to the next keyframe.
+ */
+final class VideoStreamServlet<T extends Chunk> extends HttpServlet {
+
+    private final Camstream app;
+    private final String contentType;
+    private final GopFanOut<T> source;
+    private final StreamStats stats;
+    private final Supplier<Framing<T>> framing;
+
+    VideoStreamServlet(Camstream app, String contentType, GopFanOut<T> source, StreamStats stats,
+            Supplier<Framing<T>> framing) {
+        this.app = app;
+        this.contentType = contentType;
+        this.source = source;
+        this.stats = stats;
+        this.framing = framing;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        writeHead(response);
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        ServletOutputStream out = response.getOutputStream();
+        Lease lease = app.acquireVideo();
+        stats.viewerJoined();
+        StreamingResponse<T> viewer = new StreamingResponse<>(async, out, GopMailbox.forVideo(app.settings().fps()),
+                stats, chunk -> true, framing.get(), closed -> {
+                    source.unsubscribe(closed);
+                    app.viewers().remove(closed);
+                    stats.viewerLeft();
+                    lease.close();
+                });
+        app.viewers().add(viewer);
+        async.addListener(viewer);
+        out.setWriteListener(viewer);
+        source.subscribe(viewer);
+    }
+
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) {
+        writeHead(response);
+    }
+
+    private void writeHead(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(contentType);
+        Responses.noCache(response);
+    }
+}

@@ -1,0 +1,212 @@
+package org.camstream.web;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.camstream.stream.GopMailbox;
+import org.camstream.stream.Mp4Chunk;
+import org.camstream.stream.StreamStats;
+import org.camstream.stream.Subscriber;
+import org.camstream.stream.VideoTrack;
+
+/**
+ * One WebSocket viewer of the fMP4 stream. Messages: a JSON {@code init} and the binary init segment
+ * whenever the track changes (the first time, and at each new generation), then one binary message per
+ * fragment, and JSON {@code status} messages when the camera's state changes.
+ *
+ * <p>Tomcat allows one asynchronous send in flight per session, so sends are chained: each one's completion
+ * starts the next. A completion that arrives while {@code send} is still on the stack is noticed by the
+ * sending loop instead of recursing, so a long backlog cannot overflow the stack.
+ */
+final class WebSocketViewer implements Subscriber<Mp4Chunk> {
+
+    private static final int MAX_CONTROL_MESSAGES = 16;
+    private static final int SENDING = 1;
+    private static final int RETURNED = 2;
+    private static final int COMPLETED_INLINE = 3;
+
+    private final Session session;
+    private final RemoteEndpoint.Async remote;
+    private final GopMailbox<Mp4Chunk> mailbox;
+    private final StreamStats stats;
+    private final Consumer<WebSocketViewer> onClose;
+    private final ArrayDeque<String> control = new ArrayDeque<>();
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger sendState = new AtomicInteger();
+    private final SendHandler completion = this::onSent;
+
+    // Touched only by the sender, one send at a time.
+    private VideoTrack sentTrack;
+    private Mp4Chunk afterInit;
+    private boolean initSegmentDue;
+    private long lastSequence = Long.MIN_VALUE;
+
+    WebSocketViewer(Session session, GopMailbox<Mp4Chunk> mailbox, StreamStats stats, long sendTimeoutMillis,
+            Consumer<WebSocketViewer> onClose) {
+        this.session = session;
+        this.remote = session.getAsyncRemote();
+        this.remote.setSendTimeout(sendTimeoutMillis);
+        this.mailbox = mailbox;
+        this.stats = stats;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public void offer(Mp4Chunk chunk) {
+        if (closed.get()) {
+            return;
+        }
+        synchronized (this) {
+            if (chunk.sequence() <= lastSequence) {
+                return;
+            }
+            lastSequence = chunk.sequence();
+        }
+        int dropped = mailbox.put(chunk);
+        for (int i = 0; i < dropped; i++) {
+            stats.dropped();
+        }
+        pump();
+    }
+
+    /** Queues a JSON status message; it goes out after the first init, ahead of media. */
+    void sendStatus(String json) {
+        synchronized (control) {
+            if (control.size() == MAX_CONTROL_MESSAGES) {
+                control.pollFirst();
+            }
+            control.addLast(json);
+        }
+        pump();
+    }
+
+    private void pump() {
+        if (!busy.compareAndSet(false, true)) {
+            return;
+        }
+        while (!closed.get()) {
+            if (!sendNext()) {
+                busy.set(false);
+                if (!hasWork() || !busy.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            if (!sendState.compareAndSet(SENDING, RETURNED)) {
+                continue; // it completed while we were in send(): go on here instead of recursing
+            }
+            return; // onSent carries on
+        }
+    }
+
+    private boolean hasWork() {
+        synchronized (control) {
+            if (sentTrack != null && !control.isEmpty()) {
+                return true;
+            }
+        }
+        return !mailbox.isEmpty();
+    }
+
+    /** Starts the next send; false when there is nothing to send. */
+    private boolean sendNext() {
+        if (initSegmentDue) {
+            initSegmentDue = false;
+            ByteBuffer init = sentTrack.init().asByteBuffer();
+            sendBinary(init, init.remaining());
+            return true;
+        }
+        if (afterInit != null) {
+            Mp4Chunk chunk = afterInit;
+            afterInit = null;
+            sendBinary(chunk.asByteBuffer(), chunk.size());
+            return true;
+        }
+        if (sentTrack != null) {
+            String text;
+            synchronized (control) {
+                text = control.pollFirst();
+            }
+            if (text != null) {
+                sendState.set(SENDING);
+                remote.sendText(text, completion);
+                return true;
+            }
+        }
+        Mp4Chunk chunk = mailbox.take();
+        if (chunk == null) {
+            return false;
+        }
+        if (sentTrack == null || chunk.track().generation() != sentTrack.generation()) {
+            sentTrack = chunk.track();
+            initSegmentDue = true;
+            afterInit = chunk;
+            sendState.set(SENDING);
+            remote.sendText(initMessage(sentTrack), completion);
+            return true;
+        }
+        sendBinary(chunk.asByteBuffer(), chunk.size());
+        return true;
+    }
+
+    private void sendBinary(ByteBuffer data, int size) {
+        sendState.set(SENDING);
+        stats.sent(size);
+        remote.sendBinary(data, completion);
+    }
+
+    private void onSent(SendResult result) {
+        if (!result.isOK()) {
+            close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "send failed or timed out"));
+            return;
+        }
+        if (sendState.compareAndSet(SENDING, COMPLETED_INLINE)) {
+            return; // still inside send(): the sending loop continues
+        }
+        busy.set(false);
+        pump();
+    }
+
+    static String initMessage(VideoTrack track) {
+        Map<String, Object> init = new LinkedHashMap<>();
+        init.put("type", "init");
+        init.put("codec", track.codec());
+        init.put("width", track.width());
+        init.put("height", track.height());
+        init.put("generation", track.generation());
+        init.put("serverTime", System.currentTimeMillis());
+        return Responses.json(init);
+    }
+
+    void close(CloseReason reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            onClose.accept(this);
+        } finally {
+            try {
+                if (session.isOpen()) {
+                    session.close(reason);
+                }
+            } catch (IOException | IllegalStateException e) {
+                // already closing
+            }
+        }
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+}

@@ -1,0 +1,490 @@
+'use strict';
+// camstream's players. Each one shows the camera in one way and reports the same statistics:
+// {mode, latencyMs, fps, width, height, reconnects}. No library, no build step.
+(function (global) {
+  const TIMESCALE = 90000;
+  const NTP_UNIX_OFFSET_SECONDS = 2208988800;
+  const MediaSourceImpl = global.ManagedMediaSource || global.MediaSource;
+  const managed = !!global.ManagedMediaSource && MediaSourceImpl === global.ManagedMediaSource;
+  const ua = navigator.userAgent;
+  // Safari's playbackRate changes are not smooth on live MSE streams, so there it only jumps.
+  const isSafari = /^((?!chrome|chromium|android).)*safari/i.test(ua);
+
+  /** Reconnect delays: 0.5 s doubling to 10 s; back to the start after a good connection. */
+  class Backoff {
+    constructor() { this.reset(); }
+    reset() { this.delay = 500; }
+    next() { const d = this.delay; this.delay = Math.min(10000, this.delay * 2); return d; }
+  }
+
+  /** Frames shown per second, from presentation callbacks or the playback-quality counters. */
+  class FrameCounter {
+    constructor() { this.times = []; }
+    mark(now) {
+      this.times.push(now);
+      while (this.times.length && now - this.times[0] > 1000) this.times.shift();
+    }
+    perSecond(now) {
+      while (this.times.length && now - this.times[0] > 1000) this.times.shift();
+      return this.times.length;
+    }
+  }
+
+  /** Reads the capture time a 'prft' box carries, if the message starts with one. */
+  function readPrft(buffer) {
+    if (buffer.byteLength < 32) return null;
+    const view = new DataView(buffer);
+    if (view.getUint32(4) !== 0x70726674) return null; // 'prft'
+    const version = view.getUint8(8);
+    const seconds = view.getUint32(16);
+    const fraction = view.getUint32(20);
+    const mediaTime = version === 1 ? view.getUint32(24) * 4294967296 + view.getUint32(28) : view.getUint32(24);
+    const captureMs = (seconds - NTP_UNIX_OFFSET_SECONDS) * 1000 + (fraction / 4294967296) * 1000;
+    return { mediaTime, captureMs };
+  }
+
+  /**
+   * Keeps the playhead near the live edge: plays a little faster when behind, jumps when far behind,
+   * and drops media older than ten seconds from the buffer.
+   */
+  class LiveEdge {
+    constructor(video, options) {
+      this.video = video;
+      this.catchUpAfter = options.catchUpAfter;
+      this.jumpAfter = options.jumpAfter;
+      this.keepSeconds = options.keepSeconds;
+      this.jumps = 0;
+    }
+    behind() {
+      const b = this.video.buffered;
+      if (!b.length) return null;
+      return b.end(b.length - 1) - this.video.currentTime;
+    }
+    /** Called a few times a second. */
+    steer() {
+      const video = this.video;
+      const b = video.buffered;
+      if (!b.length) return;
+      const end = b.end(b.length - 1);
+      const behind = end - video.currentTime;
+      if (behind > this.jumpAfter || video.currentTime < b.start(b.length - 1)) {
+        video.currentTime = Math.max(b.start(b.length - 1), end - 0.05);
+        this.jumps++;
+      } else if (!isSafari) {
+        const rate = behind > this.catchUpAfter ? Math.min(1.5, 1 + (behind - this.catchUpAfter) + 0.1) : 1;
+        if (Math.abs(video.playbackRate - rate) > 0.01) video.playbackRate = rate;
+      }
+      if (video.paused && video.readyState >= 2) video.play().catch(() => {});
+    }
+  }
+
+  /** fMP4 over the WebSocket into Media Source Extensions: the lowest latency a plain browser offers. */
+  class MsePlayer {
+    constructor(video, hooks) {
+      this.video = video;
+      this.hooks = hooks;
+      this.mode = 'mse';
+      this.backoff = new Backoff();
+      this.reconnects = 0;
+      this.frames = new FrameCounter();
+      this.captures = []; // [{mediaTime, captureMs}], in arrival order
+      this.latencyMs = null;
+      this.clockOffsetMs = 0;
+      this.edge = new LiveEdge(video, { catchUpAfter: 0.3, jumpAfter: 1.5, keepSeconds: 10 });
+      this.stopped = true;
+    }
+
+    static supported() {
+      return !!MediaSourceImpl && typeof MediaSourceImpl.isTypeSupported === 'function'
+        && MediaSourceImpl.isTypeSupported('video/mp4; codecs="avc1.42E01E"') && 'WebSocket' in global;
+    }
+
+    start() {
+      this.stopped = false;
+      this.video.hidden = false;
+      this.connect();
+      this.timer = setInterval(() => this.tick(), 250);
+      this.watchFrames();
+    }
+
+    stop() {
+      this.stopped = true;
+      clearInterval(this.timer);
+      clearTimeout(this.retry);
+      this.disconnect();
+      this.video.hidden = true;
+    }
+
+    connect() {
+      this.disconnect();
+      const url = new URL('ws/video', location.href);
+      url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+      const ws = new WebSocket(url);
+      ws.binaryType = 'arraybuffer';
+      this.ws = ws;
+      this.generation = null;
+      this.expectInit = false;
+      this.queue = [];
+      this.lastMessageAt = performance.now();
+      this.lastProgressAt = performance.now();
+      this.lastTime = -1;
+      this.connectedAt = performance.now();
+      ws.onmessage = (event) => this.onMessage(event.data);
+      ws.onclose = () => { if (this.ws === ws) this.scheduleReconnect('closed'); };
+      ws.onerror = () => { if (this.ws === ws) this.scheduleReconnect('error'); };
+    }
+
+    disconnect() {
+      if (this.ws) {
+        const ws = this.ws;
+        this.ws = null;
+        ws.onclose = ws.onerror = ws.onmessage = null;
+        try { ws.close(); } catch (e) { /* already closed */ }
+      }
+      this.teardownMediaSource();
+    }
+
+    scheduleReconnect(why) {
+      if (this.stopped) return;
+      this.disconnect();
+      clearTimeout(this.retry);
+      const delay = this.backoff.next();
+      this.hooks.onNotice('reconnecting in ' + (delay / 1000) + ' s (' + why + ')');
+      this.retry = setTimeout(() => {
+        if (this.stopped) return;
+        this.reconnects++;
+        this.connect();
+      }, delay);
+    }
+
+    onMessage(data) {
+      this.lastMessageAt = performance.now();
+      if (typeof data === 'string') {
+        const message = JSON.parse(data);
+        if (message.type === 'init') this.onInit(message);
+        else if (message.type === 'status') this.hooks.onCameraState(message.state, message.lastError);
+        return;
+      }
+      if (this.expectInit) {
+        this.expectInit = false;
+        this.enqueue({ append: data });
+        return;
+      }
+      const prft = readPrft(data);
+      if (prft) {
+        this.captures.push(prft);
+        if (this.captures.length > 600) this.captures.splice(0, this.captures.length - 600);
+      }
+      this.enqueue({ append: data });
+    }
+
+    onInit(message) {
+      this.clockOffsetMs = message.serverTime ? message.serverTime - Date.now() : 0;
+      this.width = message.width;
+      this.height = message.height;
+      const type = 'video/mp4; codecs="' + message.codec + '"';
+      if (this.sourceBuffer && this.generation !== null && message.generation !== this.generation
+          && typeof this.sourceBuffer.changeType === 'function') {
+        this.enqueue({ changeType: type });
+      } else if (this.generation === null || message.generation !== this.generation) {
+        this.setupMediaSource(type);
+      }
+      this.generation = message.generation;
+      this.expectInit = true;
+      this.hooks.onNotice('');
+    }
+
+    setupMediaSource(type) {
+      this.teardownMediaSource();
+      const ms = new MediaSourceImpl();
+      this.mediaSource = ms;
+      this.queue = this.queue || [];
+      const video = this.video;
+      if (managed) video.disableRemotePlayback = true;
+      video.src = URL.createObjectURL(ms);
+      ms.addEventListener('sourceopen', () => {
+        if (this.mediaSource !== ms) return;
+        URL.revokeObjectURL(video.src);
+        const sb = ms.addSourceBuffer(type);
+        sb.mode = 'segments';
+        sb.addEventListener('updateend', () => this.pump());
+        sb.addEventListener('error', () => this.scheduleReconnect('decoder error'));
+        this.sourceBuffer = sb;
+        this.pump();
+      }, { once: true });
+    }
+
+    teardownMediaSource() {
+      this.sourceBuffer = null;
+      this.mediaSource = null;
+      this.queue = [];
+      if (this.video.src) {
+        this.video.removeAttribute('src');
+        this.video.load();
+      }
+    }
+
+    enqueue(op) {
+      this.queue.push(op);
+      // A tab that cannot keep up (hidden, slow) would queue without end: start again at the live edge.
+      if (this.queue.length > 300) {
+        this.scheduleReconnect('falling behind');
+        return;
+      }
+      this.pump();
+    }
+
+    pump() {
+      const sb = this.sourceBuffer;
+      if (!sb || sb.updating || !this.queue.length) return;
+      const op = this.queue.shift();
+      try {
+        if (op.changeType) {
+          sb.changeType(op.changeType);
+          this.pump();
+        } else if (op.remove) {
+          sb.remove(op.remove[0], op.remove[1]);
+        } else {
+          sb.appendBuffer(op.append);
+        }
+      } catch (e) {
+        if (e.name === 'QuotaExceededError') {
+          this.queue.unshift(op);
+          this.trim(2);
+        } else {
+          this.scheduleReconnect(e.name || 'append failed');
+        }
+      }
+    }
+
+    trim(keepSeconds) {
+      const sb = this.sourceBuffer;
+      const b = this.video.buffered;
+      if (!sb || !b.length) return;
+      const cutoff = this.video.currentTime - keepSeconds;
+      if (b.start(0) < cutoff - 1) {
+        this.queue.unshift({ remove: [0, cutoff] });
+        this.pump();
+      }
+    }
+
+    tick() {
+      const now = performance.now();
+      const video = this.video;
+      if (this.sourceBuffer) {
+        this.edge.steer();
+        if (Math.floor(now / 2000) !== Math.floor((now - 250) / 2000)) this.trim(this.edge.keepSeconds);
+      }
+      if (video.currentTime !== this.lastTime) {
+        this.lastTime = video.currentTime;
+        this.lastProgressAt = now;
+        if (now - this.connectedAt > 10000) this.backoff.reset();
+      }
+      if (!this.ws) return;
+      const silent = now - this.lastMessageAt > 4000;
+      const stalled = this.sourceBuffer && video.buffered.length && now - this.lastProgressAt > 4000;
+      if (silent || stalled) this.scheduleReconnect(silent ? 'no data' : 'stalled');
+      if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) {
+        // Without frame callbacks, estimate from the playhead.
+        this.updateLatency(video.currentTime, Date.now());
+        const quality = video.getVideoPlaybackQuality ? video.getVideoPlaybackQuality() : null;
+        if (quality) {
+          const frames = quality.totalVideoFrames;
+          if (this.lastFrames !== undefined) this.fpsEstimate = (frames - this.lastFrames) * 4;
+          this.lastFrames = frames;
+        }
+      }
+    }
+
+    watchFrames() {
+      const video = this.video;
+      if (!('requestVideoFrameCallback' in video)) return;
+      const onFrame = (now, meta) => {
+        if (this.stopped) return;
+        this.frames.mark(now);
+        const shownAt = performance.timeOrigin + (meta.expectedDisplayTime || now);
+        this.updateLatency(meta.mediaTime, shownAt);
+        video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
+    }
+
+    /** Capture-to-display latency of the picture at mediaTime (seconds), shown at shownAt (Unix ms). */
+    updateLatency(mediaTimeSeconds, shownAt) {
+      const ticks = Math.round(mediaTimeSeconds * TIMESCALE);
+      let best = null;
+      for (let i = this.captures.length - 1; i >= 0; i--) {
+        if (this.captures[i].mediaTime <= ticks) { best = this.captures[i]; break; }
+      }
+      if (!best) return;
+      const captureMs = best.captureMs + (ticks - best.mediaTime) / (TIMESCALE / 1000);
+      this.latencyMs = Math.round(shownAt + this.clockOffsetMs - captureMs);
+    }
+
+    stats() {
+      const now = performance.now();
+      const fps = 'requestVideoFrameCallback' in this.video ? this.frames.perSecond(now) : (this.fpsEstimate || 0);
+      return {
+        mode: this.mode,
+        latencyMs: this.latencyMs,
+        fps: fps,
+        width: this.video.videoWidth || this.width || null,
+        height: this.video.videoHeight || this.height || null,
+        reconnects: this.reconnects,
+      };
+    }
+  }
+
+  /** Progressive fragmented MP4 in a video element, for browsers without MSE. */
+  class Mp4Player {
+    constructor(video, hooks) {
+      this.video = video;
+      this.hooks = hooks;
+      this.mode = 'mp4';
+      this.backoff = new Backoff();
+      this.reconnects = 0;
+      this.frames = new FrameCounter();
+      this.edge = new LiveEdge(video, { catchUpAfter: 0.5, jumpAfter: 2.5, keepSeconds: 10 });
+      this.stopped = true;
+    }
+
+    static supported() {
+      return document.createElement('video').canPlayType('video/mp4; codecs="avc1.42E01E"') !== '';
+    }
+
+    start() {
+      this.stopped = false;
+      const video = this.video;
+      video.hidden = false;
+      this.onError = () => this.scheduleReconnect('error');
+      this.onEnded = () => this.scheduleReconnect('ended');
+      video.addEventListener('error', this.onError);
+      video.addEventListener('ended', this.onEnded);
+      this.connect();
+      this.timer = setInterval(() => this.tick(), 250);
+      if ('requestVideoFrameCallback' in video) {
+        const onFrame = (now) => {
+          if (this.stopped) return;
+          this.frames.mark(now);
+          video.requestVideoFrameCallback(onFrame);
+        };
+        video.requestVideoFrameCallback(onFrame);
+      }
+    }
+
+    connect() {
+      this.lastTime = -1;
+      this.lastProgressAt = performance.now();
+      this.connectedAt = performance.now();
+      this.video.src = 'stream.mp4?t=' + Date.now();
+      this.video.play().catch(() => {});
+    }
+
+    stop() {
+      this.stopped = true;
+      clearInterval(this.timer);
+      clearTimeout(this.retry);
+      this.video.removeEventListener('error', this.onError);
+      this.video.removeEventListener('ended', this.onEnded);
+      this.video.removeAttribute('src');
+      this.video.load();
+      this.video.hidden = true;
+    }
+
+    scheduleReconnect(why) {
+      if (this.stopped) return;
+      clearTimeout(this.retry);
+      const delay = this.backoff.next();
+      this.hooks.onNotice('reconnecting in ' + (delay / 1000) + ' s (' + why + ')');
+      this.retry = setTimeout(() => {
+        if (this.stopped) return;
+        this.reconnects++;
+        this.hooks.onNotice('');
+        this.connect();
+      }, delay);
+    }
+
+    tick() {
+      const now = performance.now();
+      this.edge.steer();
+      if (this.video.currentTime !== this.lastTime) {
+        this.lastTime = this.video.currentTime;
+        this.lastProgressAt = now;
+        if (now - this.connectedAt > 10000) this.backoff.reset();
+      } else if (now - this.lastProgressAt > 6000) {
+        this.lastProgressAt = now;
+        this.scheduleReconnect('stalled');
+      }
+    }
+
+    stats() {
+      return {
+        mode: this.mode,
+        latencyMs: null, // a progressive download does not expose the 'prft' boxes
+        fps: this.frames.perSecond(performance.now()),
+        width: this.video.videoWidth || null,
+        height: this.video.videoHeight || null,
+        reconnects: this.reconnects,
+      };
+    }
+  }
+
+  /** JPEG pictures in an image element: MJPEG (every frame) or stills at a chosen pace. */
+  class ImagePlayer {
+    constructor(img, hooks, mode) {
+      this.img = img;
+      this.hooks = hooks;
+      this.mode = mode;
+      this.reconnects = 0;
+      this.backoff = new Backoff();
+    }
+
+    static supported() { return true; }
+
+    url() {
+      return (this.mode === 'jpeg' ? 'stream.jpg?fps=2&t=' : 'stream.mjpeg?t=') + Date.now();
+    }
+
+    start() {
+      this.stopped = false;
+      this.img.hidden = false;
+      this.onError = () => {
+        if (this.stopped) return;
+        const delay = this.backoff.next();
+        this.hooks.onNotice('reconnecting in ' + (delay / 1000) + ' s');
+        this.retry = setTimeout(() => {
+          if (this.stopped) return;
+          this.reconnects++;
+          this.hooks.onNotice('');
+          this.img.src = this.url();
+        }, delay);
+      };
+      this.onLoad = () => this.backoff.reset();
+      this.img.addEventListener('error', this.onError);
+      this.img.addEventListener('load', this.onLoad);
+      this.img.src = this.url();
+    }
+
+    stop() {
+      this.stopped = true;
+      clearTimeout(this.retry);
+      this.img.removeEventListener('error', this.onError);
+      this.img.removeEventListener('load', this.onLoad);
+      this.img.removeAttribute('src');
+      this.img.hidden = true;
+    }
+
+    stats() {
+      return {
+        mode: this.mode,
+        latencyMs: null,
+        fps: null,
+        width: this.img.naturalWidth || null,
+        height: this.img.naturalHeight || null,
+        reconnects: this.reconnects,
+      };
+    }
+  }
+
+  global.CamstreamPlayers = { MsePlayer, Mp4Player, ImagePlayer, readPrft, isSafari, managed };
+})(window);
