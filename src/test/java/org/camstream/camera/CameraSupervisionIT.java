@@ -14,7 +14,10 @@ import org.camstream.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The one camera process: started by viewers, restarted when it dies, stopped when nobody watches or the server ends. */
+/**
+ * The one camera process: started by viewers, restarted when it dies, stopped when nobody watches or the server
+ * ends. The camera encodes JPEG here, so that JPEG viewers need no transcoder and the camera is the only process.
+ */
 class CameraSupervisionIT {
 
     @AfterEach
@@ -24,7 +27,7 @@ class CameraSupervisionIT {
 
     @Test
     void aCrashedCameraIsRestartedAndViewersKeepReceiving() throws Exception {
-        try (TestServer server = TestServer.start("--width", "640", "--height", "360");
+        try (TestServer server = TestServer.start("--codec", "mjpeg", "--width", "640", "--height", "360");
                 MjpegClient viewer = MjpegClient.open(server.port(), "/stream.mjpeg")) {
             viewer.next();
             List<ProcessHandle> before = TestServer.ffmpegProcesses();
@@ -49,7 +52,7 @@ class CameraSupervisionIT {
 
     @Test
     void theCameraStopsTenSecondsAfterTheLastViewerLeaves() throws Exception {
-        try (TestServer server = TestServer.start("--width", "320", "--height", "240")) {
+        try (TestServer server = TestServer.start("--codec", "mjpeg", "--width", "320", "--height", "240")) {
             assertEquals("idle", server.camera().get("state"));
             assertTrue(TestServer.ffmpegProcesses().isEmpty(), "no process before the first viewer");
             long left;
@@ -71,7 +74,7 @@ class CameraSupervisionIT {
 
     @Test
     void stoppingTheServerStopsTheCamera() throws Exception {
-        TestServer server = TestServer.start("--width", "320", "--height", "240");
+        TestServer server = TestServer.start("--codec", "mjpeg", "--width", "320", "--height", "240");
         try (MjpegClient viewer = MjpegClient.open(server.port(), "/stream.mjpeg")) {
             viewer.next();
             assertEquals(1, TestServer.ffmpegProcesses().size());
@@ -82,7 +85,7 @@ class CameraSupervisionIT {
 
     @Test
     void undeployingTheWebappStopsTheCamera() throws Exception {
-        try (TestServer server = TestServer.start("--width", "320", "--height", "240");
+        try (TestServer server = TestServer.start("--codec", "mjpeg", "--width", "320", "--height", "240");
                 MjpegClient viewer = MjpegClient.open(server.port(), "/stream.mjpeg")) {
             viewer.next();
             assertEquals(1, TestServer.ffmpegProcesses().size());

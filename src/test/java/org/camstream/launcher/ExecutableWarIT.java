@@ -69,7 +69,7 @@ class ExecutableWarIT {
             List<ProcessHandle> ffmpeg = server.descendants()
                     .filter(p -> p.info().command().map(c -> c.endsWith("ffmpeg")).orElse(false))
                     .collect(Collectors.toList());
-            assertEquals(1, ffmpeg.size(), "the snapshot started one camera process");
+            assertEquals(2, ffmpeg.size(), "the snapshot started the H.264 camera and the JPEG transcoder");
 
             server.destroy(); // SIGTERM
             assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server stops on SIGTERM");
