@@ -54,10 +54,10 @@ public final class Transcoder implements CaptureFactory {
         CaptureListener timed = new OriginalTimes(listener, input);
         PipeInput pipe = PipeInput.pumpFrom(input, PIPE_BUFFER_BYTES)
                 .setFormat(fromH264 ? "h264" : "mjpeg")
-                // Decode each picture as soon as it is whole: no probing, no buffering, no frame threads.
+                // Decode each picture as soon as it is whole: no probing, no frame threads. Not -fflags nobuffer:
+                // with it ffmpeg 5.1 drops input frames, and every output picture must match an input one.
                 .addArguments("-probesize", "32")
                 .addArguments("-analyzeduration", "0")
-                .addArguments("-fflags", "nobuffer")
                 .addArguments("-flags", "low_delay")
                 .addArguments("-threads", "1");
         Capture capture;

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The fan-out benchmark: many MJPEG viewers on one server started from the WAR with a 64 MB heap.
  * It measures, it does not assert tight numbers. Run it with
- * {@code mvn verify -Dit.test=FanOutBenchmarkIT -Dbenchmark=true [-Dviewers=200] [-Dseconds=20]}.
+ * {@code mvn verify -Dit.test=FanOutBenchmarkIT -Dbenchmark=true [-Dviewers=200] [-Dseconds=20] [-Dsize=640x360]
+ * [-Dcodec=mjpeg]}. With {@code -Dcodec=h264} the JPEG pictures come through the shared transcoder, and the
+ * latency includes decoding and re-encoding.
  */
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class FanOutBenchmarkIT {
@@ -41,6 +43,7 @@ class FanOutBenchmarkIT {
         int viewers = Integer.getInteger("viewers", 200);
         int seconds = Integer.getInteger("seconds", 20);
         String size = System.getProperty("size", "640x360");
+        String codec = System.getProperty("codec", "mjpeg");
         String[] wh = size.split("x");
         Path dataDir = Files.createTempDirectory("camstream-bench");
         int port;
@@ -50,7 +53,7 @@ class FanOutBenchmarkIT {
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-XX:+UseSerialGC", "-Xss256k", "-jar", System.getProperty("camstream.war"),
                 "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
-                "--width", wh[0], "--height", wh[1])
+                "--width", wh[0], "--height", wh[1], "--codec", codec)
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("server.log").toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
         try {
@@ -104,8 +107,8 @@ class FanOutBenchmarkIT {
             latencies.sort(null);
             @SuppressWarnings("unchecked")
             Map<String, Object> jvm = (Map<String, Object>) midStatus.get("jvm");
-            System.out.printf("%n=== fan-out benchmark: %d MJPEG viewers, %s, %d s, server -Xmx64m ===%n", viewers, size,
-                    seconds);
+            System.out.printf("%n=== fan-out benchmark: %d MJPEG viewers, %s, camera codec %s, %d s, server -Xmx64m ===%n",
+                    viewers, size, codec, seconds);
             System.out.printf("camera: %.1f fps%n", cameraFps);
             System.out.printf("viewer fps: min %.1f, median %.1f, max %.1f (%.0f%% of camera rate at min)%n", fps[0],
                     fps[fps.length / 2], fps[fps.length - 1], 100 * fps[0] / cameraFps);

@@ -216,6 +216,13 @@ class VideoStreamIT {
                 assertEquals(1280, image.getWidth());
                 assertEquals(720, image.getHeight());
             }
+            // Transcoded pictures keep the capture time of the camera picture they came from, and get here soon.
+            MjpegClient.Part part = null;
+            for (int i = 0; i < 60; i++) {
+                part = viewers.get(0).next();
+            }
+            double age = System.currentTimeMillis() / 1000.0 - part.timestamp();
+            assertTrue(age > 0 && age < 0.5, "capture to arrival through the transcoder took " + age + " s");
             assertEquals(200, server.get("/snapshot.jpg").statusCode());
             assertEquals(2, TestServer.ffmpegProcesses().size(), "the camera and one transcoder, whatever the viewers");
             @SuppressWarnings("unchecked")
