@@ -95,8 +95,8 @@ class ExecutableWarIT {
         output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), output);
-        for (String flag : List.of("--port", "--bind", "--source", "--width", "--height", "--fps", "--jpeg-quality",
-                "--data-dir")) {
+        for (org.camstream.config.Setting setting : org.camstream.config.Setting.values()) {
+            String flag = setting.flag();
             assertTrue(output.contains(flag), flag + " in --help: " + output);
         }
     }
