@@ -18,7 +18,18 @@ public enum Setting {
     CODEC("codec", "h264", "the camera's native codec: h264 or mjpeg; the other is transcoded on demand"),
     BITRATE("bitrate", "2000000", "H.264 bitrate in bits per second (100000 to 50000000; 2M and 800k work too)"),
     KEYFRAME_INTERVAL("keyframe-interval", "auto", "frames between H.264 keyframes (1 to 600); auto is one per second"),
+    ROTATION("rotation", "0", "rotate the picture: 0 or 180 degrees"),
+    HFLIP("hflip", "false", "mirror the picture left to right"),
+    VFLIP("vflip", "false", "flip the picture upside down"),
+    CAMERA("camera", "0", "which Raspberry Pi camera to use, for source rpicam (0 to 9)"),
+    DEVICE("device", "/dev/video0", "the video4linux device of a USB webcam, for source v4l2"),
+    INPUT("input", "", "what ffmpeg reads, for source ffmpeg: an rtsp:// or http:// URL, or a file (played in a loop)"),
     ALLOWED_ORIGINS("allowed-origins", "", "other origins allowed to open the WebSocket, comma-separated"),
+    ADMIN_USER("admin-user", "admin", "user name for the admin page (embedded mode)"),
+    ADMIN_PASSWORD("admin-password", "", "password for the admin page (embedded mode); generated if empty"),
+    VIEWER_AUTH("viewer-auth", "false", "require a login to watch, too (role camstream-viewer or camstream-admin)"),
+    VIEWER_USER("viewer-user", "", "user name of a watch-only login (embedded mode)"),
+    VIEWER_PASSWORD("viewer-password", "", "password of the watch-only login (embedded mode)"),
     DATA_DIR("data-dir", "~/.camstream", "directory for camstream.properties and saved state");
 
     private final String key;
@@ -55,6 +66,16 @@ public enum Setting {
 
     public String description() {
         return description;
+    }
+
+    /** A yes-or-no setting: on the command line, the flag alone means true. */
+    public boolean isBoolean() {
+        return defaultValue.equals("false") || defaultValue.equals("true");
+    }
+
+    /** Values that must not be shown on status pages or in logs. */
+    public boolean isSecret() {
+        return this == ADMIN_PASSWORD || this == VIEWER_PASSWORD;
     }
 
     public static Setting fromKey(String key) {

@@ -16,7 +16,18 @@ public record Settings(
         Codec codec,
         int bitrate,
         int keyframeInterval,
+        int rotation,
+        boolean hflip,
+        boolean vflip,
+        int camera,
+        String device,
+        String input,
         List<String> allowedOrigins,
+        String adminUser,
+        String adminPassword,
+        boolean viewerAuth,
+        String viewerUser,
+        String viewerPassword,
         Path dataDir) {
 
     public Settings {
@@ -30,5 +41,11 @@ public record Settings(
     /** Nanoseconds between frames at the configured rate. */
     public long frameIntervalNanos() {
         return Math.round(1e9 / fps);
+    }
+
+    @Override
+    public String toString() {
+        return "Settings[source=" + source.id() + ", " + width + "x" + height + " at " + fps + " fps, codec="
+                + codec.id() + ", dataDir=" + dataDir + "]";
     }
 }

@@ -36,6 +36,9 @@ public final class EmbeddedServer implements AutoCloseable {
             java.util.logging.Logger.getLogger("org.apache.catalina.loader.WebappLoader"),
             java.util.logging.Logger.getLogger("org.apache.catalina.startup.ContextConfig"));
 
+    static final String ADMIN_ROLE = "camstream-admin";
+    static final String VIEWER_ROLE = "camstream-viewer";
+
     /** Enough for hundreds of viewers: streams use non-blocking I/O and hold no thread. */
     static final int MAX_THREADS = 12;
 
@@ -107,6 +110,15 @@ public final class EmbeddedServer implements AutoCloseable {
         connector.setProperty("compression", "off");
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
+
+        // The realm the admin page's security constraint is checked against.
+        tomcat.addUser(settings.adminUser(), AdminCredentials.password(settings));
+        tomcat.addRole(settings.adminUser(), ADMIN_ROLE);
+        tomcat.addRole(settings.adminUser(), VIEWER_ROLE);
+        if (!settings.viewerUser().isEmpty() && !settings.viewerPassword().isEmpty()) {
+            tomcat.addUser(settings.viewerUser(), settings.viewerPassword());
+            tomcat.addRole(settings.viewerUser(), VIEWER_ROLE);
+        }
 
         // Tomcat's defaults would add a JSP servlet, and this server ships no JSP engine.
         tomcat.setAddDefaultWebXmlToWebapp(false);

@@ -1,0 +1,74 @@
+package org.camstream.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The settings changed on the admin page, kept in {@code <data-dir>/saved-settings.properties} so that they
+ * survive a restart. They take precedence over every other layer, because they are the latest thing a
+ * person asked for; the admin page can forget them.
+ */
+public final class SavedSettings {
+
+    public static final String FILE = "saved-settings.properties";
+
+    /** What the admin page may change. */
+    public static final Set<Setting> EDITABLE = Set.of(Setting.SOURCE, Setting.WIDTH, Setting.HEIGHT, Setting.FPS,
+            Setting.BITRATE, Setting.JPEG_QUALITY, Setting.KEYFRAME_INTERVAL, Setting.ROTATION, Setting.HFLIP,
+            Setting.VFLIP);
+
+    private SavedSettings() {
+    }
+
+    static Properties read(Path dataDir) {
+        Properties saved = new Properties();
+        Path file = dataDir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return saved;
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            saved.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new SettingsException("cannot read " + file + ": " + e.getMessage());
+        }
+        for (String name : saved.stringPropertyNames()) {
+            Setting setting = Setting.fromKey(name);
+            if (setting == null || !EDITABLE.contains(setting)) {
+                saved.remove(name); // not ours to apply; the file is machine-written
+            }
+        }
+        return saved;
+    }
+
+    /** Replaces the saved settings, atomically. */
+    public static void write(Path dataDir, Map<Setting, String> values) throws IOException {
+        Files.createDirectories(dataDir);
+        Properties properties = new Properties();
+        for (Map.Entry<Setting, String> entry : values.entrySet()) {
+            properties.setProperty(entry.getKey().key(), entry.getValue());
+        }
+        Path file = dataDir.resolve(FILE);
+        Path temporary = dataDir.resolve(FILE + ".tmp");
+        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+            properties.store(writer, "Saved by camstream's admin page; these override every other setting.");
+        }
+        try {
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    public static void forget(Path dataDir) throws IOException {
+        Files.deleteIfExists(dataDir.resolve(FILE));
+    }
+}

@@ -1,0 +1,238 @@
+package org.camstream.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Turns raw setting values into {@link Settings}, checking each against its rule. */
+final class SettingsParser {
+
+    static final int MIN_SIZE = 64;
+    static final int MAX_SIZE = 4096;
+
+    private SettingsParser() {
+    }
+
+    static Settings parse(Map<Setting, ResolvedSettings.Value> values) {
+        Reader r = new Reader(values);
+        Source source = r.source(Setting.SOURCE);
+        Codec codec = r.codec(Setting.CODEC);
+        int width = r.evenInteger(Setting.WIDTH, MIN_SIZE, MAX_SIZE);
+        int height = r.evenInteger(Setting.HEIGHT, MIN_SIZE, MAX_SIZE);
+        SourceLimits limits = SourceLimits.of(source, codec);
+        if (width > limits.maxWidth()) {
+            throw r.invalid(Setting.WIDTH, "must be at most " + limits.maxWidth() + " for " + limits.why());
+        }
+        if (height > limits.maxHeight()) {
+            throw r.invalid(Setting.HEIGHT, "must be at most " + limits.maxHeight() + " for " + limits.why());
+        }
+        double fps = r.decimal(Setting.FPS, 1, 120);
+        String input = r.raw(Setting.INPUT).trim();
+        if (source == Source.FFMPEG && input.isEmpty()) {
+            throw r.invalid(Setting.INPUT, "is needed for source ffmpeg: an rtsp:// or http:// URL, or a file");
+        }
+        return new Settings(
+                r.integer(Setting.PORT, 0, 65535),
+                r.text(Setting.BIND),
+                source,
+                width,
+                height,
+                fps,
+                r.integer(Setting.JPEG_QUALITY, 1, 100),
+                codec,
+                r.bitrate(Setting.BITRATE),
+                r.keyframeInterval(Setting.KEYFRAME_INTERVAL, fps),
+                r.choice(Setting.ROTATION, 0, 180),
+                r.bool(Setting.HFLIP),
+                r.bool(Setting.VFLIP),
+                r.integer(Setting.CAMERA, 0, 9),
+                r.device(Setting.DEVICE),
+                input,
+                r.origins(Setting.ALLOWED_ORIGINS),
+                r.userName(Setting.ADMIN_USER, false),
+                r.raw(Setting.ADMIN_PASSWORD),
+                r.bool(Setting.VIEWER_AUTH),
+                r.userName(Setting.VIEWER_USER, true),
+                r.raw(Setting.VIEWER_PASSWORD),
+                expandHome(r.text(Setting.DATA_DIR)));
+    }
+
+    static Path expandHome(String path) {
+        if (path.equals("~") || path.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home") + path.substring(1)).toAbsolutePath().normalize();
+        }
+        return Path.of(path).toAbsolutePath().normalize();
+    }
+
+    /** Reads one setting at a time, so that every error names the setting, the rule and the value's origin. */
+    private static final class Reader {
+        private final Map<Setting, ResolvedSettings.Value> values;
+
+        Reader(Map<Setting, ResolvedSettings.Value> values) {
+            this.values = values;
+        }
+
+        String raw(Setting setting) {
+            ResolvedSettings.Value value = values.get(setting);
+            return value == null ? setting.defaultValue() : value.raw();
+        }
+
+        SettingsException invalid(Setting setting, String rule) {
+            ResolvedSettings.Value value = values.get(setting);
+            String origin = value == null ? "default" : value.origin();
+            String shown = setting.isSecret() ? "(hidden)" : "'" + raw(setting) + "'";
+            return new SettingsException(setting.key() + " " + rule + ", got " + shown + " (from " + origin + ")",
+                    setting, rule);
+        }
+
+        int integer(Setting setting, int min, int max) {
+            int value;
+            try {
+                value = Integer.parseInt(raw(setting).trim());
+            } catch (NumberFormatException e) {
+                throw invalid(setting, "must be a whole number from " + min + " to " + max);
+            }
+            if (value < min || value > max) {
+                throw invalid(setting, "must be from " + min + " to " + max);
+            }
+            return value;
+        }
+
+        int evenInteger(Setting setting, int min, int max) {
+            int value = integer(setting, min, max);
+            if (value % 2 != 0) {
+                throw invalid(setting, "must be even (video encoders need even sizes)");
+            }
+            return value;
+        }
+
+        int choice(Setting setting, int... allowed) {
+            int value;
+            try {
+                value = Integer.parseInt(raw(setting).trim());
+            } catch (NumberFormatException e) {
+                value = Integer.MIN_VALUE;
+            }
+            for (int a : allowed) {
+                if (a == value) {
+                    return value;
+                }
+            }
+            throw invalid(setting, "must be one of " + java.util.Arrays.toString(allowed).replaceAll("[\\[\\]]", ""));
+        }
+
+        double decimal(Setting setting, double min, double max) {
+            double value;
+            try {
+                value = Double.parseDouble(raw(setting).trim());
+            } catch (NumberFormatException e) {
+                throw invalid(setting, "must be a number from " + min + " to " + max);
+            }
+            if (!(value >= min && value <= max)) {
+                throw invalid(setting, "must be from " + min + " to " + max);
+            }
+            return value;
+        }
+
+        boolean bool(Setting setting) {
+            String value = raw(setting).trim();
+            if (value.equals("true")) {
+                return true;
+            }
+            if (value.equals("false")) {
+                return false;
+            }
+            throw invalid(setting, "must be true or false");
+        }
+
+        Source source(Setting setting) {
+            try {
+                return Source.fromId(raw(setting).trim());
+            } catch (IllegalArgumentException e) {
+                throw invalid(setting, "must be one of test, rpicam, v4l2, ffmpeg");
+            }
+        }
+
+        Codec codec(Setting setting) {
+            try {
+                return Codec.fromId(raw(setting).trim());
+            } catch (IllegalArgumentException e) {
+                throw invalid(setting, "must be h264 or mjpeg");
+            }
+        }
+
+        /** Bits per second; a k or M suffix multiplies by 1000 or 1000000. */
+        int bitrate(Setting setting) {
+            String value = raw(setting).trim();
+            long multiplier = 1;
+            if (value.endsWith("k") || value.endsWith("K")) {
+                multiplier = 1_000;
+                value = value.substring(0, value.length() - 1);
+            } else if (value.endsWith("M") || value.endsWith("m")) {
+                multiplier = 1_000_000;
+                value = value.substring(0, value.length() - 1);
+            }
+            double bits;
+            try {
+                bits = Double.parseDouble(value) * multiplier;
+            } catch (NumberFormatException e) {
+                throw invalid(setting, "must be bits per second from 100000 to 50000000, such as 2000000 or 2M");
+            }
+            if (!(bits >= 100_000 && bits <= 50_000_000)) {
+                throw invalid(setting, "must be from 100000 to 50000000 bits per second");
+            }
+            return (int) Math.round(bits);
+        }
+
+        int keyframeInterval(Setting setting, double fps) {
+            if (raw(setting).trim().equals("auto")) {
+                return (int) Math.max(1, Math.round(fps));
+            }
+            return integer(setting, 1, 600);
+        }
+
+        /** A device path under /dev, with no way to climb out of it. */
+        String device(Setting setting) {
+            String value = raw(setting).trim();
+            if (!value.matches("/dev/[A-Za-z0-9._:/-]+") || value.contains("..")) {
+                throw invalid(setting, "must be a device path such as /dev/video0");
+            }
+            return value;
+        }
+
+        String userName(Setting setting, boolean mayBeEmpty) {
+            String value = raw(setting).trim();
+            if (value.isEmpty() && mayBeEmpty) {
+                return value;
+            }
+            if (!value.matches("[A-Za-z0-9._@-]{1,64}")) {
+                throw invalid(setting, "must be 1 to 64 letters, digits or ._@-");
+            }
+            return value;
+        }
+
+        List<String> origins(Setting setting) {
+            List<String> origins = new ArrayList<>();
+            for (String origin : raw(setting).split(",")) {
+                String trimmed = origin.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                if (!trimmed.matches("https?://[^/\\s]+")) {
+                    throw invalid(setting, "must be origins like http://host:port, comma-separated");
+                }
+                origins.add(trimmed);
+            }
+            return origins;
+        }
+
+        String text(Setting setting) {
+            String value = raw(setting).trim();
+            if (value.isEmpty()) {
+                throw invalid(setting, "must not be empty");
+            }
+            return value;
+        }
+    }
+}
