@@ -68,7 +68,9 @@
   }
 
   function megabytes(bytes) {
-    return isNumber(bytes) ? (bytes / 1048576).toFixed(bytes < 1048576 * 100 ? 1 : 0) + ' MB' : '–';
+    if (!isNumber(bytes)) return '–';
+    if (bytes >= 1073741824) return (bytes / 1073741824).toFixed(1) + ' GB';
+    return (bytes / 1048576).toFixed(bytes < 1048576 * 100 ? 1 : 0) + ' MB';
   }
 
   function duration(seconds) {
@@ -100,17 +102,22 @@
     return CODEC_NAMES[id] || (id ? String(id).toUpperCase() : '–');
   }
 
-  /** The server names origins in plain words ("command-line flag --fps"); only the first letter changes. */
-  function originText(origin) {
-    if (!origin) return '';
-    return origin.charAt(0).toUpperCase() + origin.slice(1);
-  }
-
   function isSavedOrigin(origin) {
     return /admin page/i.test(origin || '');
   }
 
   // ---------------------------------------------------------------- talking to the server
+
+  /**
+   * The absolute URL of an API path. A page opened as http://user:password@host/admin resolves relative URLs
+   * with the credentials in them, and fetch refuses those; the browser sends the login by itself anyway.
+   */
+  function endpoint(path) {
+    const url = new URL(path, document.baseURI);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  }
 
   /** One request to the server; resolves to {status, body} and rejects only when the server cannot be reached. */
   async function call(method, url, body, timeoutMs) {
@@ -123,7 +130,7 @@
         options.body = JSON.stringify(body);
       }
       options.headers.Accept = 'application/json';
-      const response = await fetch(url, options);
+      const response = await fetch(endpoint(url), options);
       let parsed = null;
       const text = await response.text();
       try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
@@ -324,6 +331,9 @@
       box.classList.toggle('changed', own.some((n) => n in changed));
     });
     applyButton.textContent = names.length ? 'Apply ' + names.length + (names.length === 1 ? ' change' : ' changes') : 'Apply';
+    // Stays focusable with nothing to apply (a click says so); it only stands out once there is something to send.
+    applyButton.classList.toggle('primary', names.length > 0);
+    applyButton.disabled = !config;
     revertButton.disabled = busy || !names.length;
     syncPresets();
     updateHints();
@@ -347,17 +357,17 @@
     const allowed = (config && config.allowed) || {};
     const w = range(allowed.width);
     const h = range(allowed.height);
+    const maxWidth = Math.min(w ? w.max : Infinity, isNumber(limits.maxWidth) ? limits.maxWidth : Infinity);
+    const maxHeight = Math.min(h ? h.max : Infinity, isNumber(limits.maxHeight) ? limits.maxHeight : Infinity);
     let hint = 'Even numbers';
-    if (w && h) hint += ', ' + w.min + ' to ' + w.max + ' wide and ' + h.min + ' to ' + h.max + ' high';
-    if (isNumber(limits.maxWidth) && isNumber(limits.maxHeight)
-        && (!w || !h || limits.maxWidth < w.max || limits.maxHeight < h.max || limits.why)) {
-      hint += '. At most ' + limits.maxWidth + ' × ' + limits.maxHeight + (limits.why ? ' for ' + limits.why : '');
+    if (w && h) hint += ', from ' + w.min + ' × ' + h.min;
+    if (isFinite(maxWidth) && isFinite(maxHeight)) {
+      hint += ' up to ' + maxWidth + ' × ' + maxHeight + (limits.why ? ' for ' + limits.why : '');
     }
     $('size-hint').textContent = hint + '.';
 
     const bits = readers.bitrate();
-    $('bitrate-hint').textContent = isNaN(bits) ? '' : '= ' + bitsPerSecond(bits)
-      + '. Higher is sharper and uses more network.';
+    $('bitrate-hint').textContent = isNaN(bits) ? '' : bitsPerSecond(bits) + '. More is sharper and uses more network.';
 
     const fps = readers.fps();
     const interval = readers.keyframeInterval();
@@ -416,7 +426,8 @@
       presets.append(label);
     }
     const custom = chip('preset', 'custom', 'Custom', 'preset-custom');
-    custom.radio.addEventListener('change', () => inputs.width.focus());
+    // A pointer click on Custom means "let me type": go to the width. Arrow keys only pass through, so stay.
+    custom.radio.addEventListener('click', (event) => { if (event.detail > 0) inputs.width.focus(); });
     presets.append(custom.label);
 
     const rotations = $('rotations');
@@ -439,11 +450,19 @@
     inputs.fps.step = 'any';
   }
 
+  /** "command-line flag --width" and "command-line flag --height" read as "command-line flag --width, --height". */
+  function sharedOrigin(list) {
+    const split = list.map((o) => { const at = o.lastIndexOf(' '); return at > 0 ? [o.slice(0, at), o.slice(at + 1)] : null; });
+    if (split.some((s) => !s) || new Set(split.map((s) => s[0])).size !== 1) return '';
+    return split[0][0] + ' ' + split.map((s) => s[1]).join(', ');
+  }
+
   function showOrigins(origins) {
+    // The server names origins in plain words ("default", "command-line flag --fps"), so they are shown as they are.
     const single = (name) => {
       const element = $(name + '-origin');
       if (!element) return;
-      element.textContent = origins[name] ? 'From ' + origins[name].replace(/^from /i, '') : '';
+      element.textContent = origins[name] || '';
       element.classList.toggle('saved', isSavedOrigin(origins[name]));
     };
     ['source', 'fps', 'bitrate', 'jpegQuality', 'keyframeInterval'].forEach(single);
@@ -454,8 +473,9 @@
       const distinct = new Set(present.map((n) => origins[n]));
       const element = $(id);
       if (!present.length) element.textContent = '';
-      else if (distinct.size === 1) element.textContent = 'From ' + origins[present[0]];
-      else element.textContent = present.map((n) => LABELS[n] + ' from ' + origins[n]).join(' · ');
+      else if (distinct.size === 1) element.textContent = origins[present[0]];
+      else element.textContent = sharedOrigin(present.map((n) => origins[n]))
+        || present.map((n) => LABELS[n].toLowerCase() + ': ' + origins[n]).join(' · ');
       element.classList.toggle('saved', present.some((n) => isSavedOrigin(origins[n])));
     };
     grouped('size-origin', ['width', 'height']);
@@ -464,7 +484,7 @@
     // The origin also sits on each control, where a pointer user finds it without reading the small print.
     for (const name of Object.keys(readers)) {
       const target = name === 'rotation' ? $('rotations') : inputs[name];
-      if (target && origins[name]) target.title = 'Current value: ' + originText(origins[name]);
+      if (target && origins[name]) target.title = LABELS[name] + ' comes from: ' + origins[name];
     }
   }
 
@@ -823,12 +843,12 @@
     text('st-source', sourceName(camera.source) + ' · ' + codecName(camera.codec));
     text('st-size', size(camera.width, camera.height));
     text('measured-fps', isNumber(camera.measuredFps) ? fixed(camera.measuredFps, 1) + ' fps' : '–');
-    text('configured-fps', isNumber(camera.configuredFps) ? 'of ' + fixed(camera.configuredFps, camera.configuredFps % 1 ? 2 : 0) + ' set' : '');
+    text('configured-fps', isNumber(camera.configuredFps) ? '(' + fixed(camera.configuredFps, camera.configuredFps % 1 ? 2 : 0) + ' set)' : '');
 
-    const configured = config && config.values && isNumber(config.values.bitrate) ? ' of ' + bitsPerSecond(config.values.bitrate) + ' set' : '';
-    if (h264 && isNumber(h264.measuredBitrate)) text('st-bitrate', bitsPerSecond(h264.measuredBitrate) + configured);
-    else if (h264) text('st-bitrate', 'not measured' + configured);
-    else text('st-bitrate', 'no H.264 stream');
+    const configured = config && config.values && isNumber(config.values.bitrate) ? '(' + bitsPerSecond(config.values.bitrate) + ' set)' : '';
+    if (h264 && isNumber(h264.measuredBitrate)) text('st-bitrate', bitsPerSecond(h264.measuredBitrate));
+    else text('st-bitrate', h264 ? 'not measured' : 'no H.264 stream');
+    text('configured-bitrate', h264 ? configured : '');
 
     // What goes out to viewers, from the byte counter: the figure that matters on a Pi on Wi-Fi.
     if (lastBytes && isNumber(status.bytesSent) && answeredAt > lastBytes.at && status.bytesSent >= lastBytes.bytes) {
@@ -846,12 +866,12 @@
       text('st-transcoder', 'none');
     }
     text('st-frames', count(status.framesSent));
-    text('st-dropped', count(status.framesDropped));
+    text('st-dropped', isNumber(status.framesDropped) ? '(' + count(status.framesDropped) + ' dropped)' : '');
     text('st-uptime', duration(status.uptimeSeconds));
 
     const jvm = status.jvm || {};
-    text('st-heap', megabytes(jvm.heapUsedBytes) + ' of ' + megabytes(jvm.heapMaxBytes)
-      + (isNumber(jvm.threads) ? ' · ' + jvm.threads + ' threads' : ''));
+    text('st-heap', megabytes(jvm.heapUsedBytes) + ' of ' + megabytes(jvm.heapMaxBytes));
+    text('st-threads', count(jvm.threads));
     const bar = $('st-heap-bar');
     const share = isNumber(jvm.heapUsedBytes) && jvm.heapMaxBytes > 0 ? jvm.heapUsedBytes / jvm.heapMaxBytes : 0;
     bar.style.width = (share * 100).toFixed(1) + '%';
@@ -957,9 +977,10 @@
       this.refKey = options.refKey;
       this.format = options.format;
       this.axis = options.axis || options.format;
+      this.short = options.short || options.format;
+      this.unit = options.unit ? ' ' + options.unit : '';
       this.minTop = options.minTop || 1;
       this.empty = options.empty;
-      this.refLabel = options.refLabel;
     }
 
     draw(all, now, colors) {
@@ -1045,10 +1066,20 @@
 
       const last = shown.length ? shown[shown.length - 1][this.key] : null;
       this.now.textContent = isNumber(last) ? this.format(last) : '–';
-      this.range.textContent = values.length
-        ? 'min ' + this.format(Math.min(...values)) + ' · max ' + this.format(Math.max(...values))
-          + (this.refLabel && refs.length ? ' · ' + this.refLabel(refs[refs.length - 1]) : '')
-        : '';
+      const range = values.length
+        ? 'min ' + this.short(Math.min(...values)) + ' · max ' + this.short(Math.max(...values)) + this.unit : '';
+      const reference = this.refKey && refs.length ? this.short(refs[refs.length - 1]) : null;
+      const signature = range + '|' + reference;
+      if (this.range.dataset.signature !== signature) {
+        this.range.dataset.signature = signature;
+        this.range.replaceChildren(range);
+        if (reference !== null) {
+          // A key for the dashed line: the configured value the measured one should sit on.
+          const dash = document.createElement('span');
+          dash.className = 'dash';
+          this.range.append(range ? ' · ' : '', dash, 'set ' + reference);
+        }
+      }
     }
 
     /** Strokes (or fills down to zero) each run of samples without gaps; returns the points drawn. */
@@ -1088,12 +1119,13 @@
   const charts = [
     new Chart('chart-fps', {
       key: 'fps', refKey: 'fpsSet', minTop: 1,
-      format: (v) => v.toFixed(1) + ' fps', axis: fpsText,
-      empty: 'no frame rate reported', refLabel: (v) => 'dashed: ' + fixed(v, v % 1 ? 2 : 0) + ' set',
+      format: (v) => v.toFixed(1) + ' fps', axis: fpsText, short: (v) => v.toFixed(1), unit: 'fps',
+      empty: 'no frame rate reported',
     }),
     new Chart('chart-bitrate', {
       key: 'bitrate', refKey: 'bitrateSet', minTop: 100000,
-      format: bitsPerSecond, empty: 'no H.264 bitrate reported', refLabel: (v) => 'dashed: ' + bitsPerSecond(v) + ' set',
+      format: bitsPerSecond, short: (v) => (v / 1e6).toFixed(2), unit: 'Mbit/s',
+      empty: 'no H.264 bitrate reported',
     }),
     new Chart('chart-viewers', {
       key: 'viewers', minTop: 2,
