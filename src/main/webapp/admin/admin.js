@@ -37,7 +37,6 @@
   let config = null;      // the last document from api/config
   let busy = false;       // a PUT or DELETE is in flight
   let pending = null;     // an applied change whose camera restart we are watching
-  let lastStatus = null;
   let lastStatusAt = 0;
   let online = null;      // null until the first poll answers or fails
   let failingSince = 0;
@@ -370,10 +369,15 @@
     $('bitrate-hint').textContent = isNaN(bits) ? '' : bitsPerSecond(bits) + '. More is sharper and uses more network.';
 
     const fps = readers.fps();
-    const interval = readers.keyframeInterval();
+    let interval = readers.keyframeInterval();
+    // Unset, the interval follows the frame rate ("auto": one a second), so a new rate brings a new interval.
+    const automatic = config && config.origins && config.origins.keyframeInterval === 'default'
+      && same(interval, config.values.keyframeInterval);
+    if (automatic && isNumber(fps) && fps > 0) interval = Math.max(1, Math.round(fps));
     $('keyframeInterval-hint').textContent = isNumber(fps) && fps > 0 && isNumber(interval) && interval > 0
-      ? 'A keyframe every ' + (interval / fps).toFixed(interval / fps < 10 ? 1 : 0) + ' s at ' + fps
-        + ' fps. Shorter recovers faster from lost frames; longer saves bandwidth.'
+      ? (automatic ? 'Automatic: one keyframe a second (' + interval + ' frames at ' + fps + ' fps) until you set a number. '
+        : 'A keyframe every ' + (interval / fps).toFixed(interval / fps < 10 ? 1 : 0) + ' s at ' + fps + ' fps. ')
+        + 'Shorter recovers faster from lost frames; longer saves bandwidth.'
       : '';
     $('jpegQuality-value').textContent = inputs.jpegQuality.value;
   }
@@ -529,7 +533,8 @@
     const saved = doc.saved !== false;
     resetButton.disabled = busy || !saved;
     $('saved-note').textContent = saved
-      ? 'Some settings are saved from this page. They override the configuration until you reset them.'
+      ? 'Some settings are saved from this page' + (doc.savedIn ? ', in ' + doc.savedIn : '')
+        + '. They override the configuration until you reset them.'
       : 'Nothing is saved from this page: the camera uses the configured values.';
     fields.disabled = busy;
     refreshDirty();
@@ -922,7 +927,6 @@
         addSample(null, answeredAt);
       } else {
         markOnline();
-        lastStatus = answer.body;
         lastStatusAt = Date.now();
         renderStatus(answer.body, answeredAt);
         addSample(answer.body, answeredAt);

@@ -237,6 +237,26 @@ class AdminPageIT {
         }
     }
 
+    @Test
+    void aServerThatGoesAwayIsReportedAndAChangeIsNotClaimed() {
+        TestServer doomed = TestServer.start("--admin-password", PASSWORD);
+        try {
+            browser.get("http://" + USER + ":" + PASSWORD + "@127.0.0.1:" + doomed.port() + "/admin");
+            Poll.until(Duration.ofSeconds(20), "the form to load", () -> value("width"), "1280"::equals);
+            Poll.until(Duration.ofSeconds(10), "the first status", () -> text("camera-state"), t -> t.startsWith("camera "));
+        } finally {
+            doomed.close();
+        }
+        Poll.until(Duration.ofSeconds(10), "the page to notice", () -> text("camera-state"), "server unreachable"::equals);
+        assertTrue(browser.findElement(By.id("banner")).isDisplayed());
+        assertTrue(text("banner-text").startsWith("Cannot reach the camstream server"), text("banner-text"));
+
+        type("fps", "20");
+        browser.findElement(By.id("apply")).click();
+        Poll.until(Duration.ofSeconds(20), "the page to say the change may not have been applied",
+                () -> text("form-message"), message -> message.startsWith("Cannot reach the server"));
+    }
+
     /**
      * Screenshots for a person to look at: light, dark and phone width, into the directory named by
      * {@code -Dadmin.screenshots=/tmp/shots}.
