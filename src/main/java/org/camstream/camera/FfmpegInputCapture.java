@@ -1,9 +1,7 @@
 package org.camstream.camera;
 
-import com.github.kokorin.jaffree.StreamType;
 import com.github.kokorin.jaffree.ffmpeg.Input;
 import com.github.kokorin.jaffree.ffmpeg.PipeInput;
-import com.github.kokorin.jaffree.ffmpeg.PipeOutput;
 import com.github.kokorin.jaffree.ffmpeg.UrlInput;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
 import org.camstream.config.Codec;
 import org.camstream.config.Settings;
 
@@ -75,31 +72,12 @@ final class FfmpegInputCapture {
         notes.add((url ? "reading " : "looping the file ") + (url ? input : file) + " (" + probe.codec() + ")");
         notes.add(copy ? "stream copy: the picture keeps the source's size" : "decoding and encoding to "
                 + wanted + " at " + settings.width() + "x" + settings.height());
-        Consumer<PipeOutput> output;
-        PictureParser parser;
-        if (copy) {
-            output = out -> out.setFormat(wanted).setCodec(StreamType.VIDEO, "copy").disableStream(StreamType.AUDIO)
-                    .addArguments("-flush_packets", "1");
-            parser = settings.codec() == Codec.H264 ? new AnnexBPictureParser(listener)
-                    : new MjpegPictureParser(listener);
-        } else {
-            List<String> filters = new ArrayList<>(VideoFilters.fit(settings));
-            filters.addAll(VideoFilters.orientation(settings));
-            String chain = String.join(",", filters);
-            if (settings.codec() == Codec.H264) {
-                output = out -> {
-                    H264Output.configure(out, settings);
-                    out.disableStream(StreamType.AUDIO).addArguments("-vf", chain)
-                            .addArguments("-r", RpicamCommand.fps(settings.fps()));
-                };
-                parser = new FlvPictureParser(listener);
-            } else {
-                output = out -> TestPatternCapture.configureMjpeg(out, settings).disableStream(StreamType.AUDIO)
-                        .addArguments("-vf", chain).addArguments("-r", RpicamCommand.fps(settings.fps()));
-                parser = new MjpegPictureParser(listener);
-            }
-        }
-        Capture capture = FfmpegCapture.start(List.of(ffmpegInput), output, parser, listener, scheduler, notes);
+        List<String> filters = new ArrayList<>(VideoFilters.fit(settings));
+        filters.addAll(VideoFilters.orientation(settings));
+        OutputPlan plan = copy ? OutputPlan.copy(settings.codec(), listener)
+                : OutputPlan.encode(settings, filters, listener);
+        Capture capture = FfmpegCapture.start(List.of(ffmpegInput), plan.output(), plan.parser(), listener,
+                scheduler, notes);
         LoopingFileStream opened = looping;
         if (opened != null) {
             capture.exit().whenComplete((how, error) -> {

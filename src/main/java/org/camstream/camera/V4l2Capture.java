@@ -1,14 +1,11 @@
 package org.camstream.camera;
 
-import com.github.kokorin.jaffree.StreamType;
-import com.github.kokorin.jaffree.ffmpeg.PipeOutput;
 import com.github.kokorin.jaffree.ffmpeg.UrlInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
 import org.camstream.config.Codec;
 import org.camstream.config.Settings;
 
@@ -49,33 +46,8 @@ final class V4l2Capture {
         List<String> notes = new ArrayList<>();
         notes.add(copy ? "stream copy of the webcam's " + wanted
                 : "encoding the webcam's " + (inputFormat == null ? "raw pictures" : inputFormat) + " to " + wanted);
-        Consumer<PipeOutput> output;
-        PictureParser parser;
-        if (copy) {
-            output = out -> out.setFormat(wanted).setCodec(StreamType.VIDEO, "copy")
-                    .addArguments("-flush_packets", "1");
-            parser = settings.codec() == Codec.H264 ? new AnnexBPictureParser(listener)
-                    : new MjpegPictureParser(listener);
-        } else {
-            List<String> filters = VideoFilters.orientation(settings);
-            if (settings.codec() == Codec.H264) {
-                output = out -> {
-                    H264Output.configure(out, settings);
-                    if (!filters.isEmpty()) {
-                        out.addArguments("-vf", String.join(",", filters));
-                    }
-                };
-                parser = new FlvPictureParser(listener);
-            } else {
-                output = out -> {
-                    TestPatternCapture.configureMjpeg(out, settings);
-                    if (!filters.isEmpty()) {
-                        out.addArguments("-vf", String.join(",", filters));
-                    }
-                };
-                parser = new MjpegPictureParser(listener);
-            }
-        }
-        return FfmpegCapture.start(List.of(input), output, parser, listener, scheduler, notes);
+        OutputPlan plan = copy ? OutputPlan.copy(settings.codec(), listener)
+                : OutputPlan.encode(settings, VideoFilters.orientation(settings), listener);
+        return FfmpegCapture.start(List.of(input), plan.output(), plan.parser(), listener, scheduler, notes);
     }
 }

@@ -13,4 +13,35 @@ public interface Chunk extends Sequenced {
 
     /** Writes the whole chunk with a single {@code write} call. */
     void writeTo(OutputStream out) throws IOException;
+
+    /** Writes something to a stream with one call. */
+    @FunctionalInterface
+    interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** A one-off chunk, such as an init segment or an error body: always a place a decoder can start. */
+    static Chunk of(int size, Writer writer) {
+        return new Chunk() {
+            @Override
+            public long sequence() {
+                return 0;
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public boolean isKeyframe() {
+                return true;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                writer.writeTo(out);
+            }
+        };
+    }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the next capture. Subscribers may see an item twice or out of order when they subscribe during a
  * publish; they drop items whose sequence is not newer than what they already have.
  */
-public final class FanOut<T extends Sequenced> {
+public final class FanOut<T extends Sequenced> implements Broadcast<T> {
 
     private final CopyOnWriteArrayList<Subscriber<T>> subscribers = new CopyOnWriteArrayList<>();
     private volatile T latest;
@@ -22,6 +22,7 @@ public final class FanOut<T extends Sequenced> {
     }
 
     /** Adds a subscriber and offers it the latest item, if there is one. */
+    @Override
     public void subscribe(Subscriber<T> subscriber) {
         subscribers.add(subscriber);
         T current = latest;
@@ -30,6 +31,7 @@ public final class FanOut<T extends Sequenced> {
         }
     }
 
+    @Override
     public void unsubscribe(Subscriber<T> subscriber) {
         subscribers.remove(subscriber);
     }

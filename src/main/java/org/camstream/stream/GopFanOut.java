@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * without a gap or a repeat. Under the lock, subscribers only put chunks in their mailboxes; nothing is
  * written to a socket.
  */
-public final class GopFanOut<T extends Chunk> {
+public final class GopFanOut<T extends Chunk> implements Broadcast<T> {
 
     /** Beyond a GOP this long or this large, new viewers wait for the next keyframe instead. */
     public static final int MAX_GOP_CHUNKS = 600;
@@ -38,6 +38,7 @@ public final class GopFanOut<T extends Chunk> {
     }
 
     /** Adds a subscriber and offers it the cached GOP, keyframe first. */
+    @Override
     public void subscribe(Subscriber<T> subscriber) {
         synchronized (gop) {
             for (T chunk : gop.snapshot()) {
@@ -47,6 +48,7 @@ public final class GopFanOut<T extends Chunk> {
         }
     }
 
+    @Override
     public void unsubscribe(Subscriber<T> subscriber) {
         subscribers.remove(subscriber);
     }

@@ -19,7 +19,7 @@ public final class H264Pipeline implements FrameSink {
     private final GopFanOut<Mp4Chunk> mp4 = new GopFanOut<>();
     private final ParameterSetCache parameters = new ParameterSetCache();
     private final Fmp4Muxer muxer;
-    private final ThroughputMeter throughput = ThroughputMeter.forFrames();
+    private final RateMeter throughput = RateMeter.forFrames();
     private volatile VideoTrack track;
     private long generation;
 

@@ -1,7 +1,5 @@
 package org.camstream.web;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import org.camstream.mp4.InitSegment;
 import org.camstream.stream.Chunk;
 import org.camstream.stream.Mp4Chunk;
@@ -29,26 +27,6 @@ final class Mp4Framing implements Framing<Mp4Chunk> {
     }
 
     static Chunk initChunk(InitSegment init) {
-        return new Chunk() {
-            @Override
-            public long sequence() {
-                return 0;
-            }
-
-            @Override
-            public int size() {
-                return init.size();
-            }
-
-            @Override
-            public boolean isKeyframe() {
-                return true;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                init.writeTo(out);
-            }
-        };
+        return Chunk.of(init.size(), init::writeTo);
     }
 }

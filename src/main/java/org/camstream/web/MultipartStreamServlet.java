@@ -1,13 +1,10 @@
 package org.camstream.web;
 
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.function.Predicate;
-import org.camstream.camera.CaptureSupervisor;
 import org.camstream.camera.Lease;
 import org.camstream.stream.LatestMailbox;
 import org.camstream.stream.Pacer;
@@ -58,22 +55,14 @@ final class MultipartStreamServlet extends HttpServlet {
             admit = part -> pacer.admit(part.frame().captureNanos());
         }
 
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0); // streams are endless; stalled viewers are closed by the ViewerRegistry
-        ServletOutputStream out = response.getOutputStream();
         Lease lease = app.acquireJpeg();
-        stats.viewerJoined();
-        StreamingResponse<MultipartPart> viewer = new StreamingResponse<>(async, out, new LatestMailbox<>(), stats,
-                admit, Framing.none(), closed -> {
-                    app.multipartParts().unsubscribe(closed);
-                    app.viewers().remove(closed);
-                    stats.viewerLeft();
-                    lease.close();
-                });
-        app.viewers().add(viewer);
-        async.addListener(viewer);
-        out.setWriteListener(viewer);
-        app.multipartParts().subscribe(viewer);
+        try {
+            StreamingResponse.open(request, app, lease, app.multipartParts(), new LatestMailbox<>(), stats, admit,
+                    Framing.none());
+        } catch (IOException | RuntimeException e) {
+            lease.close();
+            throw e;
+        }
     }
 
     @Override

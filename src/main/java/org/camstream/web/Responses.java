@@ -85,26 +85,6 @@ final class Responses {
     }
 
     static Chunk bytes(byte[] data) {
-        return new Chunk() {
-            @Override
-            public long sequence() {
-                return 0;
-            }
-
-            @Override
-            public int size() {
-                return data.length;
-            }
-
-            @Override
-            public boolean isKeyframe() {
-                return true;
-            }
-
-            @Override
-            public void writeTo(java.io.OutputStream out) throws IOException {
-                out.write(data);
-            }
-        };
+        return Chunk.of(data.length, out -> out.write(data));
     }
 }

@@ -5,10 +5,13 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.camstream.camera.Lease;
+import org.camstream.stream.Broadcast;
 import org.camstream.stream.Chunk;
 import org.camstream.stream.Mailbox;
 import org.camstream.stream.StreamStats;
@@ -57,6 +60,28 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
         this.admit = admit;
         this.framing = framing;
         this.onClose = onClose;
+    }
+
+    /**
+     * Turns the request into an endless response fed by {@code source}, and returns at once: from here on the
+     * viewer holds no thread. {@code lease} keeps the camera running until the response ends.
+     */
+    static <T extends Chunk> void open(HttpServletRequest request, Camstream app, Lease lease, Broadcast<T> source,
+            Mailbox<T> mailbox, StreamStats stats, Predicate<T> admit, Framing<T> framing) throws IOException {
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // streams are endless; stalled viewers are closed by the ViewerRegistry
+        ServletOutputStream out = async.getResponse().getOutputStream();
+        stats.viewerJoined();
+        StreamingResponse<T> viewer = new StreamingResponse<>(async, out, mailbox, stats, admit, framing, closed -> {
+            source.unsubscribe(closed);
+            app.viewers().remove(closed);
+            stats.viewerLeft();
+            lease.close();
+        });
+        app.viewers().add(viewer);
+        async.addListener(viewer);
+        out.setWriteListener(viewer);
+        source.subscribe(viewer);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.camstream.web;
 
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,22 +35,14 @@ final class VideoStreamServlet<T extends Chunk> extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         writeHead(response);
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0);
-        ServletOutputStream out = response.getOutputStream();
         Lease lease = app.acquireVideo();
-        stats.viewerJoined();
-        StreamingResponse<T> viewer = new StreamingResponse<>(async, out, GopMailbox.forVideo(app.settings().fps()),
-                stats, chunk -> true, framing.get(), closed -> {
-                    source.unsubscribe(closed);
-                    app.viewers().remove(closed);
-                    stats.viewerLeft();
-                    lease.close();
-                });
-        app.viewers().add(viewer);
-        async.addListener(viewer);
-        out.setWriteListener(viewer);
-        source.subscribe(viewer);
+        try {
+            StreamingResponse.open(request, app, lease, source, GopMailbox.forVideo(app.settings().fps()), stats,
+                    chunk -> true, framing.get());
+        } catch (IOException | RuntimeException e) {
+            lease.close();
+            throw e;
+        }
     }
 
     @Override
