@@ -103,11 +103,20 @@ public final class CaptureSupervisor implements AutoCloseable {
         }
     }
 
-    /** Restarts the capture with the current settings, if it is running; viewers stay attached. */
+    /**
+     * Restarts the capture with the current settings, if it is running or waiting to restart; viewers stay
+     * attached and get the new pictures. An idle camera just starts with the new settings next time.
+     */
     public synchronized void restart() {
         if (state == CameraState.STARTING || state == CameraState.RUNNING) {
-            LOG.info("Restarting the camera with new settings");
+            LOG.info("Restarting the capture process with new settings");
             stopCapture(CameraState.STOPPING);
+        } else if (state == CameraState.RESTARTING && leases > 0) {
+            if (pendingRestart != null) {
+                pendingRestart.cancel(false);
+            }
+            backoff.reset();
+            startCapture();
         }
     }
 

@@ -19,6 +19,7 @@ public final class H264Pipeline implements FrameSink {
     private final GopFanOut<Mp4Chunk> mp4 = new GopFanOut<>();
     private final ParameterSetCache parameters = new ParameterSetCache();
     private final Fmp4Muxer muxer;
+    private final ThroughputMeter throughput = ThroughputMeter.forFrames();
     private volatile VideoTrack track;
     private long generation;
 
@@ -44,6 +45,7 @@ public final class H264Pipeline implements FrameSink {
         }
         Mp4Chunk fragment = new Mp4Chunk(muxer.mux(au, frame.captureEpochMicros(), frame.captureNanos()), current,
                 frame.sequence());
+        throughput.mark(frame.captureNanos(), frame.size());
         annexB.publish(frame);
         mp4.publish(fragment);
     }
@@ -61,6 +63,11 @@ public final class H264Pipeline implements FrameSink {
 
     public GopFanOut<Mp4Chunk> mp4() {
         return mp4;
+    }
+
+    /** The H.264 stream's bitrate over the last two seconds. */
+    public long measuredBitrate() {
+        return throughput.bitsPerSecond(System.nanoTime());
     }
 
     /** The current track, or null before the first keyframe. */

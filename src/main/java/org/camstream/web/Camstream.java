@@ -1,8 +1,10 @@
 package org.camstream.web;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,12 @@ import org.camstream.camera.CaptureSupervisor;
 import org.camstream.camera.Lease;
 import org.camstream.camera.Transcoder;
 import org.camstream.config.Codec;
+import org.camstream.config.ResolvedSettings;
+import org.camstream.config.SavedSettings;
+import org.camstream.config.Setting;
 import org.camstream.config.Settings;
+import org.camstream.config.SettingsException;
+import org.camstream.config.SettingsLoader;
 import org.camstream.stream.FanOut;
 import org.camstream.stream.Frame;
 import org.camstream.stream.FrameSink;
@@ -37,9 +44,13 @@ import org.camstream.stream.VideoTrack;
  */
 final class Camstream implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Camstream.class);
+
     static final Duration IDLE_STOP = Duration.ofSeconds(10);
     static final long STALL_MILLIS = 10_000;
 
+    private final SettingsLoader loader;
+    private final AtomicReference<ResolvedSettings> resolved;
     private final AtomicReference<Settings> settings;
     private final Codec nativeCodec;
     private final ScheduledThreadPoolExecutor scheduler;
@@ -59,7 +70,10 @@ final class Camstream implements AutoCloseable {
     private final Set<WebSocketViewer> webSockets = ConcurrentHashMap.newKeySet();
     private final long startNanos = System.nanoTime();
 
-    Camstream(Settings initial) {
+    Camstream(SettingsLoader loader, ResolvedSettings initialSettings) {
+        Settings initial = initialSettings.settings();
+        this.loader = loader;
+        this.resolved = new AtomicReference<>(initialSettings);
         this.settings = new AtomicReference<>(initial);
         this.nativeCodec = initial.codec();
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -153,6 +167,47 @@ final class Camstream implements AutoCloseable {
         return settings.get();
     }
 
+    ResolvedSettings resolvedSettings() {
+        return resolved.get();
+    }
+
+    /**
+     * Applies settings changed on the admin page: validates them all, saves them in the data directory, then
+     * restarts the camera and the transcoder with them. Viewers stay connected. Nothing changes if a value is
+     * invalid or cannot be saved.
+     *
+     * @throws SettingsException naming the invalid setting
+     */
+    synchronized ResolvedSettings apply(Map<Setting, String> changes) throws IOException {
+        ResolvedSettings current = resolved.get();
+        ResolvedSettings next = current.with(changes);
+        Map<Setting, String> saved = new EnumMap<>(Setting.class);
+        for (Map.Entry<Setting, ResolvedSettings.Value> entry : next.values().entrySet()) {
+            if (ResolvedSettings.SAVED.equals(entry.getValue().origin())) {
+                saved.put(entry.getKey(), entry.getValue().raw());
+            }
+        }
+        SavedSettings.write(next.settings().dataDir(), saved);
+        install(next);
+        return next;
+    }
+
+    /** Forgets what the admin page saved and goes back to the configured settings. */
+    synchronized ResolvedSettings forgetSaved() throws IOException {
+        SavedSettings.forget(resolved.get().settings().dataDir());
+        ResolvedSettings next = loader.resolve();
+        install(next);
+        return next;
+    }
+
+    private void install(ResolvedSettings next) {
+        LOG.info("Settings changed on the admin page: {}", next.settings());
+        resolved.set(next);
+        settings.set(next.settings());
+        camera.restart();
+        transcoder.restart();
+    }
+
     ScheduledExecutorService scheduler() {
         return scheduler;
     }
@@ -217,6 +272,7 @@ final class Camstream implements AutoCloseable {
             h264.put("height", track.height());
             h264.put("generation", track.generation());
             h264.put("gopBytes", video.annexB().cachedBytes());
+            h264.put("measuredBitrate", video.measuredBitrate());
             camera.put("h264", h264);
         }
         Map<String, Object> transcoding = describe(transcoder.status());

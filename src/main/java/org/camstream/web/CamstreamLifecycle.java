@@ -9,6 +9,7 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import java.util.Arrays;
 import java.util.List;
+import org.camstream.config.ResolvedSettings;
 import org.camstream.config.Settings;
 import org.camstream.config.SettingsException;
 import org.camstream.config.SettingsLoader;
@@ -43,16 +44,18 @@ public final class CamstreamLifecycle implements ServletContextListener {
         String commandLine = context.getInitParameter(COMMAND_LINE_PARAMETER);
         List<String> args = commandLine == null || commandLine.isEmpty()
                 ? List.of() : Arrays.asList(commandLine.split("\n"));
-        Settings settings;
+        SettingsLoader loader = SettingsLoader.ofProcess(args, context::getInitParameter);
+        ResolvedSettings resolved;
         try {
-            settings = SettingsLoader.ofProcess(args, context::getInitParameter).load();
+            resolved = loader.resolve();
         } catch (SettingsException e) {
             LOG.error("camstream cannot start: {}", e.getMessage());
             throw e;
         }
+        Settings settings = resolved.settings();
         LOG.info("camstream starting: source {}, {}x{} at {} fps, data directory {}", settings.source().id(),
                 settings.width(), settings.height(), settings.fps(), settings.dataDir());
-        app = new Camstream(settings);
+        app = new Camstream(loader, resolved);
         register(context, "snapshot", new SnapshotServlet(app), "/snapshot.jpg");
         register(context, "stills", MultipartStreamServlet.stills(app), "/stream.jpg");
         register(context, "mjpeg", MultipartStreamServlet.everyFrame(app), "/stream.mjpeg");
@@ -61,6 +64,17 @@ public final class CamstreamLifecycle implements ServletContextListener {
         register(context, "mp4", new VideoStreamServlet<>(app, "video/mp4", app.video().mp4(), app.mp4Stats(),
                 Mp4Framing::new), "/stream.mp4");
         register(context, "status", new StatusServlet(app), "/api/status");
+        register(context, "config", new ConfigServlet(app), "/api/config");
+        register(context, "admin", new AdminPageServlet(), "/admin");
+        context.addFilter("security-headers", new SecurityHeadersFilter())
+                .addMappingForUrlPatterns(null, false, "/admin", "/admin/*", "/api/config");
+        if (settings.viewerAuth()) {
+            // Everything but the admin pages, which have their own constraint, and the status document.
+            context.addFilter("viewer-auth", new ViewerAuthFilter()).addMappingForUrlPatterns(
+                    null, false, "/", "/index.html", "/snapshot.jpg", "/stream.jpg", "/stream.mjpeg", "/stream.h264",
+                    "/stream.mp4", "/ws/*", "/api/status", "/player.js", "/camstream.js", "/camstream.css");
+            LOG.info("Viewers must log in (viewer-auth is on)");
+        }
         context.addFilter("websocket-origin", new OriginFilter(() -> app.settings().allowedOrigins()))
                 .addMappingForUrlPatterns(null, false, "/ws/*");
         ServerContainer websockets = (ServerContainer) context.getAttribute(ServerContainer.class.getName());

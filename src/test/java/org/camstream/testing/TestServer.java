@@ -21,6 +21,10 @@ import org.camstream.launcher.EmbeddedServer;
  */
 public final class TestServer implements AutoCloseable {
 
+    /** The admin login every test server gets, unless a test passes its own. */
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "test-password";
+
     private final EmbeddedServer server;
     private final Path dataDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -35,6 +39,9 @@ public final class TestServer implements AutoCloseable {
             Path dataDir = Files.createTempDirectory("camstream-test-data");
             List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
                     "--data-dir", dataDir.toString()));
+            if (!List.of(settings).contains("--admin-password")) {
+                args.addAll(List.of("--admin-password", ADMIN_PASSWORD));
+            }
             args.addAll(List.of(settings));
             EmbeddedServer server = EmbeddedServer.start(args, Path.of("src/main/webapp"), Path.of("target/classes"));
             return new TestServer(server, dataDir);
