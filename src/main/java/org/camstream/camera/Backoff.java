@@ -23,6 +23,12 @@ public final class Backoff {
         return current;
     }
 
+    /** Jumps to the longest delay: retrying sooner would not help. */
+    public Duration longest() {
+        next = max;
+        return max;
+    }
+
     public void reset() {
         next = first;
     }

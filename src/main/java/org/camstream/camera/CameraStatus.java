@@ -15,5 +15,6 @@ public record CameraStatus(
         int restarts,
         String lastError,
         Long pid,
-        List<String> recentLog) {
+        List<String> recentLog,
+        List<String> notes) {
 }

@@ -14,4 +14,17 @@ public interface Capture {
 
     /** The operating-system process id, once the process has started. */
     OptionalLong pid();
+
+    /**
+     * After the process ended: whether it failed for a reason that restarting soon will not cure, such as a
+     * camera that another program holds. The supervisor then waits the longest backoff instead of hammering.
+     */
+    default boolean failedPersistently() {
+        return false;
+    }
+
+    /** Facts about how this capture works, for the status page (software encoding, stream copy...). */
+    default java.util.List<String> notes() {
+        return java.util.List.of();
+    }
 }

@@ -53,6 +53,7 @@ public final class CaptureSupervisor implements AutoCloseable {
     private ScheduledFuture<?> pendingRestart;
     private int restarts;
     private String lastError;
+    private List<String> notes = List.of();
     private long firstFrameNanos;
     /** Counts process starts; frames and exits of an older process are ignored. */
     private volatile long generation;
@@ -148,13 +149,17 @@ public final class CaptureSupervisor implements AutoCloseable {
         rate.reset();
         setState(CameraState.STARTING);
         try {
-            capture = factory.start(current, new Listener(gen));
-            LOG.info("Camera started: {} {}x{} at {} fps", current.source().id(), current.width(), current.height(),
+            Capture started = factory.start(current, new Listener(gen));
+            capture = started;
+            notes = started.notes();
+            LOG.info("Capture started: {} {}x{} at {} fps", current.source().id(), current.width(), current.height(),
                     current.fps());
-            capture.exit().whenComplete((how, error) -> onExit(gen, error == null ? how : error.toString()));
+            started.exit().whenComplete((how, error) -> onExit(gen, error == null ? how : error.toString(),
+                    started.failedPersistently()));
         } catch (CameraException | RuntimeException e) {
             capture = null;
-            onExit(gen, e.getMessage());
+            notes = List.of();
+            onExit(gen, e.getMessage(), true);
         }
     }
 
@@ -167,7 +172,7 @@ public final class CaptureSupervisor implements AutoCloseable {
         }
     }
 
-    private synchronized void onExit(long gen, String how) {
+    private synchronized void onExit(long gen, String how, boolean persistent) {
         if (gen != generation) {
             return;
         }
@@ -196,7 +201,7 @@ public final class CaptureSupervisor implements AutoCloseable {
             return;
         }
         restarts++;
-        Duration delay = backoff.next();
+        Duration delay = persistent ? backoff.longest() : backoff.next();
         LOG.warn("Camera process ended unexpectedly: {}; restarting in {} s", lastError, delay.toMillis() / 1000.0);
         setState(CameraState.RESTARTING);
         pendingRestart = scheduler.schedule(this::restartAfterBackoff, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -237,7 +242,7 @@ public final class CaptureSupervisor implements AutoCloseable {
         boolean live = state == CameraState.RUNNING || state == CameraState.STARTING;
         return new CameraStatus(s.source().id(), state, s.width(), s.height(), s.fps(),
                 live ? rate.perSecond(System.nanoTime()) : 0, frameCount.get(), discardCount.get(), restarts,
-                lastError, pid, log.recent(20));
+                lastError, pid, log.recent(20), notes);
     }
 
     public synchronized CameraState state() {

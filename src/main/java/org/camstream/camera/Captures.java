@@ -17,8 +17,14 @@ public final class Captures implements CaptureFactory {
         switch (settings.source()) {
             case TEST:
                 return TestPatternCapture.start(settings, listener, scheduler);
+            case RPICAM:
+                return RpicamCapture.start(settings, listener, scheduler);
+            case V4L2:
+                return V4l2Capture.start(settings, listener, scheduler);
+            case FFMPEG:
+                return FfmpegInputCapture.start(settings, listener, scheduler);
             default:
-                throw new CameraException("source '" + settings.source().id() + "' is not supported yet");
+                throw new CameraException("unknown source " + settings.source().id());
         }
     }
 }

@@ -38,8 +38,16 @@ public final class FfmpegCapture implements Capture {
     private final ScheduledExecutorService scheduler;
     private volatile FFmpegResultFuture running;
 
-    private FfmpegCapture(ScheduledExecutorService scheduler) {
+    private final List<String> notes;
+
+    private FfmpegCapture(ScheduledExecutorService scheduler, List<String> notes) {
         this.scheduler = scheduler;
+        this.notes = List.copyOf(notes);
+    }
+
+    @Override
+    public List<String> notes() {
+        return notes;
     }
 
     /**
@@ -48,7 +56,13 @@ public final class FfmpegCapture implements Capture {
      */
     public static FfmpegCapture start(List<Input> inputs, Consumer<PipeOutput> output, PictureParser parser,
             CaptureListener listener, ScheduledExecutorService scheduler) {
-        FfmpegCapture capture = new FfmpegCapture(scheduler);
+        return start(inputs, output, parser, listener, scheduler, List.of());
+    }
+
+    /** @param notes facts about this capture for the status page */
+    public static FfmpegCapture start(List<Input> inputs, Consumer<PipeOutput> output, PictureParser parser,
+            CaptureListener listener, ScheduledExecutorService scheduler, List<String> notes) {
+        FfmpegCapture capture = new FfmpegCapture(scheduler, notes);
         CommandRecordingFFmpeg ffmpeg = new CommandRecordingFFmpeg(capture.recorder);
         ffmpeg.setLogLevel(LogLevel.WARNING).setOutputListener(listener::onLogLine).addArgument("-hide_banner");
         inputs.forEach(ffmpeg::addInput);
@@ -72,7 +86,7 @@ public final class FfmpegCapture implements Capture {
         if (process != null && !process.isAlive()) {
             int status = process.exitValue();
             // Java reports a process killed by signal N as 128 + N.
-            return status > 128 ? "ffmpeg was killed by signal " + (status - 128) : "ffmpeg exited with status " + status;
+            return status > 128 && status <= 128 + 64 ? "ffmpeg was killed by signal " + (status - 128) : "ffmpeg exited with status " + status;
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         Throwable root = cause;

@@ -50,6 +50,9 @@ final class TestPatternCapture {
     static String filterGraph(Settings settings) {
         String pattern = String.format(Locale.ROOT, "testsrc2=size=%dx%d:rate=%s",
                 settings.width(), settings.height(), fps(settings.fps()));
+        for (String filter : VideoFilters.orientation(settings)) {
+            pattern += "," + filter; // before the clock, so that the clock stays readable
+        }
         Path font = FONTS.stream().filter(Files::isReadable).findFirst().orElse(null);
         if (font == null) {
             return pattern; // no font to draw the clock with; the pattern alone still moves

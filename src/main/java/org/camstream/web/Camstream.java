@@ -330,6 +330,7 @@ final class Camstream implements AutoCloseable {
         camera.put("lastError", cam.lastError());
         camera.put("pid", cam.pid());
         camera.put("recentLog", cam.recentLog());
+        camera.put("notes", cam.notes());
         return camera;
     }
 

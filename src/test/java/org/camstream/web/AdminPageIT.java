@@ -1,0 +1,399 @@
+package org.camstream.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.camstream.testing.Browser;
+import org.camstream.testing.MjpegClient;
+import org.camstream.testing.Poll;
+import org.camstream.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The admin page in a real Chromium against the real server: the form shows and changes the server's settings,
+ * the server's refusals appear next to the field they name, and the live status and charts follow the camera.
+ */
+class AdminPageIT {
+
+    private static final String USER = "admin";
+    private static final String PASSWORD = "secret";
+
+    private static TestServer server;
+    private static ChromeDriver browser;
+    private static JavascriptExecutor js;
+    private static Viewer viewer;
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = TestServer.start("--admin-password", PASSWORD, "--codec", "mjpeg", "--width", "640", "--height", "360");
+        // One MJPEG viewer for the whole class keeps the camera running, so the status has a measured rate.
+        viewer = new Viewer(server.port());
+        browser = Browser.start();
+        js = browser;
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (viewer != null) {
+            viewer.close();
+        }
+        server.close();
+    }
+
+    /** Every test starts from the configured settings, with the page freshly loaded and logged in. */
+    @BeforeEach
+    void openThePage() {
+        assertEquals(200, config("DELETE").statusCode(), "forgetting the saved settings");
+        // Chrome sends the credentials in the URL with this navigation and answers the later 401s of the page's
+        // own requests (its script, api/config) from the same login: no test-only way in.
+        browser.get("http://" + USER + ":" + PASSWORD + "@127.0.0.1:" + server.port() + "/admin");
+        Poll.until(Duration.ofSeconds(20), "the form to show the loaded settings",
+                () -> (Boolean) js.executeScript("return document.getElementById('width').value === '640'"
+                        + " && !document.getElementById('fields').disabled"),
+                loaded -> loaded);
+    }
+
+    @Test
+    void theFormShowsTheServersCurrentValuesAndWhereTheyComeFrom() {
+        assertEquals("test", value("source"));
+        assertEquals("640", value("width"));
+        assertEquals("360", value("height"));
+        assertEquals("30", value("fps"));
+        assertEquals("2000", value("bitrate"), "the bitrate is shown in kbit/s");
+        assertEquals("80", value("jpegQuality"));
+        assertEquals("80", text("jpegQuality-value"));
+        assertEquals("30", value("keyframeInterval"));
+        assertTrue(browser.findElement(By.id("rotation-0")).isSelected());
+        assertFalse(browser.findElement(By.id("hflip")).isSelected());
+        assertFalse(browser.findElement(By.id("vflip")).isSelected());
+        assertEquals("command-line flag --width, --height", text("size-origin"));
+        assertEquals("default", text("fps-origin"));
+        // 640x360 is no preset, so the size is a custom one.
+        assertTrue(browser.findElement(By.id("preset-custom")).isSelected());
+
+        // A preset fills in the size, and the form counts what would be sent.
+        chip("640x480").click();
+        assertEquals("640", value("width"));
+        assertEquals("480", value("height"));
+        assertEquals("Apply 1 change", text("apply"));
+        browser.findElement(By.id("revert")).click();
+        assertEquals("360", value("height"));
+        assertEquals("Apply", text("apply"));
+    }
+
+    @Test
+    void theLiveStatusShowsTheRunningCameraAndItsMeasuredRate() {
+        Poll.until(Duration.ofSeconds(20), "the camera state to show as running",
+                () -> text("camera-state") + " / " + browser.findElement(By.id("camera-state")).getAttribute("data-state"),
+                state -> state.equals("camera running / running"));
+        double fps = Poll.until(Duration.ofSeconds(20), "a measured frame rate above 0",
+                () -> Double.parseDouble(text("measured-fps").replace(" fps", "")), rate -> rate > 0);
+        assertTrue(fps < 100, "measured " + fps + " fps from a 30 fps camera");
+        assertEquals("640 × 360", text("st-size"));
+        Poll.until(Duration.ofSeconds(10), "the MJPEG viewer to be counted",
+                () -> (String) js.executeScript(
+                        "const b = document.querySelector('#viewers li[data-format=mjpeg] b'); return b && b.textContent"),
+                count -> "1".equals(count));
+        assertTrue(Integer.parseInt(text("viewers-total")) >= 1);
+        assertTrue(text("st-uptime").matches("\\d+ (s|min \\d\\d s)"), text("st-uptime"));
+        assertTrue(text("st-heap").matches("[\\d.]+ MB of [\\d.]+ [MG]B"), text("st-heap"));
+    }
+
+    @Test
+    void applyingACustomSizeRestartsTheCameraAtThatSize() throws IOException {
+        browser.findElement(By.id("preset-custom")).findElement(By.xpath("..")).click();
+        assertEquals("width", js.executeScript("return document.activeElement.id"), "Custom moves focus to the width");
+        type("width", "320");
+        type("height", "240");
+        assertEquals("Apply 2 changes", text("apply"));
+        browser.findElement(By.id("apply")).click();
+
+        Poll.until(Duration.ofSeconds(30), "the page to report the camera running at the new size",
+                () -> text("form-message"), message -> message.contains("running at 320 × 240"));
+        Map<String, Object> config = configDocument();
+        assertEquals(320, values(config).get("width"));
+        assertEquals(240, values(config).get("height"));
+        assertEquals(true, config.get("saved"));
+        assertEquals("saved on the admin page", text("size-origin"));
+        assertEquals("Apply", text("apply"), "nothing is left to apply");
+
+        Poll.until(Duration.ofSeconds(20), "/snapshot.jpg to be 320x240", () -> {
+            BufferedImage image = snapshot();
+            return image.getWidth() + "x" + image.getHeight();
+        }, size -> size.equals("320x240"));
+        Poll.until(Duration.ofSeconds(10), "the live status to show the new size",
+                () -> text("st-size"), size -> size.equals("320 × 240"));
+    }
+
+    @Test
+    void anInvalidWidthShowsTheServersErrorNextToTheFieldAndChangesNothing() {
+        type("width", "100000");
+        // The page warns at once, but lets the server decide.
+        assertEquals("advice", browser.findElement(By.id("width-error")).getAttribute("data-kind"));
+        browser.findElement(By.id("apply")).click();
+
+        WebElement error = browser.findElement(By.id("width-error"));
+        Poll.until(Duration.ofSeconds(10), "the server's error next to the width",
+                () -> error.getAttribute("data-kind"), "server"::equals);
+        assertTrue(error.isDisplayed());
+        assertTrue(error.getText().contains("must be from 64 to 4096"), error.getText());
+        assertTrue(error.getText().contains("100000"), "the server's message names the value: " + error.getText());
+        assertEquals("true", browser.findElement(By.id("width")).getAttribute("aria-invalid"));
+        assertTrue(browser.findElement(By.cssSelector("[data-field~=width]")).getAttribute("class").contains("invalid"));
+        assertTrue(browser.findElement(By.id("summary")).isDisplayed());
+        assertTrue(text("summary").contains("Nothing was changed"), text("summary"));
+        assertEquals("width", js.executeScript("return document.activeElement.id"), "focus goes to the refused field");
+
+        Map<String, Object> config = configDocument();
+        assertEquals(640, values(config).get("width"), "a refused change changes nothing");
+        assertEquals(false, config.get("saved"));
+
+        // Correcting the value takes the server's verdict away.
+        type("width", "800");
+        assertFalse(error.isDisplayed());
+    }
+
+    @Test
+    void resetAsksFirstThenGoesBackToTheConfiguredValues() {
+        type("fps", "15");
+        browser.findElement(By.id("apply")).click();
+        Poll.until(Duration.ofSeconds(30), "the change to be applied",
+                () -> text("form-message"), message -> message.startsWith("Applied."));
+        assertEquals(15.0, ((Number) values(configDocument()).get("fps")).doubleValue());
+
+        WebElement reset = browser.findElement(By.id("reset"));
+        reset.click();
+        assertTrue(browser.findElement(By.id("reset-confirm")).isDisplayed());
+        assertEquals("reset-no", js.executeScript("return document.activeElement.id"), "Cancel has the focus");
+        browser.findElement(By.id("reset-yes")).click();
+
+        Poll.until(Duration.ofSeconds(30), "the form to show the configured frame rate again",
+                () -> value("fps"), "30"::equals);
+        Map<String, Object> config = configDocument();
+        assertEquals(30.0, ((Number) values(config).get("fps")).doubleValue());
+        assertEquals(false, config.get("saved"));
+        assertEquals("default", text("fps-origin"));
+        assertFalse(browser.findElement(By.id("reset-confirm")).isDisplayed());
+    }
+
+    @Test
+    void theChartsDrawTheLastMinutesSharplyOnAHighDensityScreen() {
+        browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 1400, "height", 1000, "deviceScaleFactor", 2, "mobile", false));
+        try {
+            for (String chart : List.of("chart-fps", "chart-bitrate", "chart-viewers")) {
+                Poll.until(Duration.ofSeconds(15), chart + " to have drawn pixels",
+                        () -> ((Number) js.executeScript(
+                                "const c = document.getElementById(arguments[0]);"
+                                        + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                                        + "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n;",
+                                chart)).intValue(),
+                        drawn -> drawn > 500);
+                Poll.until(Duration.ofSeconds(5), chart + " to be backed by two device pixels per CSS pixel",
+                        () -> (Boolean) js.executeScript("const c = document.getElementById(arguments[0]);"
+                                + "return c.width === Math.round(c.clientWidth * 2) && c.height === Math.round(c.clientHeight * 2);",
+                                chart),
+                        sharp -> sharp);
+            }
+            for (String chart : List.of("chart-fps", "chart-viewers")) {
+                Poll.until(Duration.ofSeconds(15), chart + " to plot a few seconds of samples",
+                        () -> Integer.parseInt(browser.findElement(By.id(chart)).getAttribute("data-points")),
+                        points -> points >= 3);
+            }
+            assertTrue(text("chart-fps-range").matches("min [\\d.]+ · max [\\d.]+ fps · set 30\\.0"),
+                    text("chart-fps-range"));
+        } finally {
+            browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    @Test
+    void aServerThatGoesAwayIsReportedAndAChangeIsNotClaimed() {
+        TestServer doomed = TestServer.start("--admin-password", PASSWORD);
+        try {
+            browser.get("http://" + USER + ":" + PASSWORD + "@127.0.0.1:" + doomed.port() + "/admin");
+            Poll.until(Duration.ofSeconds(20), "the form to load", () -> value("width"), "1280"::equals);
+            Poll.until(Duration.ofSeconds(10), "the first status", () -> text("camera-state"), t -> t.startsWith("camera "));
+        } finally {
+            doomed.close();
+        }
+        Poll.until(Duration.ofSeconds(10), "the page to notice", () -> text("camera-state"), "server unreachable"::equals);
+        assertTrue(browser.findElement(By.id("banner")).isDisplayed());
+        assertTrue(text("banner-text").startsWith("Cannot reach the camstream server"), text("banner-text"));
+
+        type("fps", "20");
+        browser.findElement(By.id("apply")).click();
+        Poll.until(Duration.ofSeconds(20), "the page to say the change may not have been applied",
+                () -> text("form-message"), message -> message.startsWith("Cannot reach the server"));
+    }
+
+    /**
+     * Screenshots for a person to look at: light, dark and phone width, into the directory named by
+     * {@code -Dadmin.screenshots=/tmp/shots}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "admin.screenshots", matches = ".+")
+    void screenshots() throws IOException {
+        Path directory = Path.of(System.getProperty("admin.screenshots"));
+        Files.createDirectories(directory);
+        // A few seconds of samples, so that the charts have a line to show.
+        Poll.until(Duration.ofSeconds(30), "some chart samples",
+                () -> Integer.parseInt(browser.findElement(By.id("chart-fps")).getAttribute("data-points")),
+                points -> points >= 15);
+        browser.findElement(By.id("preview-toggle")).click();
+        Poll.until(Duration.ofSeconds(10), "the preview picture",
+                () -> ((Number) js.executeScript("return document.getElementById('preview-img').naturalWidth")).intValue(),
+                width -> width > 0);
+        type("width", "100000");
+        browser.findElement(By.id("apply")).click();
+        Poll.until(Duration.ofSeconds(10), "the server's error", () -> text("width-error"), t -> t.contains("100000"));
+        js.executeScript("window.scrollTo(0, 0)");
+        try {
+            shoot(directory.resolve("admin-light.png"), 1400, 1300);
+            browser.executeCdpCommand("Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+            shoot(directory.resolve("admin-dark.png"), 1400, 1300);
+            browser.executeCdpCommand("Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "light"))));
+            shoot(directory.resolve("admin-phone.png"), 390, 2600);
+        } finally {
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+            browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    private static void shoot(Path file, int width, int height) throws IOException {
+        browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+        // Two polls, so that the charts redraw at the new size and in the new scheme.
+        long points = Long.parseLong(browser.findElement(By.id("chart-fps")).getAttribute("data-points"));
+        Poll.until(Duration.ofSeconds(10), "a redraw", () -> Long.parseLong(
+                browser.findElement(By.id("chart-fps")).getAttribute("data-points")), p -> p >= points + 2);
+        Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String value(String id) {
+        return browser.findElement(By.id(id)).getAttribute("value");
+    }
+
+    private static String text(String id) {
+        return (String) js.executeScript("return document.getElementById(arguments[0]).textContent.trim()", id);
+    }
+
+    private static void type(String id, String text) {
+        WebElement input = browser.findElement(By.id(id));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    /** The clickable chip of a size preset: the label around its radio button. */
+    private static WebElement chip(String preset) {
+        return browser.findElement(By.cssSelector("input[name=preset][value='" + preset + "']")).findElement(By.xpath(".."));
+    }
+
+    private static HttpResponse<byte[]> config(String method) {
+        String login = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/config"))
+                .timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Basic " + login)
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new AssertionError(method + " /api/config failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Map<String, Object> configDocument() {
+        HttpResponse<byte[]> response = config("GET");
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        try {
+            return JSON.std.mapFrom(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("/api/config is not JSON", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> values(Map<String, Object> config) {
+        return (Map<String, Object>) config.get("values");
+    }
+
+    private static BufferedImage snapshot() {
+        HttpResponse<byte[]> response = server.get("/snapshot.jpg");
+        assertEquals(200, response.statusCode());
+        try {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(response.body()));
+            if (image == null) {
+                throw new AssertionError("/snapshot.jpg is not an image ImageIO reads");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** An MJPEG viewer that reads every part on its own thread, so that the server never sees it stall. */
+    private static final class Viewer implements AutoCloseable {
+        private final MjpegClient client;
+        private final Thread reader;
+
+        Viewer(int port) throws IOException {
+            client = MjpegClient.open(port, "/stream.mjpeg");
+            assertEquals(200, client.status());
+            reader = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        client.next();
+                    }
+                } catch (IOException e) {
+                    // closed at the end of the class
+                }
+            }, "admin-it-viewer");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.interrupt();
+            client.close();
+        }
+    }
+}
