@@ -53,7 +53,6 @@ public final class CaptureSupervisor implements AutoCloseable {
     private ScheduledFuture<?> pendingRestart;
     private int restarts;
     private String lastError;
-    private List<String> notes = List.of();
     private long firstFrameNanos;
     /** Counts process starts; frames and exits of an older process are ignored. */
     private volatile long generation;
@@ -151,14 +150,12 @@ public final class CaptureSupervisor implements AutoCloseable {
         try {
             Capture started = factory.start(current, new Listener(gen));
             capture = started;
-            notes = started.notes();
             LOG.info("Capture started: {} {}x{} at {} fps", current.source().id(), current.width(), current.height(),
                     current.fps());
             started.exit().whenComplete((how, error) -> onExit(gen, error == null ? how : error.toString(),
                     started.failedPersistently()));
         } catch (CameraException | RuntimeException e) {
             capture = null;
-            notes = List.of();
             onExit(gen, e.getMessage(), true);
         }
     }
@@ -242,7 +239,7 @@ public final class CaptureSupervisor implements AutoCloseable {
         boolean live = state == CameraState.RUNNING || state == CameraState.STARTING;
         return new CameraStatus(s.source().id(), state, s.width(), s.height(), s.fps(),
                 live ? rate.perSecond(System.nanoTime()) : 0, frameCount.get(), discardCount.get(), restarts,
-                lastError, pid, log.recent(20), notes);
+                lastError, pid, log.recent(20), capture == null ? List.of() : capture.notes());
     }
 
     public synchronized CameraState state() {

@@ -69,6 +69,8 @@ final class Camstream implements AutoCloseable {
     private final ViewerRegistry viewers;
     private final Set<WebSocketViewer> webSockets = ConcurrentHashMap.newKeySet();
     private final long startNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean restartTranscoderWhenCameraRuns =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     Camstream(SettingsLoader loader, ResolvedSettings initialSettings) {
         Settings initial = initialSettings.settings();
@@ -121,7 +123,7 @@ final class Camstream implements AutoCloseable {
         this.transcoder = new CaptureSupervisor(transcoderFactory, settings::get, transcodedSink, scheduler,
                 IDLE_STOP, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)));
         this.viewers = new ViewerRegistry(scheduler, STALL_MILLIS);
-        camera.onStateChange(this::broadcastStatus);
+        camera.onStateChange(this::onCameraStateChange);
     }
 
     /** A claim on JPEG pictures: the camera, and the transcoder when the camera makes H.264. */
@@ -144,6 +146,16 @@ final class Camstream implements AutoCloseable {
         } catch (RuntimeException e) {
             cameraLease.close();
             throw e;
+        }
+    }
+
+    private void onCameraStateChange() {
+        broadcastStatus();
+        // The transcoder's encoder keeps the picture size it started with; after new settings it must start
+        // again on the camera's new pictures, not on the last ones of the old stream.
+        if (camera.state() == org.camstream.camera.CameraState.RUNNING
+                && restartTranscoderWhenCameraRuns.compareAndSet(true, false)) {
+            transcoder.restart();
         }
     }
 
@@ -204,8 +216,8 @@ final class Camstream implements AutoCloseable {
         LOG.info("Settings changed on the admin page: {}", next.settings());
         resolved.set(next);
         settings.set(next.settings());
+        restartTranscoderWhenCameraRuns.set(true);
         camera.restart();
-        transcoder.restart();
     }
 
     ScheduledExecutorService scheduler() {

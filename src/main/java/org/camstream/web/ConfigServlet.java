@@ -19,6 +19,8 @@ import org.camstream.config.Setting;
 import org.camstream.config.Settings;
 import org.camstream.config.SettingsException;
 import org.camstream.config.Source;
+import org.camstream.camera.V4l2Device;
+import org.camstream.camera.V4l2Devices;
 import org.camstream.config.SourceLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,8 @@ final class ConfigServlet extends HttpServlet {
     static final Map<String, Setting> FIELDS = fields();
 
     private final Camstream app;
+    private List<Map<String, Object>> devices;
+    private long devicesListedAt;
 
     ConfigServlet(Camstream app) {
         this.app = app;
@@ -60,7 +64,36 @@ final class ConfigServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        send(response, HttpServletResponse.SC_OK, document(app.resolvedSettings()));
+        Map<String, Object> document = document(app.resolvedSettings());
+        document.put("devices", devices());
+        send(response, HttpServletResponse.SC_OK, document);
+    }
+
+    /** The webcams the system can list, for the v4l2 source; asked at most every 10 s (it runs ffmpeg). */
+    private synchronized List<Map<String, Object>> devices() {
+        long now = System.nanoTime();
+        if (devices == null || now - devicesListedAt > 10_000_000_000L) {
+            List<Map<String, Object>> list = new java.util.ArrayList<>();
+            for (V4l2Device device : V4l2Devices.list()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("path", device.path());
+                entry.put("name", device.name());
+                List<Map<String, Object>> formats = new java.util.ArrayList<>();
+                for (V4l2Device.Format format : device.formats()) {
+                    Map<String, Object> f = new LinkedHashMap<>();
+                    f.put("format", format.format());
+                    f.put("description", format.description());
+                    f.put("compressed", format.compressed());
+                    f.put("sizes", format.sizes());
+                    formats.add(f);
+                }
+                entry.put("formats", formats);
+                list.add(entry);
+            }
+            devices = list;
+            devicesListedAt = now;
+        }
+        return devices;
     }
 
     @Override

@@ -27,16 +27,30 @@ public final class TestServer implements AutoCloseable {
 
     private final EmbeddedServer server;
     private final Path dataDir;
+    private final boolean ownsDataDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(EmbeddedServer server, Path dataDir) {
+    private TestServer(EmbeddedServer server, Path dataDir, boolean ownsDataDir) {
         this.server = server;
         this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
     }
 
     public static TestServer start(String... settings) {
         try {
-            Path dataDir = Files.createTempDirectory("camstream-test-data");
+            return start(Files.createTempDirectory("camstream-test-data"), true, settings);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A server on a data directory the caller keeps, for tests that restart the server on the same one. */
+    public static TestServer startIn(Path dataDir, String... settings) {
+        return start(dataDir, false, settings);
+    }
+
+    private static TestServer start(Path dataDir, boolean ownsDataDir, String... settings) {
+        try {
             List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
                     "--data-dir", dataDir.toString()));
             if (!List.of(settings).contains("--admin-password")) {
@@ -44,7 +58,7 @@ public final class TestServer implements AutoCloseable {
             }
             args.addAll(List.of(settings));
             EmbeddedServer server = EmbeddedServer.start(args, Path.of("src/main/webapp"), Path.of("target/classes"));
-            return new TestServer(server, dataDir);
+            return new TestServer(server, dataDir, ownsDataDir);
         } catch (Exception e) {
             throw new AssertionError("cannot start camstream: " + e, e);
         }
@@ -60,6 +74,29 @@ public final class TestServer implements AutoCloseable {
 
     public EmbeddedServer server() {
         return server;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** A request builder for this server, with the admin login. */
+    public HttpRequest.Builder asAdmin(String path) {
+        String credentials = java.util.Base64.getEncoder().encodeToString(
+                (ADMIN_USER + ":" + ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Basic " + credentials);
+    }
+
+    public HttpResponse<byte[]> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new AssertionError(request.method() + " " + request.uri() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     public HttpResponse<byte[]> get(String path) {
@@ -103,6 +140,9 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (!ownsDataDir) {
+            return;
+        }
         try {
             PathUtils.deleteDirectory(dataDir);
         } catch (IOException e) {
