@@ -12,6 +12,9 @@ public interface Capture {
     /** Completes, normally or exceptionally, once the process has ended; the value says how it ended. */
     CompletableFuture<String> exit();
 
+    /** Ends the process at once with SIGKILL: for a shutdown that has waited long enough. */
+    void kill();
+
     /** The operating-system process id, once the process has started. */
     OptionalLong pid();
 

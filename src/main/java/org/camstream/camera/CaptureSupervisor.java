@@ -272,7 +272,8 @@ public final class CaptureSupervisor implements AutoCloseable {
             try {
                 stopping.exit().get(3 * FfmpegCapture.GRACE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                LOG.error("Camera process {} did not end", stopping.pid());
+                LOG.error("Capture process {} did not end; killing it", stopping.pid());
+                stopping.kill();
             } catch (Exception e) {
                 Thread.currentThread().interrupt();
             }

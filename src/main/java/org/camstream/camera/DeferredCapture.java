@@ -59,6 +59,18 @@ final class DeferredCapture implements Capture {
     }
 
     @Override
+    public void kill() {
+        Capture current;
+        synchronized (this) {
+            stopped = true;
+            current = inner;
+        }
+        if (current != null) {
+            current.kill();
+        }
+    }
+
+    @Override
     public CompletableFuture<String> exit() {
         return exit;
     }

@@ -114,6 +114,12 @@ public final class FfmpegCapture implements Capture {
     }
 
     @Override
+    public void kill() {
+        recorder.requestStop();
+        recorder.kill();
+    }
+
+    @Override
     public CompletableFuture<String> exit() {
         return exit;
     }

@@ -111,6 +111,11 @@ final class ProcessCapture implements Capture {
     }
 
     @Override
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    @Override
     public CompletableFuture<String> exit() {
         return exit;
     }

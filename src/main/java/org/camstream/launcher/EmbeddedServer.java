@@ -128,7 +128,10 @@ public final class EmbeddedServer implements AutoCloseable {
         context.setParentClassLoader(EmbeddedServer.class.getClassLoader());
         context.addParameter(CamstreamLifecycle.COMMAND_LINE_PARAMETER, String.join("\n", args));
         if (context instanceof org.apache.catalina.core.StandardContext) {
-            ((org.apache.catalina.core.StandardContext) context).setUnpackWAR(false);
+            org.apache.catalina.core.StandardContext standard = (org.apache.catalina.core.StandardContext) context;
+            standard.setUnpackWAR(false);
+            // Streams never finish by themselves: waiting for them would only delay every stop.
+            standard.setUnloadDelay(100);
         }
         StandardJarScanner scanner = new StandardJarScanner();
         scanner.setScanClassPath(false);

@@ -84,6 +84,10 @@ final class Camstream implements AutoCloseable {
             return thread;
         });
         scheduler.setRemoveOnCancelPolicy(true);
+        // At shutdown, close() has already waited for the processes (and killed any that would not end), so
+        // the delayed escalations of their stops have nothing left to do; do not wait for them.
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         this.video = new H264Pipeline(initial.fps());
         FrameSink jpeg = new FrameSink() {
             @Override
@@ -354,6 +358,7 @@ final class Camstream implements AutoCloseable {
             viewer.close(new jakarta.websocket.CloseReason(jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY,
                     "server stopping"));
         }
+        // The transcoder first: it quits promptly only while the camera still feeds it.
         transcoder.close();
         camera.close();
         scheduler.shutdown();
