@@ -10,11 +10,30 @@
   // Safari's playbackRate changes are not smooth on live MSE streams, so there it only jumps.
   const isSafari = /^((?!chrome|chromium|android).)*safari/i.test(ua);
 
-  /** Reconnect delays: 0.5 s doubling to 10 s; back to the start after a good connection. */
-  class Backoff {
-    constructor() { this.reset(); }
+  /**
+   * Connects a player again after an error or a stall: 0.5 s doubling to 10 s, back to the start after a
+   * good connection. Counts the reconnects for stats().
+   */
+  class Reconnector {
+    constructor(hooks, connect) {
+      this.hooks = hooks;
+      this.connect = connect;
+      this.count = 0;
+      this.reset();
+    }
     reset() { this.delay = 500; }
-    next() { const d = this.delay; this.delay = Math.min(10000, this.delay * 2); return d; }
+    schedule(why) {
+      clearTimeout(this.timer);
+      const delay = this.delay;
+      this.delay = Math.min(10000, this.delay * 2);
+      this.hooks.onNotice('reconnecting in ' + (delay / 1000) + ' s' + (why ? ' (' + why + ')' : ''));
+      this.timer = setTimeout(() => {
+        this.count++;
+        this.hooks.onNotice('');
+        this.connect();
+      }, delay);
+    }
+    cancel() { clearTimeout(this.timer); }
   }
 
   /** Frames shown per second, from presentation callbacks or the playback-quality counters. */
@@ -84,8 +103,7 @@
       this.video = video;
       this.hooks = hooks;
       this.mode = 'mse';
-      this.backoff = new Backoff();
-      this.reconnects = 0;
+      this.reconnector = new Reconnector(hooks, () => { if (!this.stopped) this.connect(); });
       this.frames = new FrameCounter();
       this.captures = []; // [{mediaTime, captureMs}], in arrival order
       this.latencyMs = null;
@@ -110,7 +128,7 @@
     stop() {
       this.stopped = true;
       clearInterval(this.timer);
-      clearTimeout(this.retry);
+      this.reconnector.cancel();
       this.disconnect();
       this.video.hidden = true;
     }
@@ -147,14 +165,7 @@
     scheduleReconnect(why) {
       if (this.stopped) return;
       this.disconnect();
-      clearTimeout(this.retry);
-      const delay = this.backoff.next();
-      this.hooks.onNotice('reconnecting in ' + (delay / 1000) + ' s (' + why + ')');
-      this.retry = setTimeout(() => {
-        if (this.stopped) return;
-        this.reconnects++;
-        this.connect();
-      }, delay);
+      this.reconnector.schedule(why);
     }
 
     onMessage(data) {
@@ -278,7 +289,7 @@
       if (video.currentTime !== this.lastTime) {
         this.lastTime = video.currentTime;
         this.lastProgressAt = now;
-        if (now - this.connectedAt > 10000) this.backoff.reset();
+        if (now - this.connectedAt > 10000) this.reconnector.reset();
       }
       if (!this.ws) return;
       const silent = now - this.lastMessageAt > 4000;
@@ -330,7 +341,7 @@
         fps: fps,
         width: this.video.videoWidth || this.width || null,
         height: this.video.videoHeight || this.height || null,
-        reconnects: this.reconnects,
+        reconnects: this.reconnector.count,
       };
     }
   }
@@ -341,8 +352,7 @@
       this.video = video;
       this.hooks = hooks;
       this.mode = 'mp4';
-      this.backoff = new Backoff();
-      this.reconnects = 0;
+      this.reconnector = new Reconnector(hooks, () => { if (!this.stopped) this.connect(); });
       this.frames = new FrameCounter();
       this.edge = new LiveEdge(video, { catchUpAfter: 0.5, jumpAfter: 2.5, keepSeconds: 10 });
       this.stopped = true;
@@ -383,7 +393,7 @@
     stop() {
       this.stopped = true;
       clearInterval(this.timer);
-      clearTimeout(this.retry);
+      this.reconnector.cancel();
       this.video.removeEventListener('error', this.onError);
       this.video.removeEventListener('ended', this.onEnded);
       this.video.removeAttribute('src');
@@ -393,15 +403,7 @@
 
     scheduleReconnect(why) {
       if (this.stopped) return;
-      clearTimeout(this.retry);
-      const delay = this.backoff.next();
-      this.hooks.onNotice('reconnecting in ' + (delay / 1000) + ' s (' + why + ')');
-      this.retry = setTimeout(() => {
-        if (this.stopped) return;
-        this.reconnects++;
-        this.hooks.onNotice('');
-        this.connect();
-      }, delay);
+      this.reconnector.schedule(why);
     }
 
     tick() {
@@ -410,7 +412,7 @@
       if (this.video.currentTime !== this.lastTime) {
         this.lastTime = this.video.currentTime;
         this.lastProgressAt = now;
-        if (now - this.connectedAt > 10000) this.backoff.reset();
+        if (now - this.connectedAt > 10000) this.reconnector.reset();
       } else if (now - this.lastProgressAt > 6000) {
         this.lastProgressAt = now;
         this.scheduleReconnect('stalled');
@@ -424,7 +426,7 @@
         fps: this.frames.perSecond(performance.now()),
         width: this.video.videoWidth || null,
         height: this.video.videoHeight || null,
-        reconnects: this.reconnects,
+        reconnects: this.reconnector.count,
       };
     }
   }
@@ -435,8 +437,7 @@
       this.img = img;
       this.hooks = hooks;
       this.mode = mode;
-      this.reconnects = 0;
-      this.backoff = new Backoff();
+      this.reconnector = new Reconnector(hooks, () => { if (!this.stopped) this.img.src = this.url(); });
     }
 
     static supported() { return true; }
@@ -448,18 +449,8 @@
     start() {
       this.stopped = false;
       this.img.hidden = false;
-      this.onError = () => {
-        if (this.stopped) return;
-        const delay = this.backoff.next();
-        this.hooks.onNotice('reconnecting in ' + (delay / 1000) + ' s');
-        this.retry = setTimeout(() => {
-          if (this.stopped) return;
-          this.reconnects++;
-          this.hooks.onNotice('');
-          this.img.src = this.url();
-        }, delay);
-      };
-      this.onLoad = () => this.backoff.reset();
+      this.onError = () => { if (!this.stopped) this.reconnector.schedule(''); };
+      this.onLoad = () => this.reconnector.reset();
       this.img.addEventListener('error', this.onError);
       this.img.addEventListener('load', this.onLoad);
       this.img.src = this.url();
@@ -467,7 +458,7 @@
 
     stop() {
       this.stopped = true;
-      clearTimeout(this.retry);
+      this.reconnector.cancel();
       this.img.removeEventListener('error', this.onError);
       this.img.removeEventListener('load', this.onLoad);
       this.img.removeAttribute('src');
@@ -481,7 +472,7 @@
         fps: null,
         width: this.img.naturalWidth || null,
         height: this.img.naturalHeight || null,
-        reconnects: this.reconnects,
+        reconnects: this.reconnector.count,
       };
     }
   }

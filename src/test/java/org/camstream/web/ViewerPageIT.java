@@ -93,6 +93,34 @@ class ViewerPageIT {
         Poll.until(Duration.ofSeconds(10), "currentTime to advance", () -> currentTime(js), t -> t > t0 + 1);
     }
 
+    @Test
+    void theMsePlayerReconnectsByItselfWhenTheServerComesBack() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        TestServer first = TestServer.start("--port", Integer.toString(port), "--width", "640", "--height", "360");
+        JavascriptExecutor js = browser;
+        try {
+            browser.get(first.uri("/?mode=mse").toString());
+            Poll.until(Duration.ofSeconds(30), "playback", () -> ((Number) js.executeScript(
+                    "return document.getElementById('video').videoWidth")).intValue(), w -> w == 640);
+            js.executeScript("window.notReloaded = true;");
+        } finally {
+            first.close();
+        }
+        assertEquals(0L, js.executeScript("return window.camstream.stats().reconnects"));
+        try (TestServer second = TestServer.start("--port", Integer.toString(port), "--width", "640",
+                "--height", "360")) {
+            Poll.until(Duration.ofSeconds(40), "the player to reconnect by itself",
+                    () -> ((Number) js.executeScript("return window.camstream.stats().reconnects")).intValue(),
+                    n -> n >= 1);
+            double t0 = currentTime(js);
+            Poll.until(Duration.ofSeconds(30), "playback to go on", () -> currentTime(js), t -> t > t0 + 1);
+            assertEquals(true, js.executeScript("return window.notReloaded === true"), "without a page reload");
+        }
+    }
+
     private static double currentTime(JavascriptExecutor js) {
         return ((Number) js.executeScript("return document.getElementById('video').currentTime")).doubleValue();
     }
