@@ -1,6 +1,5 @@
 package org.camstream.camera;
 
-import com.github.kokorin.jaffree.StreamType;
 import com.github.kokorin.jaffree.ffmpeg.PipeInput;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.camstream.camera.CameraStatus;
-import org.camstream.camera.CaptureSupervisor;
 import org.camstream.camera.Lease;
 import org.camstream.stream.Frame;
 import org.camstream.stream.Subscriber;

@@ -1,27 +1,16 @@
 package org.camstream.bench;
 
-import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.camstream.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -45,19 +34,9 @@ class FanOutBenchmarkIT {
         String size = System.getProperty("size", "640x360");
         String codec = System.getProperty("codec", "mjpeg");
         String[] wh = size.split("x");
-        Path dataDir = Files.createTempDirectory("camstream-bench");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:+UseSerialGC", "-Xss256k", "-jar", System.getProperty("camstream.war"),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
-                "--width", wh[0], "--height", wh[1], "--codec", codec)
-                .redirectErrorStream(true).redirectOutput(dataDir.resolve("server.log").toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
-        try {
-            Poll.until(Duration.ofSeconds(60), "server", () -> status(http, port) != null);
+        try (SmallBoardServer server = SmallBoardServer.start("--width", wh[0], "--height", wh[1],
+                "--codec", codec)) {
+            int port = server.port();
             Viewer[] all = new Viewer[viewers];
             Selector selector = Selector.open();
             for (int i = 0; i < viewers; i++) {
@@ -77,13 +56,13 @@ class FanOutBenchmarkIT {
             while (System.nanoTime() < end) {
                 if (!measuring && System.nanoTime() > warmupEnd) {
                     measuring = true;
-                    cameraFramesBefore = frames(status(http, port));
+                    cameraFramesBefore = server.cameraFrames();
                     for (Viewer v : all) {
                         v.reset();
                     }
                 }
                 if (measuring && midStatus == null && System.nanoTime() > warmupEnd + (end - warmupEnd) / 2) {
-                    midStatus = status(http, port);
+                    midStatus = server.status();
                 }
                 selector.select(100);
                 for (SelectionKey key : selector.selectedKeys()) {
@@ -97,7 +76,7 @@ class FanOutBenchmarkIT {
                 }
                 selector.selectedKeys().clear();
             }
-            long cameraFrames = frames(status(http, port)) - cameraFramesBefore;
+            long cameraFrames = server.cameraFrames() - cameraFramesBefore;
             double cameraFps = cameraFrames / (double) seconds;
             double[] fps = Arrays.stream(all).mapToDouble(v -> v.parts / (double) seconds).sorted().toArray();
             List<Double> latencies = new ArrayList<>();
@@ -105,8 +84,6 @@ class FanOutBenchmarkIT {
                 latencies.addAll(v.latencies);
             }
             latencies.sort(null);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> jvm = (Map<String, Object>) midStatus.get("jvm");
             System.out.printf("%n=== fan-out benchmark: %d MJPEG viewers, %s, camera codec %s, %d s, server -Xmx64m ===%n",
                     viewers, size, codec, seconds);
             System.out.printf("camera: %.1f fps%n", cameraFps);
@@ -115,35 +92,13 @@ class FanOutBenchmarkIT {
             System.out.printf("capture-to-client latency: p50 %.1f ms, p99 %.1f ms (parts measured: %d)%n",
                     1000 * latencies.get(latencies.size() / 2), 1000 * latencies.get(latencies.size() * 99 / 100),
                     latencies.size());
-            System.out.printf("server during the run: %s threads, heap used %.1f MB of %.1f MB, dropped %s%n",
-                    jvm.get("threads"), ((Number) jvm.get("heapUsedBytes")).doubleValue() / 1e6,
-                    ((Number) jvm.get("heapMaxBytes")).doubleValue() / 1e6, midStatus.get("framesDropped"));
+            System.out.println("server during the run: " + SmallBoardServer.describe(midStatus));
             System.out.printf("throughput: %.1f MB/s%n", Arrays.stream(all).mapToLong(v -> v.bytes).sum() / 1e6 / seconds);
             selector.close();
-        } finally {
-            server.destroy();
-            server.waitFor(20, TimeUnit.SECONDS);
         }
     }
 
-    private static long frames(Map<String, Object> status) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> camera = (Map<String, Object>) status.get("camera");
-        return ((Number) camera.get("frames")).longValue();
-    }
 
-    private static Map<String, Object> status(HttpClient http, int port) {
-        try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/api/status")).build(), HttpResponse.BodyHandlers.ofByteArray());
-            return r.statusCode() == 200 ? JSON.std.mapFrom(r.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
 
     /** Counts parts by their boundary and reads each part's X-Timestamp, without keeping the bytes. */
     private static final class Viewer {

@@ -1,15 +1,9 @@
 package org.camstream.bench;
 
-import com.fasterxml.jackson.jr.ob.JSON;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,20 +31,10 @@ class WebSocketFanOutBenchmarkIT {
         int seconds = Integer.getInteger("seconds", 20);
         String size = System.getProperty("size", "1280x720");
         String[] wh = size.split("x");
-        Path dataDir = Files.createTempDirectory("camstream-bench");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:+UseSerialGC", "-Xss256k", "-jar", System.getProperty("camstream.war"),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
-                "--admin-password", "bench", "--width", wh[0], "--height", wh[1])
-                .redirectErrorStream(true).redirectOutput(dataDir.resolve("server.log").toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
         List<Viewer> all = new ArrayList<>();
-        try {
-            Poll.until(Duration.ofSeconds(60), "server", () -> status(http, port) != null);
+        try (SmallBoardServer server = SmallBoardServer.start("--width", wh[0], "--height", wh[1])) {
+            int port = server.port();
+            HttpClient http = server.http();
             for (int i = 0; i < viewers; i++) {
                 Viewer viewer = new Viewer();
                 http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/video"), viewer)
@@ -66,7 +50,7 @@ class WebSocketFanOutBenchmarkIT {
             Map<String, Object>[] mid = new Map[1];
             Poll.until(Duration.ofSeconds(seconds + 10), "the measurement", () -> {
                 if (mid[0] == null && System.nanoTime() > measureEnd - TimeUnit.SECONDS.toNanos(seconds / 2)) {
-                    mid[0] = status(http, port);
+                    mid[0] = server.status();
                 }
                 return System.nanoTime() > measureEnd;
             });
@@ -75,34 +59,19 @@ class WebSocketFanOutBenchmarkIT {
             List<Double> latencies = new ArrayList<>();
             all.forEach(v -> latencies.addAll(v.latencies));
             latencies.sort(null);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> jvm = (Map<String, Object>) mid[0].get("jvm");
             System.out.printf("%n=== WebSocket fan-out benchmark: %d viewers, %s H.264, %d s, server -Xmx64m ===%n",
                     viewers, size, seconds);
             System.out.printf("fragments per viewer per second: min %.1f, median %.1f%n", fps[0], fps[fps.length / 2]);
             System.out.printf("capture-to-client latency: p50 %.1f ms, p99 %.1f ms (%d fragments)%n",
                     latencies.get(latencies.size() / 2), latencies.get(latencies.size() * 99 / 100), latencies.size());
-            System.out.printf("server: %s threads, heap used %.1f MB of %.1f MB, dropped %s%n", jvm.get("threads"),
-                    ((Number) jvm.get("heapUsedBytes")).doubleValue() / 1e6,
-                    ((Number) jvm.get("heapMaxBytes")).doubleValue() / 1e6, mid[0].get("framesDropped"));
+            System.out.println("server: " + SmallBoardServer.describe(mid[0]));
         } finally {
             for (Viewer v : all) {
                 v.socket.abort();
             }
-            server.destroy();
-            server.waitFor(20, TimeUnit.SECONDS);
         }
     }
 
-    private static Map<String, Object> status(HttpClient http, int port) {
-        try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/api/status")).build(), HttpResponse.BodyHandlers.ofByteArray());
-            return r.statusCode() == 200 ? JSON.std.mapFrom(r.body()) : null;
-        } catch (Exception e) {
-            return null;
-        }
-    }
 
     /** Counts fragments and reads their prft capture time; keeps no media. */
     private static final class Viewer implements WebSocket.Listener {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.camstream.codec.h264.AnnexBReader;
-import org.camstream.codec.h264.NalUnit;
 import org.camstream.testing.Fixtures;
 import org.camstream.testing.MediaTools;
 import org.camstream.testing.MjpegClient;

@@ -1,7 +1,6 @@
 package org.camstream.codec.flv;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.camstream.codec.h264.AccessUnit;
