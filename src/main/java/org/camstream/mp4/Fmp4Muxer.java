@@ -23,7 +23,19 @@ public final class Fmp4Muxer {
      * clock (for 'prft') and at {@code monotonicNanos} on a monotonic clock (for the timeline).
      */
     public Fragment mux(AccessUnit au, long captureEpochMicros, long monotonicNanos) {
-        SampleTiming timing = timeline.next(monotonicNanos);
-        return FragmentWriter.write(++sequenceNumber, timing, captureEpochMicros, au);
+        Slot slot = next(monotonicNanos);
+        return FragmentWriter.write(slot.sequenceNumber(), slot.timing(), captureEpochMicros, au);
+    }
+
+    /** A fragment's number and place on the timeline, for writing it later with {@link FragmentWriter}. */
+    public record Slot(int sequenceNumber, SampleTiming timing) {
+    }
+
+    /**
+     * Numbers and places the next access unit without writing its fragment yet: the server writes a
+     * fragment only when a viewer first needs it, but every picture must take its place on the timeline.
+     */
+    public Slot next(long monotonicNanos) {
+        return new Slot(++sequenceNumber, timeline.next(monotonicNanos));
     }
 }

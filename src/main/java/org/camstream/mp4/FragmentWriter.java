@@ -49,10 +49,7 @@ public final class FragmentWriter {
      */
     public static Fragment write(int sequenceNumber, SampleTiming timing, long captureEpochMicros, AccessUnit au) {
         if (!au.hasPicture()) throw new IllegalArgumentException("no picture in " + au);
-        int sampleSize = 0;
-        for (NalUnit nal : au.nalUnits()) {
-            if (inSample(nal)) sampleSize = Math.addExact(sampleSize, 4 + nal.size());
-        }
+        int sampleSize = sampleSize(au);
         byte[] bytes = new byte[Math.addExact(PRFT_SIZE + MOOF_SIZE + 8, sampleSize)];
         BoxWriter w = new BoxWriter(bytes);
 
@@ -90,6 +87,19 @@ public final class FragmentWriter {
             throw new AssertionError("fragment size " + w.position() + " != " + bytes.length);
         }
         return new Fragment(bytes, sequenceNumber, timing, au.isKeyframe());
+    }
+
+    /** The size {@link #write} will give the fragment of {@code au}, without writing it. */
+    public static int size(AccessUnit au) {
+        return PRFT_SIZE + MOOF_SIZE + 8 + sampleSize(au);
+    }
+
+    private static int sampleSize(AccessUnit au) {
+        int sampleSize = 0;
+        for (NalUnit nal : au.nalUnits()) {
+            if (inSample(nal)) sampleSize = Math.addExact(sampleSize, 4 + nal.size());
+        }
+        return sampleSize;
     }
 
     private static boolean inSample(NalUnit nal) {

@@ -43,7 +43,7 @@ public final class H264Pipeline implements FrameSink {
         if (current == null) {
             return; // nothing decodable before the first keyframe
         }
-        Mp4Chunk fragment = new Mp4Chunk(muxer.mux(au, frame.captureEpochMicros(), frame.captureNanos()), current,
+        Mp4Chunk fragment = new Mp4Chunk(au, muxer.next(frame.captureNanos()), frame.captureEpochMicros(), current,
                 frame.sequence());
         throughput.mark(frame.captureNanos(), frame.size());
         annexB.publish(frame);

@@ -3,19 +3,33 @@ package org.camstream.stream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import org.camstream.codec.h264.AccessUnit;
+import org.camstream.mp4.Fmp4Muxer;
 import org.camstream.mp4.Fragment;
+import org.camstream.mp4.FragmentWriter;
 
-/** One fMP4 media fragment of a frame, with the track it belongs to; shared by every MP4 and WebSocket viewer. */
+/**
+ * One fMP4 media fragment of a frame, with the track it belongs to; shared by every MP4 and WebSocket viewer.
+ * Its bytes are written once, when the first viewer needs them, so a camera nobody watches in MP4 costs no
+ * copy per frame.
+ */
 public final class Mp4Chunk implements Chunk {
 
-    private final Fragment fragment;
+    private final AccessUnit au;
+    private final Fmp4Muxer.Slot slot;
+    private final long captureEpochMicros;
     private final VideoTrack track;
     private final long sequence;
+    private final int size;
+    private volatile Fragment fragment;
 
-    Mp4Chunk(Fragment fragment, VideoTrack track, long sequence) {
-        this.fragment = fragment;
+    Mp4Chunk(AccessUnit au, Fmp4Muxer.Slot slot, long captureEpochMicros, VideoTrack track, long sequence) {
+        this.au = au;
+        this.slot = slot;
+        this.captureEpochMicros = captureEpochMicros;
         this.track = track;
         this.sequence = sequence;
+        this.size = FragmentWriter.size(au);
     }
 
     public VideoTrack track() {
@@ -23,7 +37,21 @@ public final class Mp4Chunk implements Chunk {
     }
 
     public ByteBuffer asByteBuffer() {
-        return fragment.asByteBuffer();
+        return fragment().asByteBuffer();
+    }
+
+    private Fragment fragment() {
+        Fragment written = fragment;
+        if (written == null) {
+            synchronized (this) {
+                written = fragment;
+                if (written == null) {
+                    written = FragmentWriter.write(slot.sequenceNumber(), slot.timing(), captureEpochMicros, au);
+                    fragment = written;
+                }
+            }
+        }
+        return written;
     }
 
     @Override
@@ -33,16 +61,16 @@ public final class Mp4Chunk implements Chunk {
 
     @Override
     public int size() {
-        return fragment.size();
+        return size;
     }
 
     @Override
     public boolean isKeyframe() {
-        return fragment.isKeyframe();
+        return au.isKeyframe();
     }
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
-        fragment.writeTo(out);
+        fragment().writeTo(out);
     }
 }

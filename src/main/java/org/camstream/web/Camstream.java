@@ -67,6 +67,8 @@ final class Camstream implements AutoCloseable {
     private final StreamStats mp4Stats = new StreamStats("mp4");
     private final StreamStats wsStats = new StreamStats("ws");
     private final ViewerRegistry viewers;
+    /** Starts WebSocket sends off the camera's thread; a few threads for all viewers, not one each. */
+    private final java.util.concurrent.ThreadPoolExecutor sendPool;
     private final Set<WebSocketViewer> webSockets = ConcurrentHashMap.newKeySet();
     private final long startNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean restartTranscoderWhenCameraRuns =
@@ -127,6 +129,14 @@ final class Camstream implements AutoCloseable {
         this.transcoder = new CaptureSupervisor(transcoderFactory, settings::get, transcodedSink, scheduler,
                 IDLE_STOP, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)));
         this.viewers = new ViewerRegistry(scheduler, STALL_MILLIS);
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.sendPool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "camstream-ws-send");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        sendPool.allowCoreThreadTimeOut(true);
         camera.onStateChange(this::onCameraStateChange);
     }
 
@@ -268,6 +278,10 @@ final class Camstream implements AutoCloseable {
         return wsStats;
     }
 
+    java.util.concurrent.Executor sendPool() {
+        return sendPool;
+    }
+
     ViewerRegistry viewers() {
         return viewers;
     }
@@ -361,13 +375,18 @@ final class Camstream implements AutoCloseable {
         // The transcoder first: it quits promptly only while the camera still feeds it.
         transcoder.close();
         camera.close();
+        sendPool.shutdown();
         scheduler.shutdown();
         try {
             if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
                 scheduler.shutdownNow();
             }
+            if (!sendPool.awaitTermination(2, TimeUnit.SECONDS)) {
+                sendPool.shutdownNow();
+            }
         } catch (InterruptedException e) {
             scheduler.shutdownNow();
+            sendPool.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -8,19 +8,21 @@ import org.camstream.stream.Frame;
 
 /**
  * One JPEG as a part of a {@code multipart/x-mixed-replace} stream, headers and trailing CRLF included,
- * built once per frame and written with a single call to every viewer.
+ * written with a single call to every viewer. The part's bytes are put together once, when the first viewer
+ * needs them, so frames nobody watches as a stream cost no copy.
  */
 final class MultipartPart implements Chunk {
 
     static final String BOUNDARY = "frame";
     static final String CONTENT_TYPE = "multipart/x-mixed-replace;boundary=" + BOUNDARY;
 
-    private final byte[] bytes;
     private final Frame frame;
+    private final byte[] head;
+    private volatile byte[] bytes;
 
-    private MultipartPart(byte[] bytes, Frame frame) {
-        this.bytes = bytes;
+    private MultipartPart(Frame frame, byte[] head) {
         this.frame = frame;
+        this.head = head;
     }
 
     static MultipartPart of(Frame frame) {
@@ -29,12 +31,25 @@ final class MultipartPart implements Chunk {
                 + "Content-Length: " + frame.size() + "\r\n"
                 + "X-Timestamp: " + timestamp(frame.captureEpochMicros()) + "\r\n"
                 + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] bytes = new byte[head.length + frame.size() + 2];
-        System.arraycopy(head, 0, bytes, 0, head.length);
-        frame.copyTo(bytes, head.length);
-        bytes[bytes.length - 2] = '\r';
-        bytes[bytes.length - 1] = '\n';
-        return new MultipartPart(bytes, frame);
+        return new MultipartPart(frame, head);
+    }
+
+    private byte[] bytes() {
+        byte[] built = bytes;
+        if (built == null) {
+            synchronized (this) {
+                built = bytes;
+                if (built == null) {
+                    built = new byte[size()];
+                    System.arraycopy(head, 0, built, 0, head.length);
+                    frame.copyTo(built, head.length);
+                    built[built.length - 2] = '\r';
+                    built[built.length - 1] = '\n';
+                    bytes = built;
+                }
+            }
+        }
+        return built;
     }
 
     /** Unix seconds with six decimals. */
@@ -61,11 +76,11 @@ final class MultipartPart implements Chunk {
 
     @Override
     public int size() {
-        return bytes.length;
+        return head.length + frame.size() + 2;
     }
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
-        out.write(bytes);
+        out.write(bytes());
     }
 }

@@ -48,7 +48,7 @@ final class VideoSocket extends Endpoint {
         Lease lease = app.acquireVideo();
         app.wsStats().viewerJoined();
         viewer = new WebSocketViewer(session, GopMailbox.forVideo(app.settings().fps()), app.wsStats(),
-                SEND_TIMEOUT_MILLIS, closed -> {
+                SEND_TIMEOUT_MILLIS, app.sendPool(), closed -> {
                     app.video().mp4().unsubscribe(closed);
                     app.webSockets().remove(closed);
                     app.wsStats().viewerLeft();

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -26,7 +28,9 @@ import org.camstream.stream.VideoTrack;
  *
  * <p>Tomcat allows one asynchronous send in flight per session, so sends are chained: each one's completion
  * starts the next. A completion that arrives while {@code send} is still on the stack is noticed by the
- * sending loop instead of recursing, so a long backlog cannot overflow the stack.
+ * sending loop instead of recursing, so a long backlog cannot overflow the stack. Sending never starts on
+ * the thread that offers a fragment: that is the camera's reader, holding the fan-out's lock, and must not
+ * touch a socket; a shared pool starts it instead.
  */
 final class WebSocketViewer implements Subscriber<Mp4Chunk> {
 
@@ -35,6 +39,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     private static final int RETURNED = 2;
     private static final int COMPLETED_INLINE = 3;
 
+    private final Executor executor;
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private final GopMailbox<Mp4Chunk> mailbox;
@@ -53,7 +58,8 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     private long lastSequence = Long.MIN_VALUE;
 
     WebSocketViewer(Session session, GopMailbox<Mp4Chunk> mailbox, StreamStats stats, long sendTimeoutMillis,
-            Consumer<WebSocketViewer> onClose) {
+            Executor executor, Consumer<WebSocketViewer> onClose) {
+        this.executor = executor;
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.remote.setSendTimeout(sendTimeoutMillis);
@@ -91,10 +97,20 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         pump();
     }
 
+    /** Starts sending on the pool, unless a send is already under way. */
     private void pump() {
         if (!busy.compareAndSet(false, true)) {
             return;
         }
+        try {
+            executor.execute(this::sendLoop);
+        } catch (RejectedExecutionException e) {
+            busy.set(false); // shutting down
+        }
+    }
+
+    /** Sends while there is something to send; runs with busy set. */
+    private void sendLoop() {
         while (!closed.get()) {
             if (!sendNext()) {
                 busy.set(false);
@@ -174,8 +190,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         if (sendState.compareAndSet(SENDING, COMPLETED_INLINE)) {
             return; // still inside send(): the sending loop continues
         }
-        busy.set(false);
-        pump();
+        sendLoop(); // on the container's completion thread, which holds none of our locks
     }
 
     static String initMessage(VideoTrack track) {
