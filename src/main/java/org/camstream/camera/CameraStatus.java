@@ -1,11 +1,20 @@
 package org.camstream.camera;
 
+import java.time.Instant;
 import java.util.List;
 
-/** A consistent snapshot of the camera for status pages. */
+/**
+ * A consistent snapshot of a capture process for status pages. Every text in it has its secrets masked.
+ *
+ * @param since when the supervisor entered {@code state}
+ * @param lastError the trouble the camera is in now; null once it delivers pictures again
+ * @param previousError the last error the camera has recovered from, kept for a while as history
+ * @param retryAt when the next start is due, while {@code state} is {@link CameraState#RESTARTING}
+ */
 public record CameraStatus(
         String source,
         CameraState state,
+        Instant since,
         int width,
         int height,
         double configuredFps,
@@ -13,8 +22,15 @@ public record CameraStatus(
         long frames,
         long discardedFrames,
         int restarts,
-        String lastError,
+        CameraError lastError,
+        CameraError previousError,
+        Instant retryAt,
         Long pid,
         List<String> recentLog,
         List<String> notes) {
+
+    /** Whether pictures are arriving, or about to (the process was started and has not failed yet). */
+    public boolean isLive() {
+        return state == CameraState.RUNNING;
+    }
 }

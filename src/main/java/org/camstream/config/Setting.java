@@ -30,6 +30,9 @@ public enum Setting {
     VIEWER_AUTH("viewer-auth", "false", "require a login to watch, too (role camstream-viewer or camstream-admin)"),
     VIEWER_USER("viewer-user", "", "user name of a watch-only login (embedded mode)"),
     VIEWER_PASSWORD("viewer-password", "", "password of the watch-only login (embedded mode)"),
+    MAX_VIEWERS("max-viewers", "100", "stream connections served at once (1 to 10000); one more gets a 503"),
+    IDLE_STOP("idle-stop", "10", "seconds the camera keeps running after the last viewer left (0 to 3600, decimals allowed)"),
+    VIEWER_TIMEOUT("viewer-timeout", "10", "seconds a viewer's connection may accept nothing before it is closed (1 to 300, decimals allowed)"),
     DATA_DIR("data-dir", "~/.camstream", "directory for camstream.properties and saved state");
 
     private final String key;

@@ -32,30 +32,33 @@ final class SettingsParser {
         if (source == Source.FFMPEG && input.isEmpty()) {
             throw r.invalid(Setting.INPUT, "is needed for source ffmpeg: an rtsp:// or http:// URL, or a file");
         }
-        return new Settings(
-                r.integer(Setting.PORT, 0, 65535),
-                r.text(Setting.BIND),
-                source,
-                width,
-                height,
-                fps,
-                r.integer(Setting.JPEG_QUALITY, 1, 100),
-                codec,
-                r.bitrate(Setting.BITRATE),
-                r.keyframeInterval(Setting.KEYFRAME_INTERVAL, fps),
-                r.choice(Setting.ROTATION, 0, 180),
-                r.bool(Setting.HFLIP),
-                r.bool(Setting.VFLIP),
-                r.integer(Setting.CAMERA, 0, 9),
-                r.device(Setting.DEVICE),
-                input,
-                r.origins(Setting.ALLOWED_ORIGINS),
-                r.userName(Setting.ADMIN_USER, false),
-                r.raw(Setting.ADMIN_PASSWORD),
-                r.bool(Setting.VIEWER_AUTH),
-                r.userName(Setting.VIEWER_USER, true),
-                r.raw(Setting.VIEWER_PASSWORD),
-                expandHome(r.text(Setting.DATA_DIR)));
+        Settings settings = Settings.builder()
+                .port(r.integer(Setting.PORT, 0, 65535))
+                .bind(r.text(Setting.BIND))
+                .source(source)
+                .size(width, height)
+                .fps(fps)
+                .jpegQuality(r.integer(Setting.JPEG_QUALITY, 1, 100))
+                .codec(codec)
+                .bitrate(r.bitrate(Setting.BITRATE))
+                .keyframeInterval(r.keyframeInterval(Setting.KEYFRAME_INTERVAL, fps))
+                .rotation(r.choice(Setting.ROTATION, 0, 180))
+                .hflip(r.bool(Setting.HFLIP))
+                .vflip(r.bool(Setting.VFLIP))
+                .camera(r.integer(Setting.CAMERA, 0, 9))
+                .device(r.device(Setting.DEVICE))
+                .input(input)
+                .allowedOrigins(r.origins(Setting.ALLOWED_ORIGINS))
+                .adminLogin(r.userName(Setting.ADMIN_USER, false), r.raw(Setting.ADMIN_PASSWORD))
+                .viewerAuth(r.bool(Setting.VIEWER_AUTH))
+                .viewerLogin(r.userName(Setting.VIEWER_USER, true), r.raw(Setting.VIEWER_PASSWORD))
+                .maxViewers(r.integer(Setting.MAX_VIEWERS, 1, 10_000))
+                .idleStop(r.seconds(Setting.IDLE_STOP, 0, 3600))
+                .viewerTimeout(r.seconds(Setting.VIEWER_TIMEOUT, 1, 300))
+                .dataDir(expandHome(r.text(Setting.DATA_DIR)))
+                .build();
+        Secrets.remember(settings);
+        return settings;
     }
 
     static Path expandHome(String path) {
@@ -81,7 +84,7 @@ final class SettingsParser {
         SettingsException invalid(Setting setting, String rule) {
             ResolvedSettings.Value value = values.get(setting);
             String origin = value == null ? "default" : value.origin();
-            String shown = setting.isSecret() ? "(hidden)" : "'" + raw(setting) + "'";
+            String shown = setting.isSecret() ? "(hidden)" : "'" + Secrets.mask(raw(setting)) + "'";
             return new SettingsException(setting.key() + " " + rule + ", got " + shown + " (from " + origin + ")",
                     setting, rule);
         }
@@ -133,6 +136,11 @@ final class SettingsParser {
                 throw invalid(setting, "must be from " + min + " to " + max);
             }
             return value;
+        }
+
+        java.time.Duration seconds(Setting setting, double min, double max) {
+            double value = decimal(setting, min, max);
+            return java.time.Duration.ofNanos(Math.round(value * 1e9));
         }
 
         boolean bool(Setting setting) {

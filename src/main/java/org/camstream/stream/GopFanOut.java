@@ -7,9 +7,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A fan-out for streams with inter-frame coding: a new subscriber is handed the whole group of pictures
  * since the last keyframe, so its decoder shows a picture at once, and then the live chunks.
  *
- * <p>Publishing and subscribing share a lock so that a subscriber sees the cached GOP and the live chunks
- * without a gap or a repeat. Under the lock, subscribers only put chunks in their mailboxes; nothing is
- * written to a socket.
+ * <p>Publishing and subscribing run one at a time, in order, through a {@link SerialRunner}, so a subscriber
+ * sees the cached GOP and the live chunks without a gap or a repeat; yet no lock is held while a subscriber is
+ * offered a chunk. The GOP cache's own lock guards only its data and calls nothing.
  */
 public final class GopFanOut<T extends Chunk> implements Broadcast<T> {
 
@@ -18,6 +18,7 @@ public final class GopFanOut<T extends Chunk> implements Broadcast<T> {
     public static final long MAX_GOP_BYTES = 8L * 1024 * 1024;
 
     private final CopyOnWriteArrayList<Subscriber<T>> subscribers = new CopyOnWriteArrayList<>();
+    private final SerialRunner serial = new SerialRunner();
     private final GopCache<T> gop;
 
     public GopFanOut() {
@@ -29,23 +30,25 @@ public final class GopFanOut<T extends Chunk> implements Broadcast<T> {
     }
 
     public void publish(T chunk) {
-        synchronized (gop) {
-            gop.add(chunk);
+        serial.run(() -> {
+            synchronized (gop) {
+                gop.add(chunk);
+            }
             for (Subscriber<T> subscriber : subscribers) {
                 subscriber.offer(chunk);
             }
-        }
+        });
     }
 
-    /** Adds a subscriber and offers it the cached GOP, keyframe first. */
+    /** Adds a subscriber and offers it the cached GOP, keyframe first, before any live chunk. */
     @Override
     public void subscribe(Subscriber<T> subscriber) {
-        synchronized (gop) {
-            for (T chunk : gop.snapshot()) {
+        serial.run(() -> {
+            for (T chunk : gop()) {
                 subscriber.offer(chunk);
             }
             subscribers.add(subscriber);
-        }
+        });
     }
 
     @Override
@@ -60,11 +63,13 @@ public final class GopFanOut<T extends Chunk> implements Broadcast<T> {
         }
     }
 
-    /** Forgets the cached GOP: after the camera stopped, it belongs to a stream that no longer exists. */
+    /** Forgets the cached GOP, after the chunks published before: it belongs to a stream that ended. */
     public void clear() {
-        synchronized (gop) {
-            gop.reset();
-        }
+        serial.run(() -> {
+            synchronized (gop) {
+                gop.reset();
+            }
+        });
     }
 
     public long cachedBytes() {

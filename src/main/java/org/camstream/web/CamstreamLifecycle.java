@@ -28,9 +28,9 @@ public final class CamstreamLifecycle implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(CamstreamLifecycle.class);
 
     /**
-     * jaffree logs every stderr line of ffmpeg and advice camstream does not need; camstream logs the
-     * process's output itself, rate-limited. Held here because java.util.logging forgets levels of loggers
-     * nobody references.
+     * jaffree logs ffmpeg's error lines itself, at SEVERE and without any limit, and advice camstream does
+     * not need; camstream logs the process's output itself, labelled, masked and rate-limited, and reports
+     * how a process ended. Held here because java.util.logging forgets levels of loggers nobody references.
      */
     private static final java.util.logging.Logger JAFFREE_LOG = java.util.logging.Logger.getLogger(
             "com.github.kokorin.jaffree");
@@ -39,7 +39,7 @@ public final class CamstreamLifecycle implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        JAFFREE_LOG.setLevel(java.util.logging.Level.SEVERE);
+        JAFFREE_LOG.setLevel(java.util.logging.Level.OFF);
         ServletContext context = event.getServletContext();
         String commandLine = context.getInitParameter(COMMAND_LINE_PARAMETER);
         List<String> args = commandLine == null || commandLine.isEmpty()
@@ -59,10 +59,10 @@ public final class CamstreamLifecycle implements ServletContextListener {
         register(context, "snapshot", new SnapshotServlet(app), "/snapshot.jpg");
         register(context, "stills", MultipartStreamServlet.stills(app), "/stream.jpg");
         register(context, "mjpeg", MultipartStreamServlet.everyFrame(app), "/stream.mjpeg");
-        register(context, "h264", new VideoStreamServlet<>(app, "video/h264", app.video().annexB(), app.h264Stats(),
-                Framing::none), "/stream.h264");
-        register(context, "mp4", new VideoStreamServlet<>(app, "video/mp4", app.video().mp4(), app.mp4Stats(),
-                Mp4Framing::new), "/stream.mp4");
+        register(context, "h264", new VideoStreamServlet<>(app, "video/h264", app.path().video().annexB(),
+                app.counters().h264, Preamble::none), "/stream.h264");
+        register(context, "mp4", new VideoStreamServlet<>(app, "video/mp4", app.path().video().mp4(),
+                app.counters().mp4, Mp4Preamble::new), "/stream.mp4");
         register(context, "status", new StatusServlet(app), "/api/status");
         register(context, "config", new ConfigServlet(app), "/api/config");
         register(context, "admin", new AdminPageServlet(), "/admin");
@@ -76,6 +76,8 @@ public final class CamstreamLifecycle implements ServletContextListener {
             LOG.info("Viewers must log in (viewer-auth is on)");
         }
         context.addFilter("websocket-origin", new OriginFilter(() -> app.settings().allowedOrigins()))
+                .addMappingForUrlPatterns(null, false, "/ws/*");
+        context.addFilter("viewer-limit", new ViewerLimitFilter(app.limit()))
                 .addMappingForUrlPatterns(null, false, "/ws/*");
         ServerContainer websockets = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
         if (websockets == null) {

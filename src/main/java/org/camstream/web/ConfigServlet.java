@@ -19,8 +19,8 @@ import org.camstream.config.Setting;
 import org.camstream.config.Settings;
 import org.camstream.config.SettingsException;
 import org.camstream.config.Source;
-import org.camstream.camera.V4l2Device;
-import org.camstream.camera.V4l2Devices;
+import org.camstream.camera.source.V4l2Device;
+import org.camstream.camera.source.V4l2Devices;
 import org.camstream.config.SourceLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +64,7 @@ final class ConfigServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Map<String, Object> document = document(app.resolvedSettings());
+        Map<String, Object> document = document(app.liveSettings().resolved());
         document.put("devices", devices());
         send(response, HttpServletResponse.SC_OK, document);
     }
@@ -143,11 +143,11 @@ final class ConfigServlet extends HttpServlet {
             changes.put(setting, raw(value));
         }
         if (changes.isEmpty()) {
-            send(response, HttpServletResponse.SC_OK, document(app.resolvedSettings()));
+            send(response, HttpServletResponse.SC_OK, document(app.liveSettings().resolved()));
             return;
         }
         try {
-            ResolvedSettings next = app.apply(changes);
+            ResolvedSettings next = app.liveSettings().apply(changes);
             LOG.info("{} changed {} on the admin page", user(request), changes.keySet());
             send(response, HttpServletResponse.SC_OK, document(next));
         } catch (SettingsException e) {
@@ -172,7 +172,7 @@ final class ConfigServlet extends HttpServlet {
             return;
         }
         try {
-            ResolvedSettings next = app.forgetSaved();
+            ResolvedSettings next = app.liveSettings().forgetSaved();
             LOG.info("{} reset the settings saved on the admin page", user(request));
             send(response, HttpServletResponse.SC_OK, document(next));
         } catch (SettingsException e) {

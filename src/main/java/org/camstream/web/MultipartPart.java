@@ -15,6 +15,7 @@ final class MultipartPart implements Chunk {
 
     static final String BOUNDARY = "frame";
     static final String CONTENT_TYPE = "multipart/x-mixed-replace;boundary=" + BOUNDARY;
+    static final String PLACEHOLDER_HEADER = "X-Camstream-Placeholder";
 
     private final Frame frame;
     private final byte[] head;
@@ -26,12 +27,21 @@ final class MultipartPart implements Chunk {
     }
 
     static MultipartPart of(Frame frame) {
-        byte[] head = ("--" + BOUNDARY + "\r\n"
+        return new MultipartPart(frame, head(frame, ""));
+    }
+
+    /** A picture that is not the camera's: its part says so, so that a program can tell it from a real one. */
+    static MultipartPart placeholder(Frame frame) {
+        return new MultipartPart(frame, head(frame, PLACEHOLDER_HEADER + ": camera offline\r\n"));
+    }
+
+    private static byte[] head(Frame frame, String extraHeaders) {
+        return ("--" + BOUNDARY + "\r\n"
                 + "Content-Type: image/jpeg\r\n"
                 + "Content-Length: " + frame.size() + "\r\n"
                 + "X-Timestamp: " + timestamp(frame.captureEpochMicros()) + "\r\n"
+                + extraHeaders
                 + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        return new MultipartPart(frame, head);
     }
 
     private byte[] bytes() {

@@ -47,18 +47,20 @@ final class MultipartStreamServlet extends HttpServlet {
                 return;
             }
         }
+        Lease lease = Admission.admit(app, response, app.path()::acquireJpeg);
+        if (lease == null) {
+            return;
+        }
         writeHead(response);
-        StreamStats stats = paced ? app.jpegStats() : app.mjpegStats();
+        StreamStats stats = paced ? app.counters().jpeg : app.counters().mjpeg;
         Predicate<MultipartPart> admit = everything();
         if (paced) {
             Pacer pacer = new Pacer(fps, app.settings().frameIntervalNanos());
             admit = part -> pacer.admit(part.frame().captureNanos());
         }
-
-        Lease lease = app.acquireJpeg();
         try {
-            StreamingResponse.open(request, app, lease, app.multipartParts(), new LatestMailbox<>(), stats, admit,
-                    Framing.none());
+            StreamingResponse.open(request, app, lease, app.path().jpeg().parts(), new LatestMailbox<>(), stats, admit,
+                    Preamble.none());
         } catch (IOException | RuntimeException e) {
             lease.close();
             throw e;

@@ -35,10 +35,15 @@ final class Responses {
     }
 
     static byte[] errorBody(int status, String message) {
+        return json(error(status, message)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The fields every JSON error has; callers may add their own. */
+    static Map<String, Object> error(int status, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("error", message);
-        return json(body).getBytes(StandardCharsets.UTF_8);
+        return body;
     }
 
     /** A JSON error, written with ordinary blocking I/O: for requests that never went asynchronous. */
@@ -49,6 +54,15 @@ final class Responses {
         response.setContentType("application/json;charset=UTF-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /** A JSON 503 that says when to try again, written with ordinary blocking I/O. */
+    static void sendUnavailable(HttpServletResponse response, int retryAfterSeconds, String message)
+            throws IOException {
+        response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
+        // A refused client must not keep its connection: under a flood the slot is worth more to the next one.
+        response.setHeader("Connection", "close");
+        sendError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, message);
     }
 
     /** Writes a whole body on an asynchronous request with non-blocking I/O, then completes it. */

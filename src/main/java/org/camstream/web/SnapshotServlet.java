@@ -4,18 +4,29 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.camstream.camera.CameraState;
 import org.camstream.camera.CameraStatus;
 import org.camstream.camera.Lease;
 import org.camstream.stream.Frame;
 import org.camstream.stream.Subscriber;
 
-/** {@code /snapshot.jpg}: the latest picture; an idle camera is started and given a few seconds. */
+/**
+ * {@code /snapshot.jpg}: the latest live picture. An idle camera is started and given a few seconds. While
+ * there is no live picture the answer is a 503 with Retry-After and the reason as JSON, never a placeholder,
+ * so that a timelapse or a home-automation system never keeps one as if it were real.
+ */
 final class SnapshotServlet extends HttpServlet {
 
     static final long WAIT_MILLIS = 3_000;
+    /** Retry-After when the camera gave no picture in time and no restart time is known. */
+    static final int RETRY_SECONDS = 2;
 
     private final Camstream app;
 
@@ -24,50 +35,113 @@ final class SnapshotServlet extends HttpServlet {
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) {
-        AsyncContext async = request.startAsync();
-        async.setTimeout(WAIT_MILLIS + 10_000);
-        Frame latest = app.jpegFrames().latest();
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Frame latest = livePicture(app.path().jpeg().latest());
         if (latest != null) {
-            send(async, latest);
+            send(request.startAsync(), latest);
             return;
         }
-        Lease lease = app.acquireJpeg();
+        CameraStatus camera = pictureSource();
+        Instant retry = camera.retryAt();
+        if (camera.state() == CameraState.RESTARTING && retry != null
+                && Duration.between(Instant.now(), retry).toMillis() > WAIT_MILLIS) {
+            sendUnavailable(response, camera, "the camera is not delivering pictures");
+            return;
+        }
+        Lease lease = Admission.admit(app, response, app.path()::acquireJpeg);
+        if (lease == null) {
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(WAIT_MILLIS + 10_000);
         CompletableFuture<Frame> next = new CompletableFuture<>();
-        Subscriber<Frame> waiter = next::complete;
-        ScheduledFuture<?> timeout = app.scheduler().schedule(() -> next.complete(null), WAIT_MILLIS,
+        Subscriber<Frame> waiter = frame -> {
+            if (livePicture(frame) != null) {
+                next.complete(frame);
+            }
+        };
+        ScheduledFuture<?> timeout = app.executor().schedule(() -> next.complete(null), WAIT_MILLIS,
                 TimeUnit.MILLISECONDS);
         next.whenComplete((frame, error) -> {
-            app.jpegFrames().unsubscribe(waiter);
+            app.path().jpeg().pictures().unsubscribe(waiter);
             timeout.cancel(false);
             lease.close();
             if (frame != null) {
                 send(async, frame);
             } else {
-                CameraStatus camera = app.camera().status();
-                String why = camera.lastError() == null ? "" : ": " + camera.lastError();
-                Responses.sendAsync(async, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                        "application/json;charset=UTF-8",
-                        Responses.bytes(Responses.errorBody(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                                "the camera produced no picture within " + WAIT_MILLIS / 1000 + " s (camera "
-                                        + camera.state().id() + why + ")")));
+                CameraStatus now = pictureSource();
+                Map<String, Object> body = unavailable(now, "the camera produced no picture within "
+                        + WAIT_MILLIS / 1000 + " s");
+                ((HttpServletResponse) async.getResponse()).setHeader("Retry-After",
+                        Integer.toString(retryAfter(now)));
+                Responses.sendAsync(async, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "application/json;charset=UTF-8",
+                        Responses.bytes(Responses.json(body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
         });
-        app.jpegFrames().subscribe(waiter);
+        app.path().jpeg().pictures().subscribe(waiter);
+    }
+
+    /** The picture if it is live: no older than a second or three frame intervals, whichever is longer. */
+    private Frame livePicture(Frame frame) {
+        if (frame == null) {
+            return null;
+        }
+        long window = Math.max(TimeUnit.SECONDS.toNanos(1), 3 * app.settings().frameIntervalNanos());
+        return System.nanoTime() - frame.captureNanos() <= window ? frame : null;
+    }
+
+    /** The process whose pictures the snapshot shows, as the status says: the camera or the transcoder. */
+    private CameraStatus pictureSource() {
+        CameraStatus camera = app.path().camera().status();
+        return camera.isLive() ? app.path().jpegSource().status() : camera;
+    }
+
+    private static void sendUnavailable(HttpServletResponse response, CameraStatus camera, String what)
+            throws IOException {
+        byte[] body = Responses.json(unavailable(camera, what)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setHeader("Retry-After", Integer.toString(retryAfter(camera)));
+        Responses.noCache(response);
+        response.setContentType("application/json;charset=UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** {"status":503,"error":"...","camera":{state, since, lastError, lastErrorAt, retryAt}}. */
+    private static Map<String, Object> unavailable(CameraStatus camera, String what) {
+        String error = camera.lastError() == null ? what + " (camera " + camera.state().id() + ")"
+                : what + " (camera " + camera.state().id() + ": " + camera.lastError().message() + ")";
+        Map<String, Object> body = Responses.error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, error);
+        body.put("camera", StatusDocument.summary(camera));
+        return body;
+    }
+
+    /** Seconds until the camera's next start, when it is waiting for one; else a short while. */
+    static int retryAfter(CameraStatus camera) {
+        Instant retry = camera.retryAt();
+        if (camera.state() == CameraState.RESTARTING && retry != null) {
+            long millis = Duration.between(Instant.now(), retry).toMillis();
+            return (int) Math.max(1, (millis + 999) / 1000);
+        }
+        return RETRY_SECONDS;
     }
 
     private void send(AsyncContext async, Frame frame) {
-        app.snapshotStats().sent(frame.size());
+        app.counters().snapshot.sent(frame.size());
         Responses.sendAsync(async, HttpServletResponse.SC_OK, "image/jpeg", frame);
     }
 
     @Override
     protected void doHead(HttpServletRequest request, HttpServletResponse response) {
+        Frame latest = livePicture(app.path().jpeg().latest());
+        if (latest == null) {
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            response.setHeader("Retry-After", Integer.toString(retryAfter(pictureSource())));
+            Responses.noCache(response);
+            return;
+        }
         response.setContentType("image/jpeg");
         Responses.noCache(response);
-        Frame latest = app.jpegFrames().latest();
-        if (latest != null) {
-            response.setContentLength(latest.size());
-        }
+        response.setContentLength(latest.size());
     }
 }

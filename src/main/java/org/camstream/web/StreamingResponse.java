@@ -25,7 +25,8 @@ import org.camstream.stream.Subscriber;
  * container's pool writes them while the socket is ready. When it is not, the drain returns, and the
  * container calls {@link #onWritePossible} once the socket has taken everything. At most one drain runs
  * at a time: {@code busy} is true from the moment one is scheduled until it finds the mailbox empty, and
- * also while the container owes an {@code onWritePossible}.
+ * also while the container owes an {@code onWritePossible}. The headers go out at once, before the first
+ * chunk, so a viewer knows it is connected even while the camera starts or fails.
  */
 final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteListener, AsyncListener {
 
@@ -34,7 +35,7 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
     private final Mailbox<T> mailbox;
     private final StreamStats stats;
     private final Predicate<T> admit;
-    private final Framing<T> framing;
+    private final Preamble<T> preamble;
     private final Consumer<StreamingResponse<T>> onClose;
     private final Runnable drainTask = this::drain;
 
@@ -44,44 +45,52 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
     /** When the socket last refused data without having taken it since; 0 while it accepts. */
     private volatile long blockedSinceNanos;
     private long lastSequence = Long.MIN_VALUE;
-    /** A chunk taken from the mailbox that waits behind the framing's chunk; only the drain touches it. */
+    /** A chunk taken from the mailbox that waits behind the preamble's chunk; only the drain touches it. */
     private T deferred;
+    /** Whether the headers were sent; only the drain touches it. */
+    private boolean headersSent;
 
     /**
      * @param admit decides, on the producer's thread, which chunks this viewer wants (pacing)
      * @param onClose runs once when the response ends, however it ends
      */
     StreamingResponse(AsyncContext async, ServletOutputStream out, Mailbox<T> mailbox, StreamStats stats,
-            Predicate<T> admit, Framing<T> framing, Consumer<StreamingResponse<T>> onClose) {
+            Predicate<T> admit, Preamble<T> preamble, Consumer<StreamingResponse<T>> onClose) {
         this.async = async;
         this.out = out;
         this.mailbox = mailbox;
         this.stats = stats;
         this.admit = admit;
-        this.framing = framing;
+        this.preamble = preamble;
         this.onClose = onClose;
     }
 
     /**
      * Turns the request into an endless response fed by {@code source}, and returns at once: from here on the
-     * viewer holds no thread. {@code lease} keeps the camera running until the response ends.
+     * viewer holds no thread. {@code lease} keeps the camera (and the viewer's place) until the response ends,
+     * however it ends; if this throws, everything it took is given back.
      */
     static <T extends Chunk> void open(HttpServletRequest request, Camstream app, Lease lease, Broadcast<T> source,
-            Mailbox<T> mailbox, StreamStats stats, Predicate<T> admit, Framing<T> framing) throws IOException {
+            Mailbox<T> mailbox, StreamStats stats, Predicate<T> admit, Preamble<T> preamble) throws IOException {
         AsyncContext async = request.startAsync();
-        async.setTimeout(0); // streams are endless; stalled viewers are closed by the ViewerRegistry
+        async.setTimeout(0); // streams are endless; stalled viewers are closed by StreamingResponses
         ServletOutputStream out = async.getResponse().getOutputStream();
-        stats.viewerJoined();
-        StreamingResponse<T> viewer = new StreamingResponse<>(async, out, mailbox, stats, admit, framing, closed -> {
+        StreamingResponse<T> viewer = new StreamingResponse<>(async, out, mailbox, stats, admit, preamble, closed -> {
             source.unsubscribe(closed);
-            app.viewers().remove(closed);
+            app.responses().remove(closed);
             stats.viewerLeft();
             lease.close();
         });
-        app.viewers().add(viewer);
-        async.addListener(viewer);
-        out.setWriteListener(viewer);
-        source.subscribe(viewer);
+        stats.viewerJoined();
+        app.responses().add(viewer);
+        try {
+            async.addListener(viewer);
+            out.setWriteListener(viewer);
+            source.subscribe(viewer);
+        } catch (RuntimeException e) {
+            viewer.close();
+            throw e;
+        }
     }
 
     @Override
@@ -129,6 +138,11 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
                 } else {
                     T chunk = mailbox.take();
                     if (chunk == null) {
+                        if (!headersSent) {
+                            headersSent = true;
+                            out.flush(); // commits the headers; the loop then waits for the socket to take them
+                            continue;
+                        }
                         busy.set(false);
                         // A chunk offered between take() and here saw busy == true and left it to us.
                         if (mailbox.isEmpty() || !busy.compareAndSet(false, true)) {
@@ -136,7 +150,7 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
                         }
                         continue;
                     }
-                    Chunk before = framing.before(chunk);
+                    Chunk before = preamble.before(chunk);
                     if (before != null) {
                         deferred = chunk;
                         next = before;
@@ -144,10 +158,11 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
                         next = chunk;
                     }
                 }
+                headersSent = true;
                 next.writeTo(out);
                 stats.sent(next.size());
             }
-        } catch (Framing.EndOfStream e) {
+        } catch (Preamble.EndOfStream e) {
             close();
         } catch (IOException | RuntimeException e) {
             close();

@@ -6,15 +6,20 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Extension;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
 import java.util.List;
 import org.camstream.camera.Lease;
 import org.camstream.stream.GopMailbox;
 
-/** {@code /ws/video}: fMP4 over a WebSocket, for the Media Source Extensions player. */
+/**
+ * {@code /ws/video}: fMP4 over a WebSocket, for the Media Source Extensions player. A handshake over the
+ * viewer limit is refused with a 503 by {@link ViewerLimitFilter}; one that races past it is closed at once
+ * with code 1013, "try again later".
+ */
 final class VideoSocket extends Endpoint {
 
     static final String PATH = "/ws/video";
-    static final long SEND_TIMEOUT_MILLIS = 10_000;
+    private static final CloseReason.CloseCode TRY_AGAIN_LATER = CloseReason.CloseCodes.getCloseCode(1013);
 
     private final Camstream app;
     private WebSocketViewer viewer;
@@ -45,17 +50,33 @@ final class VideoSocket extends Endpoint {
     public void onOpen(Session session, EndpointConfig config) {
         session.setMaxTextMessageBufferSize(1024);
         session.setMaxBinaryMessageBufferSize(1024);
-        Lease lease = app.acquireVideo();
-        app.wsStats().viewerJoined();
-        viewer = new WebSocketViewer(session, GopMailbox.forVideo(app.settings().fps()), app.wsStats(),
-                SEND_TIMEOUT_MILLIS, app.sendPool(), closed -> {
-                    app.video().mp4().unsubscribe(closed);
+        Lease place = app.limit().tryAdmit();
+        if (place == null) {
+            try {
+                session.close(new CloseReason(TRY_AGAIN_LATER, "camstream is serving its limit of viewers"));
+            } catch (IOException e) {
+                // the client left already
+            }
+            return;
+        }
+        Lease lease;
+        try {
+            lease = Lease.both(place, app.path().acquireVideo());
+        } catch (RuntimeException e) {
+            place.close();
+            throw e;
+        }
+        StreamCounters counters = app.counters();
+        counters.ws.viewerJoined();
+        viewer = new WebSocketViewer(session, GopMailbox.forVideo(app.settings().fps()), counters.ws,
+                app.settings().viewerTimeout().toMillis(), app.sendPool(), closed -> {
+                    app.path().video().mp4().unsubscribe(closed);
                     app.webSockets().remove(closed);
-                    app.wsStats().viewerLeft();
+                    counters.ws.viewerLeft();
                     lease.close();
                 });
         app.webSockets().add(viewer);
-        app.video().mp4().subscribe(viewer);
+        app.path().video().mp4().subscribe(viewer);
     }
 
     @Override

@@ -21,24 +21,27 @@ final class VideoStreamServlet<T extends Chunk> extends HttpServlet {
     private final String contentType;
     private final GopFanOut<T> source;
     private final StreamStats stats;
-    private final Supplier<Framing<T>> framing;
+    private final Supplier<Preamble<T>> preamble;
 
     VideoStreamServlet(Camstream app, String contentType, GopFanOut<T> source, StreamStats stats,
-            Supplier<Framing<T>> framing) {
+            Supplier<Preamble<T>> preamble) {
         this.app = app;
         this.contentType = contentType;
         this.source = source;
         this.stats = stats;
-        this.framing = framing;
+        this.preamble = preamble;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Lease lease = Admission.admit(app, response, app.path()::acquireVideo);
+        if (lease == null) {
+            return;
+        }
         writeHead(response);
-        Lease lease = app.acquireVideo();
         try {
             StreamingResponse.open(request, app, lease, source, GopMailbox.forVideo(app.settings().fps()), stats,
-                    chunk -> true, framing.get());
+                    chunk -> true, preamble.get());
         } catch (IOException | RuntimeException e) {
             lease.close();
             throw e;

@@ -29,12 +29,19 @@ import org.camstream.stream.VideoTrack;
  * <p>Tomcat allows one asynchronous send in flight per session, so sends are chained: each one's completion
  * starts the next. A completion that arrives while {@code send} is still on the stack is noticed by the
  * sending loop instead of recursing, so a long backlog cannot overflow the stack. Sending never starts on
- * the thread that offers a fragment: that is the camera's reader, holding the fan-out's lock, and must not
- * touch a socket; a shared pool starts it instead.
+ * the thread that offers a fragment: that is the camera's reader, and must not touch a socket; a shared pool
+ * starts it instead. Anything that goes wrong in a send closes the viewer: it never stays half alive.
+ *
+ * <p>A send in flight is timed by {@link WebSocketViewers}, which closes the viewer when it takes too long.
+ * Closing sends a close frame, which must wait for the message in flight; the session's blocking-send timeout
+ * is kept short so that it gives up quickly and drops the connection, and the close runs on the pool.
  */
 final class WebSocketViewer implements Subscriber<Mp4Chunk> {
 
     private static final int MAX_CONTROL_MESSAGES = 16;
+    /** Tomcat's property for how long a blocking send (the close frame) may wait; its default is 20 s. */
+    static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    static final long CLOSE_WAIT_MILLIS = 2_000;
     private static final int SENDING = 1;
     private static final int RETURNED = 2;
     private static final int COMPLETED_INLINE = 3;
@@ -50,6 +57,8 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger sendState = new AtomicInteger();
     private final SendHandler completion = this::onSent;
+    /** When the send in flight started, or 0. */
+    private volatile long sendStartedNanos;
 
     // Touched only by the sender, one send at a time.
     private VideoTrack sentTrack;
@@ -63,6 +72,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.remote.setSendTimeout(sendTimeoutMillis);
+        session.getUserProperties().put(BLOCKING_SEND_TIMEOUT, CLOSE_WAIT_MILLIS);
         this.mailbox = mailbox;
         this.stats = stats;
         this.onClose = onClose;
@@ -111,6 +121,15 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
 
     /** Sends while there is something to send; runs with busy set. */
     private void sendLoop() {
+        try {
+            sendWhileReady();
+        } catch (RuntimeException e) {
+            // A send refused by the container (the session closed under us, a second send in flight...)
+            close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
+        }
+    }
+
+    private void sendWhileReady() {
         while (!closed.get()) {
             if (!sendNext()) {
                 busy.set(false);
@@ -155,8 +174,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
                 text = control.pollFirst();
             }
             if (text != null) {
-                sendState.set(SENDING);
-                remote.sendText(text, completion);
+                sendText(text);
                 return true;
             }
         }
@@ -168,8 +186,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
             sentTrack = chunk.track();
             initSegmentDue = true;
             afterInit = chunk;
-            sendState.set(SENDING);
-            remote.sendText(initMessage(sentTrack), completion);
+            sendText(initMessage(sentTrack));
             return true;
         }
         sendBinary(chunk.asByteBuffer(), chunk.size());
@@ -179,10 +196,24 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     private void sendBinary(ByteBuffer data, int size) {
         sendState.set(SENDING);
         stats.sent(size);
+        sendStartedNanos = System.nanoTime();
         remote.sendBinary(data, completion);
     }
 
+    private void sendText(String text) {
+        sendState.set(SENDING);
+        sendStartedNanos = System.nanoTime();
+        remote.sendText(text, completion);
+    }
+
+    /** How long the send in flight has taken so far, or 0 when none is. */
+    long sendingNanos(long now) {
+        long started = sendStartedNanos;
+        return started == 0 ? 0 : now - started;
+    }
+
     private void onSent(SendResult result) {
+        sendStartedNanos = 0;
         if (!result.isOK()) {
             close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "send failed or timed out"));
             return;
@@ -204,6 +235,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         return Responses.json(init);
     }
 
+    /** Ends the viewer and releases what it held, once; the session is closed on the pool. */
     void close(CloseReason reason) {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -212,12 +244,20 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
             onClose.accept(this);
         } finally {
             try {
-                if (session.isOpen()) {
-                    session.close(reason);
-                }
-            } catch (IOException | IllegalStateException e) {
-                // already closing
+                executor.execute(() -> closeSession(reason));
+            } catch (RejectedExecutionException e) {
+                closeSession(reason); // shutting down
             }
+        }
+    }
+
+    private void closeSession(CloseReason reason) {
+        try {
+            if (session.isOpen()) {
+                session.close(reason);
+            }
+        } catch (IOException | RuntimeException e) {
+            // already closing, or the close frame could not be sent: the container drops the connection
         }
     }
 

@@ -1,0 +1,32 @@
+package org.camstream.camera.source;
+
+import com.github.kokorin.jaffree.StreamType;
+import com.github.kokorin.jaffree.ffmpeg.PipeOutput;
+import org.camstream.config.Settings;
+
+/** ffmpeg's H.264 encoder set up for live viewing, writing FLV so that each picture arrives framed. */
+final class H264Output {
+
+    private H264Output() {
+    }
+
+    static void configure(PipeOutput output, Settings settings) {
+        String keyframes = Integer.toString(settings.keyframeInterval());
+        String bitrate = Integer.toString(settings.bitrate());
+        output.setFormat("flv")
+                .setCodec(StreamType.VIDEO, "libx264")
+                .setPixelFormat("yuv420p")
+                // zerolatency: no lookahead, no B-frames, so a picture leaves the encoder as soon as it is coded
+                .addArguments("-preset", "ultrafast")
+                .addArguments("-tune", "zerolatency")
+                .addArguments("-bf", "0")
+                .addArguments("-g", keyframes)
+                .addArguments("-keyint_min", keyframes)
+                .addArguments("-sc_threshold", "0")
+                .addArguments("-b:v", bitrate)
+                .addArguments("-maxrate", bitrate)
+                .addArguments("-bufsize", Integer.toString(settings.bitrate() / 2))
+                .addArguments("-flvflags", "no_duration_filesize")
+                .addArguments("-flush_packets", "1");
+    }
+}

@@ -1,0 +1,81 @@
+package org.camstream.camera.source;
+
+import com.github.kokorin.jaffree.StreamType;
+import com.github.kokorin.jaffree.ffmpeg.PipeOutput;
+import com.github.kokorin.jaffree.ffmpeg.UrlInput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
+import org.camstream.config.Codec;
+import org.camstream.config.Settings;
+import org.camstream.camera.Capture;
+import org.camstream.camera.CaptureListener;
+import org.camstream.camera.process.FfmpegCapture;
+import org.camstream.camera.picture.FlvPictureParser;
+import org.camstream.camera.picture.MjpegPictureParser;
+
+/** The built-in camera: ffmpeg's testsrc2 pattern with the wall-clock time drawn on it, paced in real time. */
+final class TestPatternCapture {
+
+    private static final List<Path> FONTS = List.of(
+            Path.of("/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"),
+            Path.of("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+            Path.of("/usr/share/fonts/TTF/DejaVuSansMono-Bold.ttf"));
+
+    private TestPatternCapture() {
+    }
+
+    static Capture start(Settings settings, CaptureListener listener, ScheduledExecutorService scheduler) {
+        UrlInput input = UrlInput.fromUrl(filterGraph(settings))
+                .setFormat("lavfi")
+                .setReadAtFrameRate(true);
+        if (settings.codec() == Codec.H264) {
+            return FfmpegCapture.start(List.of(input), output -> H264Output.configure(output, settings),
+                    new FlvPictureParser(listener), listener, scheduler);
+        }
+        return FfmpegCapture.start(List.of(input), output -> configureMjpeg(output, settings),
+                new MjpegPictureParser(listener), listener, scheduler);
+    }
+
+    /** ffmpeg's MJPEG encoder at the configured quality, each picture flushed as soon as it is written. */
+    static PipeOutput configureMjpeg(PipeOutput output, Settings settings) {
+        return output
+                .setFormat("mjpeg")
+                .setCodec(StreamType.VIDEO, "mjpeg")
+                // yuvj420p would do the same but makes ffmpeg 5 warn about a deprecated format
+                .setPixelFormat("yuv420p")
+                .addArguments("-strict", "unofficial")
+                .addArguments("-color_range", "pc")
+                .addArguments("-q:v", Integer.toString(qscale(settings.jpegQuality())))
+                .addArguments("-flush_packets", "1");
+    }
+
+    static String filterGraph(Settings settings) {
+        String pattern = String.format(Locale.ROOT, "testsrc2=size=%dx%d:rate=%s",
+                settings.width(), settings.height(), fps(settings.fps()));
+        for (String filter : VideoFilters.orientation(settings)) {
+            pattern += "," + filter; // before the clock, so that the clock stays readable
+        }
+        Path font = FONTS.stream().filter(Files::isReadable).findFirst().orElse(null);
+        if (font == null) {
+            return pattern; // no font to draw the clock with; the pattern alone still moves
+        }
+        int fontSize = Math.max(16, settings.height() / 12);
+        // The clock is escaped twice: once for drawtext's option parser, once for the filter graph parser.
+        return pattern + ",drawtext=fontfile=" + font
+                + ":text='%{localtime\\:%H\\\\\\:%M\\\\\\:%S}'"
+                + ":x=(w-tw)/2:y=h-th-" + fontSize / 2
+                + ":fontsize=" + fontSize + ":fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=8";
+    }
+
+    static String fps(double fps) {
+        return fps == Math.rint(fps) ? Long.toString((long) fps) : String.format(Locale.ROOT, "%.3f", fps);
+    }
+
+    /** Maps quality 1..100 onto ffmpeg's MJPEG qscale 31..2 (lower qscale is better). */
+    static int qscale(int quality) {
+        return (int) Math.round(31 - (quality - 1) * 29.0 / 99.0);
+    }
+}

@@ -1,0 +1,117 @@
+package org.camstream.camera.source;
+
+import com.github.kokorin.jaffree.ffmpeg.PipeInput;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.camstream.config.Codec;
+import org.camstream.config.Settings;
+import org.camstream.stream.Frame;
+import org.camstream.camera.Capture;
+import org.camstream.camera.CaptureListener;
+import org.camstream.camera.CameraException;
+import org.camstream.camera.CaptureFactory;
+import org.camstream.camera.process.FfmpegCapture;
+import org.camstream.camera.picture.FlvPictureParser;
+import org.camstream.camera.picture.MjpegPictureParser;
+
+/**
+ * The one shared transcoder: an ffmpeg that turns the camera's pictures into the other codec, H.264 into
+ * JPEG or JPEG into H.264, for the viewers who need it. Run under a {@link CaptureSupervisor}, so it starts
+ * with the first such viewer, stops after the last, and is restarted if it dies. Never one per viewer.
+ */
+public final class Transcoder implements CaptureFactory {
+
+    private static final int PIPE_BUFFER_BYTES = 64 * 1024;
+
+    private final ScheduledExecutorService scheduler;
+    private final Supplier<List<Frame>> seed;
+    private final AtomicReference<TranscoderInput> feed = new AtomicReference<>();
+
+    /**
+     * @param seed the pictures a new transcoder starts with, so it can output one at once: the camera's
+     *     cached GOP for H.264, or its latest picture for JPEG
+     */
+    public Transcoder(ScheduledExecutorService scheduler, Supplier<List<Frame>> seed) {
+        this.scheduler = scheduler;
+        this.seed = seed;
+    }
+
+    /** Hands a camera picture to the running transcoder, if there is one. Called on the camera's thread. */
+    public void offer(Frame frame) {
+        TranscoderInput current = feed.get();
+        if (current != null) {
+            current.offer(frame);
+        }
+    }
+
+    @Override
+    public Capture start(Settings settings, CaptureListener listener) throws CameraException {
+        boolean fromH264 = settings.codec() == Codec.H264;
+        TranscoderInput input = new TranscoderInput(settings.fps(), fromH264);
+        for (Frame frame : seed.get()) {
+            input.offer(frame);
+        }
+        TranscoderInput previous = feed.getAndSet(input);
+        if (previous != null) {
+            previous.close();
+        }
+        CaptureListener timed = new OriginalTimes(listener, input);
+        PipeInput pipe = PipeInput.pumpFrom(input, PIPE_BUFFER_BYTES)
+                .setFormat(fromH264 ? "h264" : "mjpeg")
+                // Decode each picture as soon as it is whole: no probing, no frame threads. Not -fflags nobuffer:
+                // with it ffmpeg 5.1 drops input frames, and every output picture must match an input one.
+                .addArguments("-probesize", "32")
+                .addArguments("-analyzeduration", "0")
+                .addArguments("-flags", "low_delay")
+                .addArguments("-threads", "1");
+        Capture capture;
+        if (fromH264) {
+            capture = FfmpegCapture.start(List.of(pipe), output -> TestPatternCapture.configureMjpeg(output, settings)
+                    .addArguments("-fps_mode", "passthrough"), new MjpegPictureParser(timed), timed, scheduler);
+        } else {
+            capture = FfmpegCapture.start(List.of(pipe), output -> {
+                H264Output.configure(output, settings);
+                output.addArguments("-fps_mode", "passthrough");
+            }, new FlvPictureParser(timed), timed, scheduler);
+        }
+        capture.exit().whenComplete((how, error) -> {
+            input.close();
+            feed.compareAndSet(input, null);
+        });
+        return capture;
+    }
+
+    /** Stamps each transcoded picture with the capture times of the camera picture it came from. */
+    private static final class OriginalTimes implements CaptureListener {
+        private final CaptureListener listener;
+        private final TranscoderInput input;
+
+        OriginalTimes(CaptureListener listener, TranscoderInput input) {
+            this.listener = listener;
+            this.input = input;
+        }
+
+        @Override
+        public void onPicture(byte[] data, boolean keyframe) {
+            long[] times = input.nextCaptureTimes();
+            if (times == null) {
+                listener.onPicture(data, keyframe);
+            } else {
+                listener.onPicture(data, keyframe, times[0], times[1]);
+            }
+        }
+
+        @Override
+        public void onDiscard(String reason, long bytes) {
+            input.nextCaptureTimes();
+            listener.onDiscard(reason, bytes);
+        }
+
+        @Override
+        public void onLogLine(String line) {
+            listener.onLogLine(line);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.camstream.camera.source;
+
+import com.github.kokorin.jaffree.ffmpeg.UrlInput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import org.camstream.config.Codec;
+import org.camstream.config.Settings;
+import org.camstream.camera.Capture;
+import org.camstream.camera.CaptureListener;
+import org.camstream.camera.CameraException;
+import org.camstream.camera.process.FfmpegCapture;
+import org.camstream.camera.process.DeferredCapture;
+
+/**
+ * A USB webcam through ffmpeg's video4linux2 input. Most webcams compress in hardware: when the webcam delivers
+ * the camera codec camstream is set to (and no rotation or flip is asked for), its pictures are copied as they
+ * are; otherwise ffmpeg decodes and encodes them.
+ */
+final class V4l2Capture {
+
+    private V4l2Capture() {
+    }
+
+    static Capture start(Settings settings, CaptureListener listener, ScheduledExecutorService scheduler) {
+        return DeferredCapture.start("camstream-v4l2", () -> open(settings, listener, scheduler));
+    }
+
+    private static Capture open(Settings settings, CaptureListener listener, ScheduledExecutorService scheduler)
+            throws CameraException {
+        if (!Files.exists(Path.of(settings.device()))) {
+            throw new CameraException("there is no webcam at " + settings.device()
+                    + "; plug one in, or set device (the admin page lists the ones found)");
+        }
+        List<V4l2Device.Format> formats = V4l2Devices.formats(settings.device());
+        String wanted = settings.codec() == Codec.H264 ? "h264" : "mjpeg";
+        boolean offersWanted = formats.stream().anyMatch(f -> f.format().equals(wanted));
+        boolean copy = offersWanted && !VideoFilters.changesOrientation(settings);
+        // Without a copy, still ask for MJPEG if the webcam has it: raw pictures at 720p or more do not fit
+        // through USB 2.0 at full frame rate.
+        String inputFormat = copy ? wanted
+                : formats.stream().anyMatch(f -> f.format().equals("mjpeg")) ? "mjpeg" : null;
+        UrlInput input = UrlInput.fromUrl(settings.device()).setFormat("v4l2")
+                .addArguments("-video_size", settings.width() + "x" + settings.height())
+                .addArguments("-framerate", RpicamCommand.fps(settings.fps()));
+        if (inputFormat != null) {
+            input.addArguments("-input_format", inputFormat);
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add(copy ? "stream copy of the webcam's " + wanted
+                : "encoding the webcam's " + (inputFormat == null ? "raw pictures" : inputFormat) + " to " + wanted);
+        OutputPlan plan = copy ? OutputPlan.copy(settings.codec(), listener)
+                : OutputPlan.encode(settings, VideoFilters.orientation(settings), listener);
+        return FfmpegCapture.start(List.of(input), plan.output(), plan.parser(), listener, scheduler, notes);
+    }
+}

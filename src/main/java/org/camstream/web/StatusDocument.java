@@ -1,0 +1,128 @@
+package org.camstream.web;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.camstream.camera.CameraError;
+import org.camstream.camera.CameraStatus;
+import org.camstream.config.Codec;
+import org.camstream.stream.H264Pipeline;
+import org.camstream.stream.StreamStats;
+import org.camstream.stream.VideoTrack;
+
+/** The document behind {@code /api/status}: the camera, the transcoder, the viewers and the JVM. */
+final class StatusDocument {
+
+    private StatusDocument() {
+    }
+
+    static Map<String, Object> of(Camstream app) {
+        FramePath path = app.path();
+        Codec nativeCodec = path.nativeCodec();
+        Map<String, Object> camera = describe(path.camera().status());
+        camera.put("codec", nativeCodec.id());
+        H264Pipeline video = path.video();
+        VideoTrack track = video.track();
+        if (track != null) {
+            Map<String, Object> h264 = new LinkedHashMap<>();
+            h264.put("codec", track.codec());
+            h264.put("width", track.width());
+            h264.put("height", track.height());
+            h264.put("generation", track.generation());
+            h264.put("gopBytes", video.annexB().cachedBytes());
+            h264.put("measuredBitrate", video.measuredBitrate());
+            camera.put("h264", h264);
+        }
+        Map<String, Object> transcoding = describe(path.transcoder().status());
+        transcoding.remove("source");
+        transcoding.put("from", nativeCodec.id());
+        transcoding.put("to", nativeCodec == Codec.H264 ? Codec.MJPEG.id() : Codec.H264.id());
+
+        Map<String, Object> viewersByFormat = new LinkedHashMap<>();
+        Map<String, Object> streams = new LinkedHashMap<>();
+        long frames = 0;
+        long bytes = 0;
+        long dropped = 0;
+        for (StreamStats s : app.counters().all()) {
+            viewersByFormat.put(s.format(), s.viewers());
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("viewers", s.viewers());
+            one.put("framesSent", s.framesSent());
+            one.put("bytesSent", s.bytesSent());
+            one.put("framesDropped", s.framesDropped());
+            streams.put(s.format(), one);
+            frames += s.framesSent();
+            bytes += s.bytesSent();
+            dropped += s.framesDropped();
+        }
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("maxViewers", app.limit().max());
+        limits.put("admittedViewers", app.limit().admitted());
+
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        Map<String, Object> jvm = new LinkedHashMap<>();
+        jvm.put("heapUsedBytes", heap.getUsed());
+        jvm.put("heapMaxBytes", heap.getMax());
+        jvm.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("camera", camera);
+        status.put("transcoder", transcoding);
+        status.put("viewers", viewersByFormat);
+        status.put("limits", limits);
+        status.put("framesSent", frames);
+        status.put("bytesSent", bytes);
+        status.put("framesDropped", dropped);
+        status.put("streams", streams);
+        status.put("uptimeSeconds", app.uptimeMillis() / 1000.0);
+        status.put("jvm", jvm);
+        return status;
+    }
+
+    private static Map<String, Object> describe(CameraStatus cam) {
+        Map<String, Object> camera = new LinkedHashMap<>();
+        camera.put("source", cam.source());
+        camera.putAll(summary(cam));
+        camera.put("width", cam.width());
+        camera.put("height", cam.height());
+        camera.put("configuredFps", cam.configuredFps());
+        camera.put("measuredFps", Math.round(cam.measuredFps() * 100) / 100.0);
+        camera.put("frames", cam.frames());
+        camera.put("discardedFrames", cam.discardedFrames());
+        camera.put("previousError", error(cam.previousError()));
+        camera.put("pid", cam.pid());
+        camera.put("recentLog", cam.recentLog());
+        camera.put("notes", cam.notes());
+        return camera;
+    }
+
+    /** What viewers are told about the camera: its state and since when, and its current trouble. */
+    static Map<String, Object> summary(CameraStatus camera) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("state", camera.state().id());
+        summary.put("since", time(camera.since()));
+        summary.put("restarts", camera.restarts());
+        summary.put("lastError", camera.lastError() == null ? null : camera.lastError().message());
+        summary.put("lastErrorAt", camera.lastError() == null ? null : time(camera.lastError().at()));
+        summary.put("retryAt", time(camera.retryAt()));
+        return summary;
+    }
+
+    private static Map<String, Object> error(CameraError error) {
+        if (error == null) {
+            return null;
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("message", error.message());
+        map.put("at", time(error.at()));
+        return map;
+    }
+
+    /** ISO 8601 in UTC to the millisecond, such as {@code 2026-12-01T09:00:00.123Z}; null stays null. */
+    static String time(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+}
