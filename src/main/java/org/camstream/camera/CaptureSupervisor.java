@@ -172,11 +172,9 @@ public final class CaptureSupervisor implements AutoCloseable {
         long gen = ++generation;
         awaitingFirstFrame = true;
         delivered = false;
-        CompletableFuture<Void> launched = new CompletableFuture<>();
-        launching = launched;
         setState(CameraState.STARTING, after);
         after.add(rate::reset);
-        after.add(() -> scheduler.execute(() -> launch(gen, current, launched)));
+        after.add(() -> scheduler.execute(() -> launch(gen, current)));
     }
 
     // Lock held. A process still being launched is stopped by launch() once it sees the state.
@@ -188,13 +186,18 @@ public final class CaptureSupervisor implements AutoCloseable {
         }
     }
 
-    /** Starts the process for generation {@code gen}; runs on the scheduler, without the lock. */
-    private void launch(long gen, Settings current, CompletableFuture<Void> launched) {
+    /**
+     * Starts the process for generation {@code gen}; runs on the scheduler, without the lock. While it runs,
+     * {@link #close} waits for it, so that a process it starts is not missed.
+     */
+    private void launch(long gen, Settings current) {
+        CompletableFuture<Void> launched = new CompletableFuture<>();
         try {
             synchronized (this) {
                 if (gen != generation || state == CameraState.CLOSED) {
                     return;
                 }
+                launching = launched;
             }
             Capture started;
             try {

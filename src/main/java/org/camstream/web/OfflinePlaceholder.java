@@ -33,7 +33,7 @@ final class OfflinePlaceholder implements AutoCloseable {
     private final ScheduledFuture<?> check;
     // Touched only by the check, on the scheduler's one thread.
     private long watchedSince = Long.MIN_VALUE;
-    private long lastShownNanos = Long.MIN_VALUE;
+    private long lastShownNanos = System.nanoTime() - 2 * SILENCE_NANOS;
     private boolean failedOnce;
 
     OfflinePlaceholder(FramePath path, Supplier<Settings> settings, ScheduledExecutorService executor) {
@@ -42,7 +42,19 @@ final class OfflinePlaceholder implements AutoCloseable {
         this.check = executor.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs every {@value #CHECK_MILLIS} ms; never throws, or the executor would stop running it. */
     private void check() {
+        try {
+            checkNow();
+        } catch (RuntimeException | LinkageError e) {
+            if (!failedOnce) {
+                failedOnce = true;
+                LOG.warn("Cannot show the camera-offline picture", e);
+            }
+        }
+    }
+
+    private void checkNow() {
         JpegOutputs jpeg = path.jpeg();
         long now = System.nanoTime();
         if (jpeg.parts().subscriberCount() == 0) {
@@ -57,14 +69,7 @@ final class OfflinePlaceholder implements AutoCloseable {
             return;
         }
         lastShownNanos = now;
-        try {
-            jpeg.publishPlaceholder(draw());
-        } catch (RuntimeException e) {
-            if (!failedOnce) {
-                failedOnce = true;
-                LOG.warn("Cannot draw the camera-offline picture", e);
-            }
-        }
+        jpeg.publishPlaceholder(draw());
     }
 
     private Frame draw() {

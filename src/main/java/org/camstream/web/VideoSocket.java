@@ -76,6 +76,7 @@ final class VideoSocket extends Endpoint {
                     lease.close();
                 });
         app.webSockets().add(viewer);
+        app.webSockets().greet(viewer, app.path().camera().status());
         app.path().video().mp4().subscribe(viewer);
     }
 

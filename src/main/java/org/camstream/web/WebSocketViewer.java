@@ -52,7 +52,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     private final GopMailbox<Mp4Chunk> mailbox;
     private final StreamStats stats;
     private final Consumer<WebSocketViewer> onClose;
-    private final ArrayDeque<String> control = new ArrayDeque<>();
+    private final ArrayDeque<Control> control = new ArrayDeque<>();
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger sendState = new AtomicInteger();
@@ -96,13 +96,21 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         pump();
     }
 
-    /** Queues a JSON status message; it goes out after the first init, ahead of media. */
-    void sendStatus(String json) {
+    /** A text message other than init: it may go out before the first init only when {@code early}. */
+    private record Control(String text, boolean early) {
+    }
+
+    /**
+     * Queues a JSON status message, ahead of media. Status messages wait for the first init, so that a player
+     * starts with it, unless {@code early}: news of trouble that a viewer waiting for its first picture needs.
+     * At most {@value #MAX_CONTROL_MESSAGES} wait; the oldest is dropped for a newer one.
+     */
+    void sendStatus(String json, boolean early) {
         synchronized (control) {
             if (control.size() == MAX_CONTROL_MESSAGES) {
                 control.pollFirst();
             }
-            control.addLast(json);
+            control.addLast(new Control(json, early));
         }
         pump();
     }
@@ -147,7 +155,8 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
 
     private boolean hasWork() {
         synchronized (control) {
-            if (sentTrack != null && !control.isEmpty()) {
+            Control head = control.peekFirst();
+            if (head != null && (sentTrack != null || head.early())) {
                 return true;
             }
         }
@@ -168,15 +177,14 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
             sendBinary(chunk.asByteBuffer(), chunk.size());
             return true;
         }
-        if (sentTrack != null) {
-            String text;
-            synchronized (control) {
-                text = control.pollFirst();
-            }
-            if (text != null) {
-                sendText(text);
-                return true;
-            }
+        Control message;
+        synchronized (control) {
+            Control head = control.peekFirst();
+            message = head != null && (sentTrack != null || head.early()) ? control.pollFirst() : null;
+        }
+        if (message != null) {
+            sendText(message.text());
+            return true;
         }
         Mp4Chunk chunk = mailbox.take();
         if (chunk == null) {

@@ -52,9 +52,21 @@ final class WebSocketViewers implements AutoCloseable {
             return;
         }
         String json = Responses.json(statusMessage(camera));
+        boolean trouble = isTrouble(camera);
         for (WebSocketViewer viewer : open) {
-            viewer.sendStatus(json);
+            viewer.sendStatus(json, trouble);
         }
+    }
+
+    /** Tells a new viewer at once when the camera is in trouble: it would otherwise wait for a picture in vain. */
+    void greet(WebSocketViewer viewer, CameraStatus camera) {
+        if (isTrouble(camera)) {
+            viewer.sendStatus(Responses.json(statusMessage(camera)), true);
+        }
+    }
+
+    private static boolean isTrouble(CameraStatus camera) {
+        return camera.lastError() != null || camera.state() == org.camstream.camera.CameraState.RESTARTING;
     }
 
     /** {"type":"status", state, since, restarts, lastError, lastErrorAt, retryAt}. */
