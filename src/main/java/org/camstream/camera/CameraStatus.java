@@ -10,6 +10,7 @@ import java.util.List;
  * @param lastError the trouble the camera is in now; null once it delivers pictures again
  * @param previousError the last error the camera has recovered from, kept for a while as history
  * @param retryAt when the next start is due, while {@code state} is {@link CameraState#RESTARTING}
+ * @param logLines how many lines the processes printed in all, of which {@code recentLog} are the last
  */
 public record CameraStatus(
         String source,
@@ -26,6 +27,7 @@ public record CameraStatus(
         CameraError previousError,
         Instant retryAt,
         Long pid,
+        long logLines,
         List<String> recentLog,
         List<String> notes) {
 

@@ -348,7 +348,7 @@ public final class CaptureSupervisor implements AutoCloseable {
             Settings s = running != null ? running : settings.get();
             current = capture;
             partial = new CameraStatus(s.source().id(), state, since, s.width(), s.height(), s.fps(), 0,
-                    frameCount.get(), discardCount.get(), restarts, lastError, previousError, retryAt, null,
+                    frameCount.get(), discardCount.get(), restarts, lastError, previousError, retryAt, null, 0,
                     List.of(), List.of());
         }
         boolean live = partial.state() == CameraState.RUNNING || partial.state() == CameraState.STARTING;
@@ -356,7 +356,7 @@ public final class CaptureSupervisor implements AutoCloseable {
         return new CameraStatus(partial.source(), partial.state(), partial.since(), partial.width(), partial.height(),
                 partial.configuredFps(), live ? rate.perSecond(System.nanoTime()) : 0, partial.frames(),
                 partial.discardedFrames(), partial.restarts(), partial.lastError(), partial.previousError(),
-                partial.retryAt(), pid, log.recent(20),
+                partial.retryAt(), pid, log.lines(), log.recent(20),
                 current == null ? List.of() : Secrets.mask(current.notes()));
     }
 

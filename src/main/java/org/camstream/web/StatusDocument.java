@@ -94,6 +94,7 @@ final class StatusDocument {
         camera.put("discardedFrames", cam.discardedFrames());
         camera.put("previousError", error(cam.previousError()));
         camera.put("pid", cam.pid());
+        camera.put("logLines", cam.logLines());
         camera.put("recentLog", cam.recentLog());
         camera.put("notes", cam.notes());
         return camera;

@@ -40,7 +40,7 @@ class MjpegStreamIT {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start("--codec", "mjpeg");
+        server = TestServer.start("--codec", "mjpeg", "--viewer-timeout", "3");
     }
 
     @AfterAll
@@ -134,7 +134,7 @@ class MjpegStreamIT {
             CountDownLatch go = new CountDownLatch(1);
             List<Future<ViewerResult>> results = new ArrayList<>();
             for (int i = 0; i < viewers; i++) {
-                results.add(pool.submit(() -> watch(connected, go, TimeUnit.SECONDS.toNanos(12), false)));
+                results.add(pool.submit(() -> watch(connected, go, TimeUnit.SECONDS.toNanos(6), false)));
             }
             assertTrue(connected.await(30, TimeUnit.SECONDS));
             long framesBefore = number(server.camera().get("frames"));
@@ -151,11 +151,12 @@ class MjpegStreamIT {
         } finally {
             pool.shutdownNow();
         }
-        // The stalled viewer was dropped by the server about 10 s after its socket stopped taking data.
+        // The stalled viewer was dropped by the server the viewer-timeout (3 s here) after its socket stopped
+        // taking data.
         Poll.until(Duration.ofSeconds(20), "the stalled viewer to be closed",
                 () -> viewers("mjpeg") == 0);
-        assertTrue(System.nanoTime() - stallStart >= TimeUnit.SECONDS.toNanos(10),
-                "not closed before 10 s of stall");
+        assertTrue(System.nanoTime() - stallStart >= TimeUnit.SECONDS.toNanos(3),
+                "not closed before 3 s of stall");
         InputStream body = stalled.body();
         stalled.socket().setSoTimeout(10_000);
         byte[] buffer = new byte[65536];

@@ -22,6 +22,7 @@ public final class ProcessLog {
     private final String role;
     private final LogLimiter limiter;
     private final ArrayDeque<String> recent = new ArrayDeque<>();
+    private final java.util.concurrent.atomic.AtomicLong lines = new java.util.concurrent.atomic.AtomicLong();
 
     public ProcessLog(String role, LogLimiter limiter) {
         this.role = role;
@@ -29,6 +30,7 @@ public final class ProcessLog {
     }
 
     public void add(String line) {
+        lines.incrementAndGet();
         String shown = Secrets.mask(line.length() > MAX_LINE_CHARS ? line.substring(0, MAX_LINE_CHARS) + "…" : line);
         synchronized (recent) {
             if (recent.size() == KEEP_LINES) {
@@ -48,6 +50,11 @@ public final class ProcessLog {
             all = new ArrayList<>(recent);
         }
         return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /** How many lines the process printed in all, logged or not. */
+    public long lines() {
+        return lines.get();
     }
 
     public String last() {
