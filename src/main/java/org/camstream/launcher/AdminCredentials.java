@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded server's admin login. The password comes from the settings; when none is set, one is generated
- * at first start, stored in the data directory readable by its owner only, and logged once, so that a fresh
- * install is never open to anyone on the network.
+ * at first start and stored in the data directory, readable by its owner only, so that a fresh install is never
+ * open to anyone on the network. The log says where the password is, never the password: logs are read by more
+ * people than the admin, and a journal keeps them for months.
  */
 final class AdminCredentials {
 
@@ -47,8 +48,8 @@ final class AdminCredentials {
             Files.createFile(file); // not a POSIX file system
         }
         Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
-        LOG.warn("Generated a password for the admin page: user '{}', password '{}'. It is stored in {}; "
-                + "set admin-password to choose your own.", settings.adminUser(), password, file);
+        LOG.warn("Generated a password for the admin page (user '{}'). Read it with: cat {}  "
+                + "Set admin-password to choose your own.", settings.adminUser(), file);
         return password;
     }
 

@@ -70,19 +70,20 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
      * viewer holds no thread. {@code lease} keeps the camera (and the viewer's place) until the response ends,
      * however it ends; if this throws, everything it took is given back.
      */
-    static <T extends Chunk> void open(HttpServletRequest request, Camstream app, Lease lease, Broadcast<T> source,
-            Mailbox<T> mailbox, StreamStats stats, Predicate<T> admit, Preamble<T> preamble) throws IOException {
+    static <T extends Chunk> void open(HttpServletRequest request, StreamingResponses registry, Lease lease,
+            Broadcast<T> source, Mailbox<T> mailbox, StreamStats stats, Predicate<T> admit, Preamble<T> preamble)
+            throws IOException {
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // streams are endless; stalled viewers are closed by StreamingResponses
         ServletOutputStream out = async.getResponse().getOutputStream();
         StreamingResponse<T> viewer = new StreamingResponse<>(async, out, mailbox, stats, admit, preamble, closed -> {
             source.unsubscribe(closed);
-            app.responses().remove(closed);
+            registry.remove(closed);
             stats.viewerLeft();
             lease.close();
         });
         stats.viewerJoined();
-        app.responses().add(viewer);
+        registry.add(viewer);
         try {
             async.addListener(viewer);
             out.setWriteListener(viewer);

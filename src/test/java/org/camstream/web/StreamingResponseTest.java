@@ -1,0 +1,102 @@
+package org.camstream.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.startup.Tomcat;
+import org.camstream.stream.Broadcast;
+import org.camstream.stream.Frame;
+import org.camstream.stream.LatestMailbox;
+import org.camstream.stream.StreamStats;
+import org.camstream.stream.Subscriber;
+import org.camstream.testing.Poll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Opening a stream that fails halfway gives back everything it took: the registry entry, the viewer count and
+ * the lease. Run in a real embedded Tomcat, with a source that refuses the subscriber.
+ */
+class StreamingResponseTest {
+
+    private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
+    private Tomcat tomcat;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (tomcat != null) {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+        executor.shutdownNow();
+    }
+
+    @Test
+    void aStreamThatCannotSubscribeLeavesNothingTaken() throws Exception {
+        StreamingResponses registry = new StreamingResponses(executor, () -> Duration.ofSeconds(10));
+        StreamStats stats = new StreamStats("mjpeg");
+        AtomicBoolean leaseClosed = new AtomicBoolean();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Broadcast<Frame> refusing = new Broadcast<>() {
+            @Override
+            public void subscribe(Subscriber<Frame> subscriber) {
+                throw new IllegalStateException("the source is gone");
+            }
+
+            @Override
+            public void unsubscribe(Subscriber<Frame> subscriber) {
+            }
+        };
+        int port = start(new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                try {
+                    StreamingResponse.open(request, registry, () -> leaseClosed.set(true), refusing,
+                            new LatestMailbox<>(), stats, frame -> true, Preamble.none());
+                } catch (RuntimeException e) {
+                    thrown.set(e);
+                    response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+                }
+            }
+        });
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stream")).timeout(Duration.ofSeconds(10))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(response.statusCode() >= 200, "an answer came");
+        Poll.until(Duration.ofSeconds(5), "the failed open to be undone", leaseClosed::get);
+        assertEquals("the source is gone", thrown.get().getMessage());
+        assertEquals(0, registry.size(), "no registry entry left");
+        assertEquals(0, stats.viewers(), "no viewer counted");
+    }
+
+    private int start(HttpServlet servlet) throws Exception {
+        Path base = Files.createTempDirectory("camstream-streaming-test");
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        tomcat.setPort(0);
+        tomcat.getConnector().setProperty("address", "127.0.0.1");
+        Context context = tomcat.addContext("", base.toString());
+        Wrapper wrapper = Tomcat.addServlet(context, "stream", servlet);
+        wrapper.setAsyncSupported(true);
+        context.addServletMappingDecoded("/stream", "stream");
+        tomcat.start();
+        return tomcat.getConnector().getLocalPort();
+    }
+}
