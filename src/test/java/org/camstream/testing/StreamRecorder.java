@@ -24,7 +24,11 @@ public final class StreamRecorder implements AutoCloseable {
     private volatile long lastArrivalNanos;
     private volatile long newestCaptureMicros = Long.MIN_VALUE;
     private volatile long longestGapNanos;
+    private final java.util.List<String> longGaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicLong reconnects = new AtomicLong();
+    private static final long LONG_GAP_NANOS = 3_000_000_000L;
     private volatile Throwable failure;
+    private volatile boolean closing;
     private final Thread reader;
 
     private StreamRecorder(String name, AutoCloseable connection, Body body) {
@@ -60,12 +64,14 @@ public final class StreamRecorder implements AutoCloseable {
         });
     }
 
-    /** {@code /stream.h264}: every slice NAL unit counts as a picture. */
+    /** {@code /stream.h264}: a picture is counted at the slice that starts it (first_mb_in_slice 0). */
     public static StreamRecorder h264(int port) throws IOException {
         MjpegClient client = MjpegClient.open(port, "/stream.h264");
         return new StreamRecorder("/stream.h264", client, recorder -> {
             AnnexBReader nals = new AnnexBReader(nal -> {
-                if (nal.type() == NalUnit.SLICE || nal.type() == NalUnit.IDR) {
+                // first_mb_in_slice is the first exp-Golomb number after the header; 0 is the single bit 1.
+                if ((nal.type() == NalUnit.SLICE || nal.type() == NalUnit.IDR) && nal.size() > 1
+                        && (nal.byteAt(1) & 0x80) != 0) {
                     recorder.picture(Long.MIN_VALUE);
                 }
             });
@@ -75,6 +81,48 @@ public final class StreamRecorder implements AutoCloseable {
                 nals.feed(buffer, 0, n);
             }
             throw new IOException("the H.264 stream ended");
+        });
+    }
+
+    /**
+     * {@code /stream.mp4}: every fragment, with the capture time of its prft box. The response ends when the
+     * picture size changes, as a progressive MP4 must; the recorder then connects again, as a player would.
+     */
+    public static StreamRecorder mp4(int port) throws IOException {
+        java.util.concurrent.atomic.AtomicReference<MjpegClient> current =
+                new java.util.concurrent.atomic.AtomicReference<>(MjpegClient.open(port, "/stream.mp4"));
+        return new StreamRecorder("/stream.mp4", () -> current.get().close(), recorder -> {
+            while (true) {
+                MjpegClient client = current.get();
+                java.io.DataInputStream in = new java.io.DataInputStream(client.body());
+                long capture = Long.MIN_VALUE;
+                try {
+                    while (true) {
+                        long size = in.readInt() & 0xFFFFFFFFL;
+                        int type = in.readInt();
+                        byte[] payload = in.readNBytes((int) (size - 8));
+                        if (payload.length < size - 8) {
+                            break;
+                        }
+                        if (type == 0x70726674) { // prft
+                            byte[] box = new byte[(int) size];
+                            System.arraycopy(payload, 0, box, 8, payload.length);
+                            ByteBuffer.wrap(box).putInt(0, (int) size).putInt(4, type);
+                            capture = prftCaptureMicros(box);
+                        } else if (type == 0x6d6f6f66) { // moof
+                            recorder.picture(capture);
+                        }
+                    }
+                } catch (java.io.EOFException e) {
+                    // the response ended
+                }
+                client.close();
+                if (recorder.closing) {
+                    return;
+                }
+                recorder.reconnects.incrementAndGet();
+                current.set(MjpegClient.open(port, "/stream.mp4"));
+            }
         });
     }
 
@@ -100,6 +148,10 @@ public final class StreamRecorder implements AutoCloseable {
         long previous = lastArrivalNanos;
         if (previous != 0 && now - previous > longestGapNanos) {
             longestGapNanos = now - previous;
+        }
+        if (previous != 0 && now - previous > LONG_GAP_NANOS && longGaps.size() < 100) {
+            longGaps.add(String.format("%.1f s without a picture, ending at %s", (now - previous) / 1e9,
+                    java.time.Instant.now()));
         }
         lastArrivalNanos = now;
         if (captureMicros > newestCaptureMicros) {
@@ -145,6 +197,16 @@ public final class StreamRecorder implements AutoCloseable {
         return longestGapNanos;
     }
 
+    /** Every time more than 3 s passed between two pictures. */
+    public java.util.List<String> longGaps() {
+        return java.util.List.copyOf(longGaps);
+    }
+
+    /** How often the recorder had to connect again (MP4 only). */
+    public long reconnects() {
+        return reconnects.get();
+    }
+
     /** Null while the viewer is connected and reading; else why it stopped. */
     public Throwable failure() {
         return failure;
@@ -152,6 +214,7 @@ public final class StreamRecorder implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        closing = true;
         connection.close();
         reader.join(5_000);
     }

@@ -4,15 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.camstream.testing.ChurnClient;
 import org.camstream.testing.Poll;
 import org.camstream.testing.WarProcess;
 import org.junit.jupiter.api.Test;
@@ -34,7 +29,6 @@ class ChurnIT {
 
     private static final int CYCLES = 1000;
     private static final int AT_ONCE = 8;
-    private static final List<String> KINDS = List.of("mjpeg", "stills", "h264", "mp4", "ws", "snapshot", "status");
 
     @TempDir
     Path dataDir;
@@ -96,7 +90,7 @@ class ChurnIT {
             for (int i = 0; i < cycles; i++) {
                 int cycle = i;
                 results.add(pool.submit(() -> {
-                    cycle(server.port(), KINDS.get(cycle % KINDS.size()), cycle);
+                    ChurnClient.cycle(server.port(), ChurnClient.KINDS.get(cycle % ChurnClient.KINDS.size()), cycle);
                     completed.incrementAndGet();
                     return null;
                 }));
@@ -108,69 +102,5 @@ class ChurnIT {
             pool.shutdownNow();
         }
         return completed;
-    }
-
-    /** One viewer: connects, reads a little of its format, and leaves, every third one with a reset. */
-    private static void cycle(int port, String kind, int number) throws IOException {
-        boolean reset = number % 3 == 0;
-        boolean early = number % 10 == 7; // leaves right after asking, before any answer
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(20_000);
-            if (reset) {
-                socket.setSoLinger(true, 0);
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(request(kind, port).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            if (early) {
-                return;
-            }
-            InputStream in = socket.getInputStream();
-            String statusLine = readLine(in);
-            if (!statusLine.startsWith("HTTP/1.1 200") && !statusLine.startsWith("HTTP/1.1 101")) {
-                throw new IOException(kind + " answered " + statusLine);
-            }
-            int want = switch (kind) {
-                case "status", "snapshot" -> 100;
-                default -> 16 * 1024;
-            };
-            byte[] buffer = new byte[8192];
-            int got = 0;
-            while (got < want) {
-                int n = in.read(buffer, 0, Math.min(buffer.length, want - got));
-                if (n < 0) {
-                    break;
-                }
-                got += n;
-            }
-        }
-    }
-
-    private static String request(String kind, int port) {
-        String host = "Host: 127.0.0.1:" + port + "\r\n";
-        return switch (kind) {
-            case "mjpeg" -> "GET /stream.mjpeg HTTP/1.1\r\n" + host + "\r\n";
-            case "stills" -> "GET /stream.jpg?fps=5 HTTP/1.1\r\n" + host + "\r\n";
-            case "h264" -> "GET /stream.h264 HTTP/1.1\r\n" + host + "\r\n";
-            case "mp4" -> "GET /stream.mp4 HTTP/1.1\r\n" + host + "\r\n";
-            case "snapshot" -> "GET /snapshot.jpg HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n";
-            case "status" -> "GET /api/status HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n";
-            case "ws" -> "GET /ws/video HTTP/1.1\r\n" + host + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-                    + Base64.getEncoder().encodeToString("sixteen byte key".getBytes(StandardCharsets.US_ASCII))
-                    + "\r\n\r\n";
-            default -> throw new IllegalArgumentException(kind);
-        };
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int b; (b = in.read()) >= 0 && b != '\n'; ) {
-            if (b != '\r') {
-                line.append((char) b);
-            }
-        }
-        return line.toString();
     }
 }
