@@ -80,4 +80,35 @@ class GopTest {
         mailbox.put(key);
         assertEquals(key, mailbox.take());
     }
+
+    /**
+     * Subscribers are offered chunks with no lock of the fan-out held: one that, while being offered a chunk,
+     * waits for another thread that uses the fan-out (as a closing viewer's lease release once did, through the
+     * camera supervisor) does not deadlock, and a subscriber that joins meanwhile still gets the GOP in order.
+     */
+    @Test
+    void subscribersAreOfferedChunksWithoutTheFanOutsLockHeld() throws Exception {
+        GopFanOut<Frame> fanOut = new GopFanOut<>();
+        Frame key = frame(true, 100);
+        fanOut.publish(key);
+        List<Boolean> answered = new ArrayList<>();
+        List<Frame> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+        fanOut.subscribe(chunk -> {
+            java.util.concurrent.CompletableFuture<Long> other = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                fanOut.clear();
+                fanOut.subscribe(late::add);
+                return fanOut.cachedBytes();
+            });
+            try {
+                other.get(2, java.util.concurrent.TimeUnit.SECONDS);
+                answered.add(true);
+            } catch (Exception e) {
+                answered.add(false);
+            }
+        });
+        assertEquals(List.of(true), answered, "another thread could use the fan-out during an offer");
+        Frame next = frame(true, 100);
+        fanOut.publish(next);
+        assertEquals(List.of(next), late, "the subscriber that joined after the clear starts at the next keyframe");
+    }
 }
