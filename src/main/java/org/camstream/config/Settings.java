@@ -189,28 +189,6 @@ public final class Settings {
         return Math.round(1e9 / fps);
     }
 
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Settings)) {
-            return false;
-        }
-        Settings s = (Settings) o;
-        return port == s.port && bind.equals(s.bind) && source == s.source && width == s.width
-                && height == s.height && Double.compare(fps, s.fps) == 0 && jpegQuality == s.jpegQuality
-                && codec == s.codec && bitrate == s.bitrate && keyframeInterval == s.keyframeInterval
-                && rotation == s.rotation && hflip == s.hflip && vflip == s.vflip && camera == s.camera
-                && device.equals(s.device) && input.equals(s.input) && allowedOrigins.equals(s.allowedOrigins)
-                && adminUser.equals(s.adminUser) && adminPassword.equals(s.adminPassword)
-                && viewerAuth == s.viewerAuth && viewerUser.equals(s.viewerUser)
-                && viewerPassword.equals(s.viewerPassword) && maxViewers == s.maxViewers
-                && idleStop.equals(s.idleStop) && viewerTimeout.equals(s.viewerTimeout) && dataDir.equals(s.dataDir);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(source, width, height, fps, codec, input, dataDir);
-    }
-
     /** Never shows a password or the input, which may carry one. */
     @Override
     public String toString() {
