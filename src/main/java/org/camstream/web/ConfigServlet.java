@@ -40,8 +40,11 @@ final class ConfigServlet extends HttpServlet {
     static final Map<String, Setting> FIELDS = fields();
 
     private final Camstream app;
-    private List<Map<String, Object>> devices;
-    private long devicesListedAt;
+    /** The webcams last listed, and when; listing runs ffmpeg, so it is not done for every request. */
+    private record Devices(List<Map<String, Object>> list, long listedAtNanos) {
+    }
+
+    private volatile Devices devices;
 
     ConfigServlet(Camstream app) {
         this.app = app;
@@ -69,10 +72,14 @@ final class ConfigServlet extends HttpServlet {
         send(response, HttpServletResponse.SC_OK, document);
     }
 
-    /** The webcams the system can list, for the v4l2 source; asked at most every 10 s (it runs ffmpeg). */
-    private synchronized List<Map<String, Object>> devices() {
+    /**
+     * The webcams the system can list, for the v4l2 source; asked at most every 10 s (it runs ffmpeg). No lock
+     * is held while ffmpeg runs: two requests at the same moment may both list, which costs only time.
+     */
+    private List<Map<String, Object>> devices() {
         long now = System.nanoTime();
-        if (devices == null || now - devicesListedAt > 10_000_000_000L) {
+        Devices known = devices;
+        if (known == null || now - known.listedAtNanos() > 10_000_000_000L) {
             List<Map<String, Object>> list = new java.util.ArrayList<>();
             for (V4l2Device device : V4l2Devices.list()) {
                 Map<String, Object> entry = new LinkedHashMap<>();
@@ -90,10 +97,10 @@ final class ConfigServlet extends HttpServlet {
                 entry.put("formats", formats);
                 list.add(entry);
             }
-            devices = list;
-            devicesListedAt = now;
+            known = new Devices(List.copyOf(list), now);
+            devices = known;
         }
-        return devices;
+        return known.list();
     }
 
     @Override

@@ -88,18 +88,25 @@ public final class DeferredCapture implements Capture {
     }
 
     @Override
-    public synchronized OptionalLong pid() {
-        return inner == null ? OptionalLong.empty() : inner.pid();
+    public OptionalLong pid() {
+        Capture current = inner();
+        return current == null ? OptionalLong.empty() : current.pid();
     }
 
     @Override
-    public synchronized boolean failedPersistently() {
+    public boolean failedPersistently() {
         // A failure before any process ran (a missing input, a webcam without the format) will not cure itself.
-        return inner == null || inner.failedPersistently();
+        Capture current = inner();
+        return current == null || current.failedPersistently();
     }
 
     @Override
-    public synchronized List<String> notes() {
-        return inner == null ? List.of() : inner.notes();
+    public List<String> notes() {
+        Capture current = inner();
+        return current == null ? List.of() : current.notes();
+    }
+
+    private synchronized Capture inner() {
+        return inner;
     }
 }
