@@ -19,14 +19,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.apache.commons.io.file.PathUtils;
+import org.camstream.testing.FakeRpicam;
 import org.camstream.testing.MjpegClient;
 import org.camstream.testing.Poll;
 import org.camstream.testing.TestServer;
 import org.camstream.testing.VideoSocketClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A camera that fails, as a viewer sees it: streams answer at once; MJPEG and stills viewers see a
@@ -36,21 +35,9 @@ import org.junit.jupiter.api.Test;
  */
 class CameraOfflineIT {
 
-    private final Path control = Path.of(System.getenv().getOrDefault("FAKE_RPICAM_DIR", "target/fake-rpicam"));
-
-    @BeforeEach
-    void cleanControls() throws IOException {
-        if (Files.exists(control)) {
-            PathUtils.cleanDirectory(control);
-        }
-        Files.createDirectories(control);
-    }
-
-    @AfterEach
-    void noCameraProcessOutlivesATest() throws IOException {
-        Poll.until(Duration.ofSeconds(10), "no camera process left", () -> TestServer.ffmpegProcesses().isEmpty());
-        PathUtils.cleanDirectory(control);
-    }
+    @RegisterExtension
+    final FakeRpicam rpicam = new FakeRpicam();
+    private final Path control = rpicam.control();
 
     @Test
     void jpegViewersSeeWhyTheCameraIsOfflineAndThenTheCameraAgain() throws Exception {

@@ -11,13 +11,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
 import org.camstream.stream.Broadcast;
@@ -25,6 +22,7 @@ import org.camstream.stream.Frame;
 import org.camstream.stream.LatestMailbox;
 import org.camstream.stream.StreamStats;
 import org.camstream.stream.Subscriber;
+import org.camstream.testing.BareTomcat;
 import org.camstream.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,13 +34,12 @@ import org.junit.jupiter.api.Test;
 class StreamingResponseTest {
 
     private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
-    private Tomcat tomcat;
+    private BareTomcat tomcat;
 
     @AfterEach
     void stop() throws Exception {
         if (tomcat != null) {
-            tomcat.stop();
-            tomcat.destroy();
+            tomcat.close();
         }
         executor.shutdownNow();
     }
@@ -87,16 +84,11 @@ class StreamingResponseTest {
     }
 
     private int start(HttpServlet servlet) throws Exception {
-        Path base = Files.createTempDirectory("camstream-streaming-test");
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        tomcat.setPort(0);
-        tomcat.getConnector().setProperty("address", "127.0.0.1");
-        Context context = tomcat.addContext("", base.toString());
-        Wrapper wrapper = Tomcat.addServlet(context, "stream", servlet);
-        wrapper.setAsyncSupported(true);
-        context.addServletMappingDecoded("/stream", "stream");
-        tomcat.start();
-        return tomcat.getConnector().getLocalPort();
+        tomcat = BareTomcat.start(context -> {
+            Wrapper wrapper = Tomcat.addServlet(context, "stream", servlet);
+            wrapper.setAsyncSupported(true);
+            context.addServletMappingDecoded("/stream", "stream");
+        });
+        return tomcat.port();
     }
 }

@@ -11,18 +11,16 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.websocket.server.WsSci;
 import org.camstream.stream.GopMailbox;
 import org.camstream.stream.StreamStats;
+import org.camstream.testing.BareTomcat;
 import org.camstream.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,13 +32,12 @@ import org.junit.jupiter.api.Test;
 class WebSocketViewerTest {
 
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
-    private Tomcat tomcat;
+    private BareTomcat tomcat;
 
     @AfterEach
     void stop() throws Exception {
         if (tomcat != null) {
-            tomcat.stop();
-            tomcat.destroy();
+            tomcat.close();
         }
         pool.shutdownNow();
     }
@@ -69,32 +66,28 @@ class WebSocketViewerTest {
     }
 
     private int start(CompletableFuture<Session> serverSide) throws Exception {
-        Path base = Files.createTempDirectory("camstream-ws-test");
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        tomcat.setPort(0);
-        tomcat.getConnector().setProperty("address", "127.0.0.1");
-        Context context = tomcat.addContext("", base.toString());
-        context.addServletContainerInitializer(new WsSci(), null);
-        // The upgrade happens in a filter, and filters run only for a request some servlet would serve.
-        Tomcat.addServlet(context, "default", new jakarta.servlet.http.HttpServlet() { });
-        context.addServletMappingDecoded("/", "default");
-        context.addServletContainerInitializer((classes, servletContext) -> {
-            ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
-            try {
-                container.addEndpoint(ServerEndpointConfig.Builder.create(Quiet.class, "/ws")
-                        .configurator(new ServerEndpointConfig.Configurator() {
-                            @Override
-                            public <T> T getEndpointInstance(Class<T> type) {
-                                return type.cast(new Quiet(serverSide));
-                            }
-                        }).build());
-            } catch (jakarta.websocket.DeploymentException e) {
-                throw new IllegalStateException(e);
-            }
-        }, null);
-        tomcat.start();
-        return tomcat.getConnector().getLocalPort();
+        tomcat = BareTomcat.start(context -> {
+            context.addServletContainerInitializer(new WsSci(), null);
+            // The upgrade happens in a filter, and filters run only for a request some servlet would serve.
+            Tomcat.addServlet(context, "default", new jakarta.servlet.http.HttpServlet() { });
+            context.addServletMappingDecoded("/", "default");
+            context.addServletContainerInitializer((classes, servletContext) -> {
+                ServerContainer container = (ServerContainer) servletContext.getAttribute(
+                        ServerContainer.class.getName());
+                try {
+                    container.addEndpoint(ServerEndpointConfig.Builder.create(Quiet.class, "/ws")
+                            .configurator(new ServerEndpointConfig.Configurator() {
+                                @Override
+                                public <T> T getEndpointInstance(Class<T> type) {
+                                    return type.cast(new Quiet(serverSide));
+                                }
+                            }).build());
+                } catch (jakarta.websocket.DeploymentException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, null);
+        });
+        return tomcat.port();
     }
 
     /** Hands its session to the test, and ignores the close, as a viewer would not hear of it in time. */

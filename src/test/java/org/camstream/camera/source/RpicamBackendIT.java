@@ -14,16 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.apache.commons.io.file.PathUtils;
 import org.camstream.codec.h264.AnnexBReader;
 import org.camstream.codec.h264.NalUnit;
 import org.camstream.codec.h264.SpsParser;
+import org.camstream.testing.FakeRpicam;
 import org.camstream.testing.MjpegClient;
 import org.camstream.testing.Poll;
 import org.camstream.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The rpicam source against a fake rpicam-vid (src/test/fake-bin, first on the PATH in these tests): the fake
@@ -31,21 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 class RpicamBackendIT {
 
-    private final Path control = Path.of(System.getenv().getOrDefault("FAKE_RPICAM_DIR", "target/fake-rpicam"));
-
-    @BeforeEach
-    void cleanControls() throws IOException {
-        if (Files.exists(control)) {
-            PathUtils.cleanDirectory(control);
-        }
-        Files.createDirectories(control);
-    }
-
-    @AfterEach
-    void noCameraProcessOutlivesATest() throws IOException {
-        Poll.until(Duration.ofSeconds(10), "no camera process left", () -> TestServer.ffmpegProcesses().isEmpty());
-        PathUtils.cleanDirectory(control);
-    }
+    @RegisterExtension
+    final FakeRpicam rpicam = new FakeRpicam();
+    private final Path control = rpicam.control();
 
     @Test
     void h264FromRpicamVidWithTheDocumentedCommandLine() throws Exception {
