@@ -6,12 +6,14 @@ import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.zip.ZipEntry;
@@ -25,10 +27,28 @@ import java.util.zip.ZipFile;
  */
 public final class Main {
 
+    /**
+     * The exit status after a VirtualMachineError: 3, as with -XX:+ExitOnOutOfMemoryError, so that a service
+     * manager treats it as a failure (systemd's Restart=on-failure restarts it).
+     */
+    static final int EXIT_ON_VM_ERROR = 3;
+
+    /** Made before it is needed: when the heap has run out, building a message may fail too. */
+    private static final byte[] VM_ERROR_MESSAGE = ("camstream: terminating the JVM after a fatal error, so that it"
+            + " can be restarted instead of staying up unable to serve: ").getBytes(StandardCharsets.US_ASCII);
+
+    private static final byte[] VM_ERROR_FALLBACK = ("camstream: terminating the JVM after a fatal error"
+            + " (a VirtualMachineError; there was no memory left to say which)" + System.lineSeparator())
+            .getBytes(StandardCharsets.US_ASCII);
+
+    /** Let go of when the heap has run out, so that there is room to say which error it was and where. */
+    private static volatile byte[] reserve = new byte[64 * 1024];
+
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
+        exitOnVirtualMachineError();
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
         }
@@ -50,6 +70,43 @@ public final class Main {
             deleteQuietly(unpacked);
             throw e;
         }
+    }
+
+    /**
+     * Makes an OutOfMemoryError (or any other VirtualMachineError) that kills a thread end the process.
+     * {@code java -jar} cannot take -XX:+ExitOnOutOfMemoryError from the manifest, and without it a heap that
+     * runs out kills Tomcat's Acceptor or Poller thread and leaves a process that is alive but answers nothing,
+     * which no service manager restarts. Tomcat lets these errors through to the thread's end
+     * (ExceptionUtils.handleThrowable rethrows every VirtualMachineError but StackOverflowError), where this
+     * handler halts the JVM: halt, not exit, because shutdown hooks would need the memory that is missing and
+     * could hang. The camera processes are not left behind: their connections to the JVM close with it, and
+     * ffmpeg ends as soon as it can no longer write.
+     */
+    static void exitOnVirtualMachineError() {
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+            if (error instanceof VirtualMachineError) {
+                // Several threads usually run out at once: the first one says so and halts, the others wait for
+                // it here (taking a monitor needs no heap).
+                synchronized (VM_ERROR_MESSAGE) {
+                    reserve = null;
+                    try {
+                        byte[] detail = (error + " in thread \"" + thread.getName() + "\"" + System.lineSeparator())
+                                .getBytes(StandardCharsets.UTF_8);
+                        byte[] line = Arrays.copyOf(VM_ERROR_MESSAGE, VM_ERROR_MESSAGE.length + detail.length);
+                        System.arraycopy(detail, 0, line, VM_ERROR_MESSAGE.length, detail.length);
+                        System.err.write(line, 0, line.length); // one write, not torn apart by other log lines
+                    } catch (Throwable e) {
+                        System.err.write(VM_ERROR_FALLBACK, 0, VM_ERROR_FALLBACK.length);
+                    } finally {
+                        System.err.flush();
+                        Runtime.getRuntime().halt(EXIT_ON_VM_ERROR);
+                    }
+                }
+            }
+            // What the JVM prints when there is no handler.
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            error.printStackTrace(System.err);
+        });
     }
 
     private static Path locateWar() throws URISyntaxException {
