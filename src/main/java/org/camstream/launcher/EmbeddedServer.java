@@ -311,6 +311,11 @@ public final class EmbeddedServer implements AutoCloseable {
         return "http://" + host + ":" + port() + "/";
     }
 
+    /** The web application, for tests that add a servlet to it. */
+    public Context context() {
+        return context;
+    }
+
     /** Undeploys the web application, as a Tomcat manager would, leaving the server up. */
     public void undeploy() {
         tomcat.getHost().removeChild(context);

@@ -40,7 +40,7 @@ public final class ErrorPageServlet extends HttpServlet {
         String contextPath = request.getContextPath();
         String path = uri != null && uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
         ErrorPages.Page page = ErrorPages.render(status, path, request.getHeader("Accept"), contextPath, embedded);
-        Responses.noCache(response);
+        response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType(page.contentType());
         response.setContentLength(page.body().length);
