@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.zip.ZipEntry;
@@ -33,16 +32,12 @@ public final class Main {
      */
     static final int EXIT_ON_VM_ERROR = 3;
 
-    /** Made before it is needed: when the heap has run out, building a message may fail too. */
+    /** Made before it is needed: when the heap has run out, building a message fails too. */
     private static final byte[] VM_ERROR_MESSAGE = ("camstream: terminating the JVM after a fatal error, so that it"
             + " can be restarted instead of staying up unable to serve: ").getBytes(StandardCharsets.US_ASCII);
 
-    private static final byte[] VM_ERROR_FALLBACK = ("camstream: terminating the JVM after a fatal error"
-            + " (a VirtualMachineError; there was no memory left to say which)" + System.lineSeparator())
-            .getBytes(StandardCharsets.US_ASCII);
-
-    /** Let go of when the heap has run out, so that there is room to say which error it was and where. */
-    private static volatile byte[] reserve = new byte[64 * 1024];
+    /** Where the message is put together, without allocating: the error's name, message and thread. */
+    private static final byte[] VM_ERROR_LINE = new byte[1024];
 
     private Main() {
     }
@@ -83,22 +78,27 @@ public final class Main {
      * ffmpeg ends as soon as it can no longer write.
      */
     static void exitOnVirtualMachineError() {
+        // Class names are cached once asked for, so that the handler need not allocate them.
+        for (Class<?> type : List.of(OutOfMemoryError.class, StackOverflowError.class, InternalError.class,
+                UnknownError.class)) {
+            type.getName();
+        }
         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
             if (error instanceof VirtualMachineError) {
                 // Several threads usually run out at once: the first one says so and halts, the others wait for
                 // it here (taking a monitor needs no heap).
-                synchronized (VM_ERROR_MESSAGE) {
-                    reserve = null;
+                synchronized (VM_ERROR_LINE) {
                     try {
-                        byte[] detail = (error + " in thread \"" + thread.getName() + "\"" + System.lineSeparator())
-                                .getBytes(StandardCharsets.UTF_8);
-                        byte[] line = Arrays.copyOf(VM_ERROR_MESSAGE, VM_ERROR_MESSAGE.length + detail.length);
-                        System.arraycopy(detail, 0, line, VM_ERROR_MESSAGE.length, detail.length);
-                        System.err.write(line, 0, line.length); // one write, not torn apart by other log lines
-                    } catch (Throwable e) {
-                        System.err.write(VM_ERROR_FALLBACK, 0, VM_ERROR_FALLBACK.length);
-                    } finally {
+                        int length = append(0, VM_ERROR_MESSAGE);
+                        length = append(length, error.getClass().getName());
+                        if (error.getMessage() != null) {
+                            length = append(append(length, ": "), error.getMessage());
+                        }
+                        length = append(append(append(length, " in thread \""), thread.getName()), "\"");
+                        VM_ERROR_LINE[length++] = '\n';
+                        System.err.write(VM_ERROR_LINE, 0, length); // one write, not torn apart by other lines
                         System.err.flush();
+                    } finally {
                         Runtime.getRuntime().halt(EXIT_ON_VM_ERROR);
                     }
                 }
@@ -107,6 +107,21 @@ public final class Main {
             System.err.print("Exception in thread \"" + thread.getName() + "\" ");
             error.printStackTrace(System.err);
         });
+    }
+
+    private static int append(int at, byte[] bytes) {
+        int n = Math.min(bytes.length, VM_ERROR_LINE.length - 1 - at);
+        System.arraycopy(bytes, 0, VM_ERROR_LINE, at, n);
+        return at + n;
+    }
+
+    /** Copies the text as ASCII, one char at a time, rather than encoding it into a new array. */
+    private static int append(int at, String text) {
+        for (int i = 0; i < text.length() && at < VM_ERROR_LINE.length - 2; i++) {
+            char c = text.charAt(i);
+            VM_ERROR_LINE[at++] = (byte) (c >= ' ' && c < 127 ? c : '?');
+        }
+        return at;
     }
 
     private static Path locateWar() throws URISyntaxException {

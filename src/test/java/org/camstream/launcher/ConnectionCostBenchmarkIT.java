@@ -74,7 +74,12 @@ class ConnectionCostBenchmarkIT {
                 ConnectionFlood flood = new ConnectionFlood(server.port(), 0)) {
             warmUp(server, flood);
             measure("MJPEG viewer with the largest request, 640x360", server, steps("0,50,100,150,200"),
-                    n -> flood.openRaw(Kind.READER, n, request.toString(), 5000), () -> flood.open(Kind.READER) - 1,
+                    n -> {
+                        int target = flood.open(Kind.READER) + n;
+                        flood.openRaw(Kind.READER, n, request.toString());
+                        Poll.until(Duration.ofSeconds(30), "the viewers", () -> flood.open(Kind.READER) >= target);
+                        return n;
+                    }, () -> flood.open(Kind.READER) - 1,
                     () -> flood.minBytesRead(Kind.READER));
         }
     }
@@ -157,12 +162,16 @@ class ConnectionCostBenchmarkIT {
         Poll.until(Duration.ofSeconds(30), "the camera to run", () -> flood.minBytesRead(Kind.READER) > 500_000);
     }
 
+    /** Opens {@code n} more connections of a kind and waits until they are all established. */
     private static int open(ConnectionFlood flood, Kind kind, int n, String path) {
+        int target = flood.open(kind) + n;
         try {
-            return flood.open(kind, n, path, 5000);
+            flood.open(kind, n, path);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
+        Poll.until(Duration.ofSeconds(30), n + " more " + kind + " connections", () -> flood.open(kind) >= target);
+        return n;
     }
 
     interface Opener {

@@ -15,16 +15,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Many raw connections to one server, all served by one NIO thread: half-sent requests (silent or dripping a
- * header byte at a time, as in a slowloris attack), MJPEG viewers that read and discard everything, and
- * viewers that never read. It notices when the server closes a connection.
+ * Many raw connections to one server, all served by one NIO thread: half-sent requests (silent, or dripping
+ * header bytes as in a slowloris attack), MJPEG viewers that read and discard everything, and viewers that
+ * never read. Connecting does not block, so a server at its connection limit, whose kernel queue is full,
+ * only leaves connections pending; they connect when the server makes room. It notices when the server
+ * closes a connection.
  */
 final class ConnectionFlood implements AutoCloseable {
 
     enum Kind {
         /** The request line and one header, then nothing. */
         SILENT,
-        /** The request line and one header, then one more header byte per connection every drip interval. */
+        /** The request line and one header, then one more header byte every drip interval. */
         DRIP,
         /** A whole GET whose response is read and thrown away as fast as it comes. */
         READER,
@@ -48,13 +50,17 @@ final class ConnectionFlood implements AutoCloseable {
     private static final class Connection {
         final SocketChannel channel;
         final Kind kind;
-        volatile long bytesRead;
+        final ByteBuffer request;
+        volatile boolean connected;
         volatile boolean closedByServer;
+        volatile boolean failed;
+        volatile long bytesRead;
         int drip;
 
-        Connection(SocketChannel channel, Kind kind) {
+        Connection(SocketChannel channel, Kind kind, byte[] request) {
             this.channel = channel;
             this.kind = kind;
+            this.request = ByteBuffer.wrap(request);
         }
     }
 
@@ -67,53 +73,55 @@ final class ConnectionFlood implements AutoCloseable {
         thread.start();
     }
 
-    /**
-     * Opens {@code count} connections of one kind; returns how many connected within {@code connectMillis}
-     * each. A server at its connection limit leaves new ones in the kernel's accept queue, where they still
-     * connect; when that queue is full too, they time out.
-     */
-    int open(Kind kind, int count, String path, int connectMillis) throws IOException {
-        return openRaw(kind, count, kind == Kind.SILENT || kind == Kind.DRIP ? PARTIAL_REQUEST
-                : "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n", connectMillis);
+    /** Starts {@code count} connections of one kind, each sending a GET of {@code path} (or half of one). */
+    void open(Kind kind, int count, String path) throws IOException {
+        openRaw(kind, count, kind == Kind.SILENT || kind == Kind.DRIP ? PARTIAL_REQUEST
+                : "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
     }
 
-    /** Like {@link #open(Kind, int, String, int)}, with the request's bytes as given. */
-    int openRaw(Kind kind, int count, String request, int connectMillis) throws IOException {
-        int connected = 0;
+    /** Like {@link #open(Kind, int, String)}, with the request's bytes as given. */
+    void openRaw(Kind kind, int count, String request) throws IOException {
         for (int i = 0; i < count; i++) {
             SocketChannel channel = SocketChannel.open();
             if (kind == Kind.STALLED) {
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
             }
+            channel.configureBlocking(false);
+            Connection connection = new Connection(channel, kind, request.getBytes(StandardCharsets.ISO_8859_1));
             try {
-                channel.socket().connect(server, connectMillis);
-                channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
-                channel.configureBlocking(false);
+                if (channel.connect(server)) {
+                    connection.connected = true;
+                }
             } catch (IOException e) {
+                connection.failed = true;
                 channel.close();
-                continue;
             }
-            Connection connection = new Connection(channel, kind);
             connections.add(connection);
-            pending.add(connection);
-            connected++;
+            if (!connection.failed) {
+                pending.add(connection);
+            }
         }
         selector.wakeup();
-        return connected;
     }
 
-    /** Connections of this kind the server has not closed (as far as this client has seen). */
+    /** Connections of this kind that are established and that the server has not closed. */
     int open(Kind kind) {
-        return (int) connections.stream().filter(c -> c.kind == kind && !c.closedByServer).count();
+        return (int) connections.stream().filter(c -> c.kind == kind && c.connected && !c.closedByServer).count();
     }
 
-    int total(Kind kind) {
-        return (int) connections.stream().filter(c -> c.kind == kind).count();
+    /** Connections of this kind the server has closed. */
+    int closedByServer(Kind kind) {
+        return (int) connections.stream().filter(c -> c.kind == kind && c.closedByServer).count();
+    }
+
+    /** Connections of this kind still waiting for the server to take them (or that failed to connect). */
+    int notConnected(Kind kind) {
+        return (int) connections.stream().filter(c -> c.kind == kind && !c.connected).count();
     }
 
     /** The fewest bytes any open connection of this kind has received. */
     long minBytesRead(Kind kind) {
-        return connections.stream().filter(c -> c.kind == kind && !c.closedByServer)
+        return connections.stream().filter(c -> c.kind == kind && c.connected && !c.closedByServer)
                 .mapToLong(c -> c.bytesRead).min().orElse(0);
     }
 
@@ -123,32 +131,36 @@ final class ConnectionFlood implements AutoCloseable {
         try {
             while (!closed) {
                 for (Connection c = pending.poll(); c != null; c = pending.poll()) {
-                    // A stalled viewer is registered too, but without interest: only closing it touches it.
-                    c.channel.register(selector, c.kind == Kind.STALLED ? 0 : SelectionKey.OP_READ, c);
+                    if (c.connected) {
+                        sendRequest(c);
+                        c.channel.register(selector, interest(c), c);
+                    } else {
+                        c.channel.register(selector, SelectionKey.OP_CONNECT, c);
+                    }
                 }
                 selector.select(100);
                 for (SelectionKey key : selector.selectedKeys()) {
                     Connection c = (Connection) key.attachment();
-                    buffer.clear();
-                    int n;
-                    try {
-                        n = c.channel.read(buffer);
-                    } catch (IOException e) {
-                        n = -1;
-                    }
-                    if (n < 0) {
-                        c.closedByServer = true;
-                        key.cancel();
-                        c.channel.close();
-                    } else {
-                        c.bytesRead += n;
+                    if (key.isValid() && key.isConnectable()) {
+                        try {
+                            c.channel.finishConnect();
+                            c.connected = true;
+                            sendRequest(c);
+                            key.interestOps(interest(c));
+                        } catch (IOException e) {
+                            c.failed = true;
+                            key.cancel();
+                            c.channel.close();
+                        }
+                    } else if (key.isValid() && key.isReadable()) {
+                        read(c, key, buffer);
                     }
                 }
                 selector.selectedKeys().clear();
                 if (dripIntervalNanos > 0 && System.nanoTime() >= nextDrip) {
                     nextDrip += dripIntervalNanos;
                     for (Connection c : connections) {
-                        if (c.kind == Kind.DRIP && !c.closedByServer) {
+                        if (c.kind == Kind.DRIP && c.connected && !c.closedByServer) {
                             drip(c);
                         }
                     }
@@ -156,6 +168,37 @@ final class ConnectionFlood implements AutoCloseable {
             }
         } catch (IOException e) {
             failure = e;
+        }
+    }
+
+    /** A stalled viewer is registered too, but for nothing: only closing it touches it. */
+    private static int interest(Connection c) {
+        return c.kind == Kind.STALLED ? 0 : SelectionKey.OP_READ;
+    }
+
+    /** The request is small: it fits in the socket's send buffer at once. */
+    private static void sendRequest(Connection c) {
+        try {
+            c.channel.write(c.request);
+        } catch (IOException e) {
+            c.closedByServer = true;
+        }
+    }
+
+    private static void read(Connection c, SelectionKey key, ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        int n;
+        try {
+            n = c.channel.read(buffer);
+        } catch (IOException e) {
+            n = -1;
+        }
+        if (n < 0) {
+            c.closedByServer = true;
+            key.cancel();
+            c.channel.close();
+        } else {
+            c.bytesRead += n;
         }
     }
 
