@@ -60,19 +60,20 @@ public final class EmbeddedServer implements AutoCloseable {
      * buffers and the Response's 8 KB byte buffer); each request header parsed costs about 310 bytes more.
      * The worst case is every connection of the dearest kind:
      *
-     *   MAX_CONNECTIONS 400 x 82 KB                                        32.8 MB
-     *   the server with no connection (Tomcat, camstream, camera running)   8.8 MB
-     *   PROCESSOR_CACHE 12 x 70 KB                                           0.8 MB
-     *                                                                       42.4 MB of 64 MB
+     *   MAX_CONNECTIONS 360 x 82 KB                                           29.5 MB
+     *   the server with one viewer, camera running: embedded 8.8 MB, in Debian's Tomcat 11.6 MB
+     *   PROCESSOR_CACHE 12 x 70 KB                                              0.8 MB
+     *                                                          39.1 MB (embedded), 41.9 MB (Tomcat) of 64 MB
      *
-     * which leaves 21.6 MB for camstream's own caches: the GOP caches, at most 8 MB per format, and the frames.
+     * which leaves 22 MB or more for camstream's own caches: the GOP caches, at most 8 MB per format, and the
+     * frames. tomcat-conf/server.xml has the same limits, so one number holds for both.
      */
 
     /**
      * Open connections, streams included. At the limit the acceptor stops accepting: new connections wait in
      * the kernel's queue (ACCEPT_COUNT) until one closes. The queue costs no heap.
      */
-    static final int MAX_CONNECTIONS = 400;
+    static final int MAX_CONNECTIONS = 360;
     /** The kernel's queue of connections waiting for a slot; beyond it the kernel drops them and clients retry. */
     static final int ACCEPT_COUNT = 100;
     /**

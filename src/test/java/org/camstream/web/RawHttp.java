@@ -14,15 +14,15 @@ import java.util.Map;
  * One request written byte for byte on a raw socket, and the whole answer read until the server closes: for
  * requests no HTTP client would send (broken request lines, oversized heads, odd encodings).
  */
-final class RawHttp {
+public final class RawHttp {
 
     /** A parsed answer; {@code raw} is everything that came back, headers included. */
-    record Answer(int status, Map<String, String> headers, String body, String raw) {
-        String header(String name) {
+    public record Answer(int status, Map<String, String> headers, String body, String raw) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
-        String contentType() {
+        public String contentType() {
             String type = header("content-type");
             return type == null ? "" : type;
         }
@@ -31,7 +31,7 @@ final class RawHttp {
     private RawHttp() {
     }
 
-    static Answer exchange(int port, byte[] request) throws IOException {
+    public static Answer exchange(int port, byte[] request) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(15_000);
@@ -60,13 +60,13 @@ final class RawHttp {
     }
 
     /** A GET of a path written exactly as given, with Connection: close. */
-    static Answer get(int port, String rawPath, String accept) throws IOException {
+    public static Answer get(int port, String rawPath, String accept) throws IOException {
         String request = "GET " + rawPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + (accept == null ? "" : "Accept: " + accept + "\r\n") + "Connection: close\r\n\r\n";
         return exchange(port, request.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    static Answer parse(String raw) {
+    public static Answer parse(String raw) {
         int end = raw.indexOf("\r\n\r\n");
         if (!raw.startsWith("HTTP/1.1 ") || end < 0) {
             throw new AssertionError("not an HTTP/1.1 answer: '" + raw + "'");
