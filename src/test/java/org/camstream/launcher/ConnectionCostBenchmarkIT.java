@@ -34,13 +34,18 @@ class ConnectionCostBenchmarkIT {
 
     private static final int SAMPLES = 3;
 
-    /** Half-sent requests that drip a header byte every second, so that no timeout closes them. */
+    /**
+     * Half-sent requests that drip a header byte every second, so that connectionTimeout does not close them.
+     * camstream's 10 s deadline for a request head does: the steps follow each other quickly enough for the
+     * first connections to be measured at every step before it ends them.
+     */
     @Test
     void idle() throws Exception {
         try (WarProcess server = server("--width", "640", "--height", "360", "--codec", "mjpeg");
                 ConnectionFlood flood = new ConnectionFlood(server.port(), 1000)) {
             measure("half-sent request (dripping)", server, steps("0,100,200,300"),
-                    n -> open(flood, Kind.DRIP, n, null), () -> flood.open(Kind.DRIP), () -> 1);
+                    n -> open(flood, Kind.DRIP, n - flood.open(Kind.DRIP), null), () -> flood.open(Kind.DRIP),
+                    () -> 1, 1);
         }
     }
 
@@ -75,12 +80,35 @@ class ConnectionCostBenchmarkIT {
             warmUp(server, flood);
             measure("MJPEG viewer with the largest request, 640x360", server, steps("0,50,100,150,200"),
                     n -> {
-                        int target = flood.open(Kind.READER) + n;
-                        flood.openRaw(Kind.READER, n, request.toString());
-                        Poll.until(Duration.ofSeconds(30), "the viewers", () -> flood.open(Kind.READER) >= target);
-                        return n;
+                        int more = n + 1 - flood.open(Kind.READER);
+                        flood.openRaw(Kind.READER, more, request.toString());
+                        Poll.until(Duration.ofSeconds(30), "the viewers", () -> flood.open(Kind.READER) >= n + 1);
                     }, () -> flood.open(Kind.READER) - 1,
                     () -> flood.minBytesRead(Kind.READER));
+        }
+    }
+
+    /**
+     * What a flood of viewers leaves behind once they have gone: Tomcat keeps idle processors, each with its
+     * request's buffers, for reuse (processorCache).
+     */
+    @Test
+    void afterAFlood() throws Exception {
+        int viewers = Integer.getInteger("viewers", 250);
+        try (WarProcess server = server("--width", "640", "--height", "360", "--codec", "mjpeg");
+                ConnectionFlood watching = new ConnectionFlood(server.port(), 0);
+                ConnectionFlood flood = new ConnectionFlood(server.port(), 0)) {
+            warmUp(server, watching);
+            long before = median(server);
+            open(flood, Kind.READER, viewers, "/stream.mjpeg");
+            long during = median(server);
+            flood.closeAll(Kind.READER);
+            long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            Poll.until(Duration.ofSeconds(10), "the server to see them go", () -> System.nanoTime() > settle);
+            long after = median(server);
+            System.out.printf("%n=== after a flood (server %s) ===%nlive heap: %.2f MB before, %.2f MB with %d more"
+                    + " viewers, %.2f MB once they left: %.2f MB kept%n", jvmOptions(), before / 1e6, during / 1e6,
+                    viewers, after / 1e6, (after - before) / 1e6);
         }
     }
 
@@ -124,8 +152,7 @@ class ConnectionCostBenchmarkIT {
             Poll.until(Duration.ofSeconds(30), "the camera to run",
                     () -> ((Number) camera(server).get("frames")).longValue() > 60);
             measure("WebSocket viewer of /ws/video, 1280x720 H.264", server, steps("0,50,100,150,200"), n -> {
-                int opened = 0;
-                for (int i = 0; i < n; i++) {
+                while (sockets.size() < n) {
                     AtomicLong bytes = new AtomicLong();
                     sockets.add(http.newWebSocketBuilder().buildAsync(
                             URI.create("ws://127.0.0.1:" + server.port() + "/ws/video"), new WebSocket.Listener() {
@@ -137,9 +164,7 @@ class ConnectionCostBenchmarkIT {
                                 }
                             }).get(20, TimeUnit.SECONDS));
                     received.add(bytes);
-                    opened++;
                 }
-                return opened;
             }, sockets::size, () -> received.stream().mapToLong(AtomicLong::get).min().orElse(1));
             sockets.forEach(WebSocket::abort);
             first.abort();
@@ -151,7 +176,8 @@ class ConnectionCostBenchmarkIT {
                 ConnectionFlood flood = new ConnectionFlood(server.port(), 0)) {
             warmUp(server, flood);
             measure("MJPEG viewer, " + width + "x" + height, server, steps(defaultSteps),
-                    n -> open(flood, Kind.READER, n, "/stream.mjpeg"), () -> flood.open(Kind.READER) - 1,
+                    n -> open(flood, Kind.READER, n + 1 - flood.open(Kind.READER), "/stream.mjpeg"),
+                    () -> flood.open(Kind.READER) - 1,
                     () -> flood.minBytesRead(Kind.READER));
         }
     }
@@ -174,25 +200,30 @@ class ConnectionCostBenchmarkIT {
         return n;
     }
 
+    /** Brings the connections of the kind measured to {@code count}. */
     interface Opener {
-        int open(int count) throws Exception;
+        void openTo(int count) throws Exception;
     }
 
     /**
-     * Adds connections up to each step's count, waits until every one has received something new (for kinds
+     * Brings the connections to each step's count, waits until every one has received something new (for kinds
      * that receive), and reads the live heap; prints the slope and the classes that grew.
      */
     private static void measure(String what, WarProcess server, List<int[]> steps, Opener opener,
             java.util.function.IntSupplier openNow, LongSupplier leastReceived) throws Exception {
+        measure(what, server, steps, opener, openNow, leastReceived, 3);
+    }
+
+    private static void measure(String what, WarProcess server, List<int[]> steps, Opener opener,
+            java.util.function.IntSupplier openNow, LongSupplier leastReceived, int settleSeconds) throws Exception {
         System.out.printf("%n=== heap per connection: %s (server %s) ===%n", what, jvmOptions());
         List<long[]> points = new ArrayList<>();
         Histogram first = null;
         Histogram last = null;
-        int opened = 0;
         for (int[] step : steps) {
-            opened += opener.open(step[0] - opened);
+            opener.openTo(step[0]);
             long before = leastReceived.getAsLong();
-            long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(settleSeconds);
             Poll.until(Duration.ofSeconds(30), "every connection to be open and receiving (the least received)",
                     leastReceived::getAsLong, least -> System.nanoTime() > settle && (before == 1 || least > before));
             if (!server.process().isAlive()) {
@@ -210,7 +241,9 @@ class ConnectionCostBenchmarkIT {
             points.add(new long[] {open, live});
             first = first == null ? h : first;
             last = h;
-            System.out.printf("%4d open (of %d asked): live heap after GC %.2f MB%n", open, step[0], live / 1e6);
+            long[] wrappers = h.classes().get("org.apache.tomcat.util.net.NioEndpoint$NioSocketWrapper");
+            System.out.printf("%4d open (of %d asked; the server has %d): live heap after GC %.2f MB%n", open,
+                    step[0], wrappers == null ? 0 : wrappers[0], live / 1e6);
         }
         double slope = slope(points);
         System.out.printf("slope: %.0f bytes per connection%n", slope);

@@ -53,6 +53,7 @@ final class ConnectionFlood implements AutoCloseable {
         final ByteBuffer request;
         volatile boolean connected;
         volatile boolean closedByServer;
+        volatile boolean closedHere;
         volatile boolean failed;
         volatile long bytesRead;
         int drip;
@@ -104,9 +105,20 @@ final class ConnectionFlood implements AutoCloseable {
         selector.wakeup();
     }
 
-    /** Connections of this kind that are established and that the server has not closed. */
+    /** Connections of this kind that are established and that neither side has closed. */
     int open(Kind kind) {
-        return (int) connections.stream().filter(c -> c.kind == kind && c.connected && !c.closedByServer).count();
+        return (int) connections.stream().filter(c -> c.kind == kind && c.connected && !c.closedByServer
+                && !c.closedHere).count();
+    }
+
+    /** Closes every connection of this kind from this side. */
+    void closeAll(Kind kind) throws IOException {
+        for (Connection c : connections) {
+            if (c.kind == kind && !c.closedHere) {
+                c.closedHere = true;
+                c.channel.close();
+            }
+        }
     }
 
     /** Connections of this kind the server has closed. */
@@ -121,8 +133,8 @@ final class ConnectionFlood implements AutoCloseable {
 
     /** The fewest bytes any open connection of this kind has received. */
     long minBytesRead(Kind kind) {
-        return connections.stream().filter(c -> c.kind == kind && c.connected && !c.closedByServer)
-                .mapToLong(c -> c.bytesRead).min().orElse(0);
+        return connections.stream().filter(c -> c.kind == kind && c.connected && !c.closedByServer
+                && !c.closedHere).mapToLong(c -> c.bytesRead).min().orElse(0);
     }
 
     private void loop() {
@@ -160,7 +172,7 @@ final class ConnectionFlood implements AutoCloseable {
                 if (dripIntervalNanos > 0 && System.nanoTime() >= nextDrip) {
                     nextDrip += dripIntervalNanos;
                     for (Connection c : connections) {
-                        if (c.kind == Kind.DRIP && c.connected && !c.closedByServer) {
+                        if (c.kind == Kind.DRIP && c.connected && !c.closedByServer && !c.closedHere) {
                             drip(c);
                         }
                     }
