@@ -13,7 +13,7 @@ import org.camstream.web.ErrorPages;
 /**
  * The embedded server's Host error report valve: what answers an error that no web application's error page
  * took, above all the requests Tomcat rejects before it chooses an application (a malformed request line, headers
- * over the limits, an unknown method, a broken URI) and the time when no application is deployed. It writes
+ * over the limits, a broken URI) and the time when no application is deployed. It writes
  * camstream's own JSON or small page, like the application's {@code ErrorPageServlet}; Tomcat's valve would
  * write its own page with its version and, for the malformed requests, a stack trace.
  *
