@@ -12,11 +12,13 @@ import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.Constants;
 import org.apache.catalina.startup.ContextConfig;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.webresources.DirResourceSet;
 import org.apache.catalina.webresources.StandardRoot;
+import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.camstream.config.Setting;
@@ -24,6 +26,7 @@ import org.camstream.config.Settings;
 import org.camstream.config.SettingsException;
 import org.camstream.config.SettingsLoader;
 import org.camstream.web.CamstreamLifecycle;
+import org.camstream.web.ErrorPages;
 
 /**
  * camstream in an embedded Tomcat 10.1: the same web application a real Tomcat deploys, started from the
@@ -41,6 +44,94 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** Enough for hundreds of viewers: streams use non-blocking I/O and hold no thread. */
     static final int MAX_THREADS = 12;
+
+    /*
+     * The connector's limits come from what a connection costs in heap, measured by ConnectionCostBenchmarkIT on
+     * the WAR run with -Xmx64m -XX:+UseSerialGC -Xss256k: the live heap after a full GC, as the slope over
+     * 0 to 200 or 300 connections, with the buffer sizes below (the README's "Limits and errors" has the table,
+     * the figures with Tomcat's defaults, and the command):
+     *
+     *   half-sent request (request line and a header, more header bytes trickling in)   25 KB
+     *   WebSocket viewer of /ws/video (1280x720 H.264)                                    44 KB
+     *   MJPEG viewer, 640x360 or 1280x720 (pictures are shared, not copied per viewer)    70 KB
+     *   MJPEG viewer whose request has 39 headers in 3.9 KB, about the most allowed      82 KB
+     *
+     * 40 KB of every request in progress is Tomcat's own and fixed (the Request's and the Response's 8192-char
+     * buffers and the Response's 8 KB byte buffer); each request header parsed costs about 310 bytes more.
+     * The worst case is every connection of the dearest kind:
+     *
+     *   MAX_CONNECTIONS 360 x 82 KB                                           29.5 MB
+     *   the server with one viewer, camera running: embedded 8.8 MB, in Debian's Tomcat 11.6 MB
+     *   PROCESSOR_CACHE 12 x 70 KB                                              0.8 MB
+     *                                                          39.1 MB (embedded), 41.9 MB (Tomcat) of 64 MB
+     *
+     * which leaves 22 MB or more for camstream's own caches: the GOP caches, at most 8 MB per format, and the
+     * frames. tomcat-conf/server.xml has the same limits, so one number holds for both.
+     */
+
+    /**
+     * Open connections, streams included. At the limit the acceptor stops accepting: new connections wait in
+     * the kernel's queue (ACCEPT_COUNT) until one closes. The queue costs no heap.
+     */
+    static final int MAX_CONNECTIONS = 360;
+    /** The kernel's queue of connections waiting for a slot; beyond it the kernel drops them and clients retry. */
+    static final int ACCEPT_COUNT = 100;
+    /**
+     * How long a new connection may wait between bytes of its request before it is closed (and, with no byte
+     * at all, how long it may stay silent): short, so that connections that send nothing give their slot back
+     * within seconds.
+     */
+    static final int CONNECTION_TIMEOUT_MILLIS = 5_000;
+    /**
+     * How long a request line and headers may take in all, from their first byte; a request still incomplete
+     * then is closed, however steadily its bytes trickle in (see CamstreamNioEndpoint).
+     */
+    static final int REQUEST_HEAD_DEADLINE_MILLIS = 10_000;
+    /**
+     * How long a response may wait on a socket that takes nothing before Tomcat closes it. camstream closes a
+     * stalled viewer after 10 s itself; this only catches what that misses.
+     */
+    static final int WRITE_TIMEOUT_MILLIS = 20_000;
+    /** An idle keep-alive connection is closed after this; the viewer page asks for its status every 2 s. */
+    static final int KEEP_ALIVE_TIMEOUT_MILLIS = 5_000;
+    /** After this many requests a keep-alive connection is closed, and the client opens a new one. */
+    static final int MAX_KEEP_ALIVE_REQUESTS = 100;
+    /**
+     * Request line and headers, in bytes. camstream's requests are small GETs, WebSocket upgrades and a small
+     * JSON PUT, well under 1 KB from a browser. A longer request head gets a 400.
+     */
+    static final int MAX_REQUEST_HEADER_BYTES = 4096;
+    /** Response headers, in bytes; camstream's are under 1 KB. More would be a 500, logged. */
+    static final int MAX_RESPONSE_HEADER_BYTES = 4096;
+    /**
+     * Request headers. A browser sends about 15, behind a reverse proxy about 30. More get a 400: each one is
+     * kept for as long as the request lasts, a stream's whole life.
+     */
+    static final int MAX_HEADER_COUNT = 40;
+    /** Trailer headers of a chunked request body, which nothing sends camstream; Tomcat allocates this up front. */
+    static final int MAX_TRAILER_BYTES = 256;
+    /** Query or form parameters; camstream reads at most two. Tomcat ignores those beyond the limit. */
+    static final int MAX_PARAMETER_COUNT = 20;
+    /** A form body (camstream takes none) larger than this is not parsed, rather than buffered whole. */
+    static final int MAX_POST_BYTES = 4096;
+    /**
+     * Request body bytes Tomcat reads and drops when a response did not read the body (a 401 to a PUT, or a
+     * GET with a body). 0: it reads once and closes the connection. Otherwise a body trickling in slowly would
+     * keep a worker thread, one of MAX_THREADS, busy swallowing it for as long as the client liked.
+     */
+    static final int MAX_SWALLOW_BYTES = 0;
+    /**
+     * Tomcat's read buffer per connection; it is counted twice, once more in the request head buffer. Requests
+     * are small, and a larger read only needs more calls.
+     */
+    static final int READ_BUFFER_BYTES = 1024;
+    /** Tomcat's write buffer per connection, kept at Tomcat's default: every picture goes through it. */
+    static final int WRITE_BUFFER_BYTES = 8192;
+    /**
+     * Idle processors Tomcat keeps for reuse; each keeps its request's buffers, about 70 KB. More than the
+     * threads could use at once would only hold memory after a flood of connections.
+     */
+    static final int PROCESSOR_CACHE = MAX_THREADS;
 
     private final Tomcat tomcat;
     private final Context context;
@@ -100,14 +191,10 @@ public final class EmbeddedServer implements AutoCloseable {
         tomcat.setBaseDir(baseDir.toString());
         tomcat.getHost().setAppBase(Files.createDirectories(baseDir.resolve("webapps")).toString());
         tomcat.getHost().setAutoDeploy(false);
+        // Errors Tomcat answers before the application is chosen: camstream's JSON or page, not Tomcat's.
+        ((StandardHost) tomcat.getHost()).setErrorReportValveClass(CamstreamErrorReportValve.class.getName());
 
-        Connector connector = new Connector("HTTP/1.1");
-        connector.setPort(settings.port());
-        connector.setProperty("address", settings.bind());
-        connector.setProperty("maxThreads", Integer.toString(MAX_THREADS));
-        connector.setProperty("minSpareThreads", "2");
-        connector.setProperty("connectionTimeout", "20000");
-        connector.setProperty("compression", "off");
+        Connector connector = connector(settings);
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
 
@@ -127,6 +214,7 @@ public final class EmbeddedServer implements AutoCloseable {
         Context context = tomcat.addWebapp(tomcat.getHost(), "", webapp.toAbsolutePath().toString(), config);
         context.setParentClassLoader(EmbeddedServer.class.getClassLoader());
         context.addParameter(CamstreamLifecycle.COMMAND_LINE_PARAMETER, String.join("\n", args));
+        context.addParameter(ErrorPages.EMBEDDED_PARAMETER, "true");
         if (context instanceof org.apache.catalina.core.StandardContext) {
             org.apache.catalina.core.StandardContext standard = (org.apache.catalina.core.StandardContext) context;
             standard.setUnpackWAR(false);
@@ -162,6 +250,44 @@ public final class EmbeddedServer implements AutoCloseable {
         return server;
     }
 
+    private static Connector connector(Settings settings) {
+        Connector connector = new Connector(new Http11NioProtocol(
+                new CamstreamNioEndpoint(WRITE_TIMEOUT_MILLIS, REQUEST_HEAD_DEADLINE_MILLIS)));
+        connector.setPort(settings.port());
+        set(connector, "address", settings.bind());
+        set(connector, "maxThreads", MAX_THREADS);
+        set(connector, "minSpareThreads", "2");
+        set(connector, "compression", "off");
+        // Off, so that a connection parked with a processor is always a request head still arriving (see
+        // CamstreamNioEndpoint). camstream's static files are small, and those in a WAR are not on disk anyway.
+        set(connector, "useSendfile", "false");
+        set(connector, "maxConnections", MAX_CONNECTIONS);
+        set(connector, "acceptCount", ACCEPT_COUNT);
+        set(connector, "connectionTimeout", CONNECTION_TIMEOUT_MILLIS);
+        set(connector, "keepAliveTimeout", KEEP_ALIVE_TIMEOUT_MILLIS);
+        set(connector, "maxKeepAliveRequests", MAX_KEEP_ALIVE_REQUESTS);
+        set(connector, "maxHttpRequestHeaderSize", MAX_REQUEST_HEADER_BYTES);
+        set(connector, "maxHttpResponseHeaderSize", MAX_RESPONSE_HEADER_BYTES);
+        set(connector, "maxHeaderCount", MAX_HEADER_COUNT);
+        set(connector, "maxTrailerSize", MAX_TRAILER_BYTES);
+        connector.setMaxParameterCount(MAX_PARAMETER_COUNT); // the Connector's own, not the protocol's
+        connector.setMaxPostSize(MAX_POST_BYTES);
+        set(connector, "maxSwallowSize", MAX_SWALLOW_BYTES);
+        set(connector, "socket.appReadBufSize", READ_BUFFER_BYTES);
+        set(connector, "socket.appWriteBufSize", WRITE_BUFFER_BYTES);
+        // No cache of connections' buffers either (Tomcat's default for heaps under 2 GB, said here for any -Xmx).
+        set(connector, "socket.bufferPool", "0");
+        set(connector, "processorCache", PROCESSOR_CACHE);
+        return connector;
+    }
+
+    /** Sets a connector property, failing on one Tomcat does not know rather than ignoring it. */
+    private static void set(Connector connector, String name, Object value) {
+        if (!connector.setProperty(name, String.valueOf(value))) {
+            throw new IllegalStateException("Tomcat's connector has no property " + name);
+        }
+    }
+
     private static void addStaticFiles(Context context) {
         Wrapper files = Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");
         files.setLoadOnStartup(1);
@@ -184,6 +310,11 @@ public final class EmbeddedServer implements AutoCloseable {
             }
         }
         return "http://" + host + ":" + port() + "/";
+    }
+
+    /** The web application, for tests that add a servlet to it. */
+    public Context context() {
+        return context;
     }
 
     /** Undeploys the web application, as a Tomcat manager would, leaving the server up. */

@@ -27,7 +27,6 @@ import org.camstream.testing.TestServer;
 import org.camstream.testing.WarProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The soak: camstream from its WAR with a 64 MB heap, for a given number of minutes, under a steady mix of
@@ -45,9 +44,6 @@ class SoakIT {
     private static final Duration RESIZE_EVERY = Duration.ofMinutes(4);
     private static final Duration WARM_UP = Duration.ofMinutes(2);
 
-    @TempDir
-    Path dataDir;
-
     private record Sample(double hours, double heapMb, double rssMb, int threads, int fds) {
     }
 
@@ -57,7 +53,7 @@ class SoakIT {
         List<Sample> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicLong churned = new AtomicLong();
         AtomicLong churnFailures = new AtomicLong();
-        try (WarProcess server = WarProcess.start(dataDir, "--idle-stop", "30")) {
+        try (WarProcess server = WarProcess.start(WarProcess.SMALL_BOARD, "--idle-stop", "30")) {
             List<StreamRecorder> viewers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 viewers.add(StreamRecorder.multipart(server.port(), "/stream.mjpeg"));
@@ -87,7 +83,7 @@ class SoakIT {
                     server.heapAfterGc() / 1e6, server.residentBytes() / 1e6, server.threads(),
                     server.fileDescriptors()))), 0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             timers.scheduleAtFixedRate(guarded(died, () -> {
-                if (server.status().get("camera") instanceof Map<?, ?> camera && camera.get("pid") instanceof Number pid) {
+                if (server.statusDocument().get("camera") instanceof Map<?, ?> camera && camera.get("pid") instanceof Number pid) {
                     ProcessHandle.of(pid.longValue()).ifPresent(ProcessHandle::destroyForcibly);
                     kills.incrementAndGet();
                 }

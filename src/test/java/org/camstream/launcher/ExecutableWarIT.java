@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.camstream.testing.Poll;
+import org.camstream.testing.WarProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,7 +122,7 @@ class ExecutableWarIT {
     }
 
     private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return WarProcess.javaTool("java");
     }
 
     private static int freePort() throws IOException {

@@ -39,6 +39,8 @@ import javax.imageio.ImageIO;
 import org.camstream.config.Setting;
 import org.camstream.testing.MjpegClient;
 import org.camstream.testing.Poll;
+import org.camstream.web.ErrorChecks;
+import org.camstream.web.RawHttp;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,6 +173,9 @@ class TomcatDeploymentIT {
 
                 webSocketSendsInit();
                 admin(user, password);
+                errorsAreCamstreams();
+                connectorLimitsApply();
+                printLiveHeap(tomcat);
 
                 // Stop with the viewer still connected, as when a Pi is shut down during a stream.
                 long stopping = System.nanoTime();
@@ -259,7 +264,8 @@ class TomcatDeploymentIT {
         Matcher m = Pattern.compile("^JAVA_OPTS=\"([^\"$`\\\\]*)\"$").matcher(lines.get(0));
         assertTrue(m.matches(), "JAVA_OPTS=\"...\" without expansions: " + lines.get(0));
         String opts = m.group(1);
-        for (String required : List.of("-Xmx64m", "-XX:+UseSerialGC", "-Djava.awt.headless=true")) {
+        for (String required : List.of("-Xmx64m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                "-XX:+ExitOnOutOfMemoryError")) {
             assertTrue(List.of(opts.split("\\s+")).contains(required), required + " in " + opts);
         }
         return opts;
@@ -312,6 +318,85 @@ class TomcatDeploymentIT {
                 .startsWith("text/html"));
         Map<String, Object> config = JSON.std.mapFrom(get(CONTEXT + "/api/config", right).body());
         assertFalse(config.isEmpty(), "/api/config answers a JSON document");
+    }
+
+    /**
+     * The application's errors come from camstream's error page in web.xml; what Tomcat answers itself, before
+     * it knows the application, is Tomcat's page as server.xml configures it: neither is a stack trace, the
+     * version or a file.
+     */
+    private void errorsAreCamstreams() throws IOException {
+        String home = CONTEXT + "/";
+        ErrorChecks.assertJsonError(RawHttp.get(port, CONTEXT + "/no-such-page", null), 404, "a missing page");
+        ErrorChecks.assertPage(RawHttp.get(port, CONTEXT + "/no-such-page", ErrorChecks.BROWSER), 404,
+                "a missing page, to a browser", home);
+        RawHttp.Answer login = RawHttp.get(port, CONTEXT + "/admin", ErrorChecks.BROWSER);
+        ErrorChecks.assertPage(login, 401, "the admin page without a login", home);
+        assertEquals("Basic realm=\"camstream\"", login.header("www-authenticate"));
+        assertTrue(login.body().contains("tomcat-users.xml"), "the 401 says where the login comes from: " + login.body());
+        ErrorChecks.assertJsonError(RawHttp.get(port, CONTEXT + "/api/config", ErrorChecks.BROWSER), 401,
+                "the settings API without a login");
+        for (String path : List.of("/WEB-INF/web.xml", "/%2e/WEB-INF/web.xml", "/WEB-INF;jsessionid=1/web.xml",
+                "/web-inf/web.xml", "//WEB-INF/web.xml", "/x/../WEB-INF/web.xml", "/%252e/WEB-INF/web.xml",
+                "/META-INF/context.xml", "/META-INF/MANIFEST.MF", "/org/camstream/launcher/Main.class",
+                "/org;jsessionid=1/camstream/launcher/Main.class", "/%6frg/camstream/launcher/Main.class",
+                "/ORG/camstream/launcher/Main.class", "/x/..;/org/camstream/launcher/Main.class")) {
+            RawHttp.Answer answer = RawHttp.get(port, CONTEXT + path, null);
+            assertTrue(List.of(403, 404).contains(answer.status()), path + ": " + answer.raw());
+            ErrorChecks.assertCamstreamError(answer, answer.status(), path, home);
+        }
+        // Refused before an application is chosen, or climbing out of camstream's (to no application here):
+        // Tomcat's page, but bare.
+        for (String path : List.of("/WEB-INF%2fweb.xml", "/.%2e/WEB-INF/web.xml", "/WEB-INF%5cweb.xml",
+                "/../camstream/WEB-INF/web.xml")) {
+            RawHttp.Answer answer = RawHttp.get(port, CONTEXT + path, null);
+            assertTrue(List.of(400, 404).contains(answer.status()), path + ": " + answer.raw());
+            ErrorChecks.assertNoLeak(answer, answer.status(), path);
+        }
+        String big = "x".repeat(64 * 1024);
+        StringBuilder headers = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            headers.append("X-H").append(i).append(": y\r\n");
+        }
+        Map<String, String> malformed = Map.of(
+                "a 64 KB header", "GET " + home + " HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n",
+                "a 100 KB request line", "GET " + home + "a".repeat(100_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                "2000 headers", "GET " + home + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n",
+                "a garbage method", "G\u0001T " + home + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        for (Map.Entry<String, String> request : malformed.entrySet()) {
+            RawHttp.Answer answer = RawHttp.exchange(port, request.getValue().getBytes(StandardCharsets.ISO_8859_1));
+            ErrorChecks.assertNoLeak(answer, 400, request.getKey());
+            System.out.printf("Tomcat answered %s with %d %s%n", request.getKey(), answer.status(),
+                    answer.contentType());
+        }
+    }
+
+    /** server.xml's limits are in force, not Tomcat's defaults (8 KB and 100 headers would pass these). */
+    private void connectorLimitsApply() throws IOException {
+        String status = CONTEXT + "/api/status";
+        assertEquals(200, RawHttp.exchange(port, request(status, 30, 100)).status(), "30 headers in 3.5 KB pass");
+        ErrorChecks.assertNoLeak(RawHttp.exchange(port, request(status, 45, 10)), 400, "45 headers");
+        ErrorChecks.assertNoLeak(RawHttp.exchange(port, request(status, 4, 2500)), 400, "5 KB of headers");
+    }
+
+    /** A GET with {@code headers} headers in all, Host and Connection among them. */
+    private static byte[] request(String path, int headers, int valueLength) {
+        StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+        for (int i = 2; i < headers; i++) {
+            request.append("X-").append(i).append(": ").append("v".repeat(valueLength)).append("\r\n");
+        }
+        return request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Tomcat's live heap with camstream deployed and streaming: the base of server.xml's arithmetic. */
+    private static void printLiveHeap(Process tomcat) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(tomcat.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        out.lines().filter(l -> l.startsWith("Total")).findFirst().ifPresent(total -> System.out.printf(
+                "Tomcat's live heap after a full GC, camstream deployed, one MJPEG viewer: %.1f MB%n",
+                Long.parseLong(total.trim().split("\\s+")[2]) / 1e6));
     }
 
     /** Tomcat's log files: nothing SEVERE, no leak warnings, and camstream stopped with the application. */

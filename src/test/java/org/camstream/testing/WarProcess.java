@@ -1,6 +1,5 @@
 package org.camstream.testing;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,73 +11,99 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.file.PathUtils;
+import com.fasterxml.jackson.jr.ob.JSON;
 
 /**
- * camstream as users run it on a small board: {@code java -Xmx64m -XX:+UseSerialGC -Xss256k -jar camstream.war},
- * a process of its own, so that its threads, file descriptors and heap can be read from outside.
+ * {@code java -jar camstream.war} in its own JVM, sized as on a 512 MB Raspberry Pi unless a test asks for
+ * other JVM options, for tests that watch the server from outside: its heap (through jcmd), its threads, file
+ * descriptors and memory (through /proc), its exit status and its log.
  */
 public final class WarProcess implements AutoCloseable {
 
-    public static final Path WAR = Path.of(System.getProperty("camstream.war", "target/camstream.war"));
+    /** The JVM options of the README's small-board command line. */
     public static final List<String> SMALL_BOARD = List.of("-Xmx64m", "-XX:+UseSerialGC", "-Xss256k",
             "-XX:+ExitOnOutOfMemoryError");
 
     private final Process process;
     private final int port;
+    private final Path dataDir;
     private final Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private WarProcess(Process process, int port, Path log) {
+    private WarProcess(Process process, int port, Path dataDir, Path log) {
         this.process = process;
         this.port = port;
+        this.dataDir = dataDir;
         this.log = log;
     }
 
-    /** Starts the WAR with the small-board JVM options and these settings, and waits for it to answer. */
-    public static WarProcess start(Path dataDir, String... settings) throws IOException {
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(SMALL_BOARD);
-        command.addAll(List.of("-jar", WAR.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+    public static Path war() {
+        Path war = Path.of(System.getProperty("benchmark.war",
+                System.getProperty("camstream.war", "target/camstream.war")));
+        if (!Files.isRegularFile(war)) {
+            throw new AssertionError("no " + war + "; run mvn package -DskipTests first");
+        }
+        return war;
+    }
+
+    /** Starts the WAR and waits until {@code /api/status} answers. */
+    public static WarProcess start(List<String> jvmOptions, String... settings) throws IOException {
+        WarProcess server = launch(jvmOptions, settings);
+        Poll.until(Duration.ofSeconds(60), "the server to answer /api/status", () -> {
+            if (!server.process.isAlive()) {
+                throw new AssertionError("the server exited with " + server.process.exitValue() + ":\n" + server.log());
+            }
+            return server.status("/api/status", Duration.ofSeconds(5)) == 200;
+        });
+        return server;
+    }
+
+    /** Starts the WAR without waiting for it. */
+    public static WarProcess launch(List<String> jvmOptions, String... settings) throws IOException {
+        Path dataDir = Files.createTempDirectory("camstream-war-process");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(javaTool("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", war().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--data-dir", dataDir.toString(), "--admin-password", TestServer.ADMIN_PASSWORD));
         command.addAll(List.of(settings));
         Path log = dataDir.resolve("server.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        WarProcess server = new WarProcess(process, port, log);
-        try {
-            Poll.until(Duration.ofSeconds(60), "the server to answer /api/status", () -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError("the server exited: " + server.log());
-                }
-                return server.statusCode("/api/status") == 200;
-            });
-        } catch (RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
-        return server;
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        return new WarProcess(process, port, dataDir, log);
     }
 
     public int port() {
         return port;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     public Process process() {
         return process;
     }
 
-    /** The status code of a GET, or -1 when there is no answer within 5 s. */
-    public int statusCode(String path) {
+    public String log() {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** The status code of a GET, or -1 when there is no answer within {@code timeout}. */
+    public int status(String path, Duration timeout) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(timeout)
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -87,8 +112,28 @@ public final class WarProcess implements AutoCloseable {
         }
     }
 
+    /** The body of a GET that must answer 200. */
+    public byte[] get(String path) throws IOException {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET " + path + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
     /** {@code /api/status} as nested maps. */
-    public Map<String, Object> status() {
+    public Map<String, Object> statusDocument() {
         try {
             HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/api/status")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -113,7 +158,7 @@ public final class WarProcess implements AutoCloseable {
 
     /** The names of the process's Java threads, numbers stripped, with how many have each: for diagnosis. */
     public Map<String, Integer> threadNames() throws IOException, InterruptedException {
-        Process dump = new ProcessBuilder(jcmd(), Long.toString(pid()), "Thread.print").redirectErrorStream(true).start();
+        Process dump = new ProcessBuilder(javaTool("jcmd"), Long.toString(pid()), "Thread.print").redirectErrorStream(true).start();
         String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         dump.waitFor(30, TimeUnit.SECONDS);
         Map<String, Integer> names = new java.util.TreeMap<>();
@@ -146,49 +191,72 @@ public final class WarProcess implements AutoCloseable {
     /** The heap in use right after a full collection, asked of the JVM with jcmd. */
     @SuppressWarnings("unchecked")
     public long heapAfterGc() throws IOException, InterruptedException {
-        Process gc = new ProcessBuilder(jcmd(), Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
+        Process gc = new ProcessBuilder(javaTool("jcmd"), Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
         gc.getInputStream().readAllBytes();
         if (!gc.waitFor(30, TimeUnit.SECONDS)) {
             gc.destroyForcibly();
             throw new IOException("jcmd GC.run did not finish");
         }
-        Map<String, Object> jvm = (Map<String, Object>) status().get("jvm");
+        Map<String, Object> jvm = (Map<String, Object>) statusDocument().get("jvm");
         return ((Number) jvm.get("heapUsedBytes")).longValue();
     }
 
-    public String log() {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
+    /**
+     * The live heap by class, from {@code jcmd GC.class_histogram}, which runs a full collection first: what
+     * the server holds, without the garbage a plain heap-used figure includes.
+     */
+    public Histogram histogram() throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(javaTool("jcmd"), Long.toString(process.pid()), "GC.class_histogram")
+                .redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+            throw new AssertionError("jcmd GC.class_histogram failed: " + out);
         }
+        return Histogram.parse(out);
     }
 
-    /** Stops the server with SIGTERM, as systemd does, and waits for it. */
-    @Override
-    public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+    /** Live bytes per class; {@code total} is the histogram's Total line. */
+    public record Histogram(long total, Map<String, long[]> classes) {
+
+        public static Histogram parse(String jcmdOutput) {
+            Map<String, long[]> classes = new LinkedHashMap<>();
+            long total = -1;
+            for (String line : jcmdOutput.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 4 && f[0].endsWith(":")) {
+                    classes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+                } else if (f.length == 3 && f[0].equals("Total")) {
+                    total = Long.parseLong(f[2]);
+                }
             }
-        } catch (InterruptedException e) {
+            if (total < 0) {
+                throw new AssertionError("no Total line in the class histogram:\n" + jcmdOutput);
+            }
+            return new Histogram(total, classes);
+        }
+
+        public long bytes(String className) {
+            long[] row = classes.get(className);
+            return row == null ? 0 : row[1];
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            Thread.currentThread().interrupt();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        try {
+            PathUtils.deleteDirectory(dataDir);
+        } catch (IOException e) {
+            // a temporary directory left behind does not fail a test
         }
     }
 
-    public static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static String jcmd() {
-        return Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    public static String javaTool(String name) {
+        return Path.of(System.getProperty("java.home"), "bin", name).toString();
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,6 @@ import org.camstream.testing.ChurnClient;
 import org.camstream.testing.Poll;
 import org.camstream.testing.WarProcess;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 1000 viewers come and go across every format, a third of them leaving with a TCP reset, some before the
@@ -30,12 +28,9 @@ class ChurnIT {
     private static final int CYCLES = 1000;
     private static final int AT_ONCE = 8;
 
-    @TempDir
-    Path dataDir;
-
     @Test
     void athousandViewersComeAndGoAndLeaveNothingBehind() throws Exception {
-        try (WarProcess server = WarProcess.start(dataDir, "--width", "640", "--height", "360", "--bitrate", "800k",
+        try (WarProcess server = WarProcess.start(WarProcess.SMALL_BOARD, "--width", "640", "--height", "360", "--bitrate", "800k",
                 "--idle-stop", "120")) {
             churn(server, 140); // every kind of viewer once at this concurrency: pools and caches reach their size
             settle(server);
@@ -70,7 +65,7 @@ class ChurnIT {
     @SuppressWarnings("unchecked")
     private static void settle(WarProcess server) {
         Poll.until(Duration.ofSeconds(30), "every viewer to be gone", () -> {
-            Map<String, Object> viewers = (Map<String, Object>) server.status().get("viewers");
+            Map<String, Object> viewers = (Map<String, Object>) server.statusDocument().get("viewers");
             return viewers.values().stream().mapToInt(v -> ((Number) v).intValue()).sum() == 0;
         });
         Poll.until(Duration.ofSeconds(30), "Tomcat's stopping WebSocket timers to end", () -> {
