@@ -21,8 +21,13 @@ final class Camstream implements AutoCloseable {
 
     private final long startNanos = System.nanoTime();
     private final ScheduledThreadPoolExecutor executor;
-    /** Starts WebSocket sends off the camera's thread; a few threads for all viewers, not one each. */
-    private final ThreadPoolExecutor sendPool;
+    /**
+     * Writes to viewers, HTTP and WebSocket, off the camera's thread and off the container's request threads,
+     * so that a flood of requests cannot delay the pictures of the viewers already in. A few threads for all
+     * viewers, not one each. Its queue holds at most one task per viewer (a viewer has one write under way or
+     * waiting at a time), so it is bounded by max-viewers.
+     */
+    private final ThreadPoolExecutor writers;
     private final LiveSettings settings;
     private final FramePath path;
     private final OfflinePlaceholder placeholder;
@@ -40,9 +45,9 @@ final class Camstream implements AutoCloseable {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.sendPool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemon("camstream-ws-send"));
-        sendPool.allowCoreThreadTimeOut(true);
+        this.writers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemon("camstream-writer"));
+        writers.allowCoreThreadTimeOut(true);
 
         this.path = new FramePath(initial.settings(), settings::current, Scheduler.on(executor), executor);
         this.placeholder = new OfflinePlaceholder(path, settings::current, executor);
@@ -93,8 +98,8 @@ final class Camstream implements AutoCloseable {
         return executor;
     }
 
-    Executor sendPool() {
-        return sendPool;
+    Executor writers() {
+        return writers;
     }
 
     long uptimeMillis() {
@@ -113,18 +118,18 @@ final class Camstream implements AutoCloseable {
         responses.close();
         webSockets.close();
         path.close();
-        sendPool.shutdown();
+        writers.shutdown();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
                 executor.shutdownNow();
             }
-            if (!sendPool.awaitTermination(2, TimeUnit.SECONDS)) {
-                sendPool.shutdownNow();
+            if (!writers.awaitTermination(2, TimeUnit.SECONDS)) {
+                writers.shutdownNow();
             }
         } catch (InterruptedException e) {
             executor.shutdownNow();
-            sendPool.shutdownNow();
+            writers.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -7,6 +7,8 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -21,9 +23,10 @@ import org.camstream.stream.Subscriber;
  * One viewer's never-ending response, written with non-blocking I/O: a viewer costs its mailbox, not a
  * thread.
  *
- * <p>The producer {@link #offer offers} chunks; they wait in the mailbox, and a drain task on the
- * container's pool writes them while the socket is ready. When it is not, the drain returns, and the
- * container calls {@link #onWritePossible} once the socket has taken everything. At most one drain runs
+ * <p>The producer {@link #offer offers} chunks; they wait in the mailbox, and a drain task on camstream's
+ * writer pool (not the container's request threads, which a flood of requests may keep busy) writes them
+ * while the socket is ready. When it is not, the drain returns, and the container calls
+ * {@link #onWritePossible} on one of its threads once the socket has taken everything. At most one drain runs
  * at a time: {@code busy} is true from the moment one is scheduled until it finds the mailbox empty, and
  * also while the container owes an {@code onWritePossible}. The headers go out at once, before the first
  * chunk, so a viewer knows it is connected even while the camera starts or fails.
@@ -38,6 +41,7 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
     private final Preamble<T> preamble;
     private final Consumer<StreamingResponse<T>> onClose;
     private final Runnable drainTask = this::drain;
+    private final Executor writers;
 
     /** True until the container's first onWritePossible, which starts the stream. */
     private final AtomicBoolean busy = new AtomicBoolean(true);
@@ -55,13 +59,14 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
      * @param onClose runs once when the response ends, however it ends
      */
     StreamingResponse(AsyncContext async, ServletOutputStream out, Mailbox<T> mailbox, StreamStats stats,
-            Predicate<T> admit, Preamble<T> preamble, Consumer<StreamingResponse<T>> onClose) {
+            Predicate<T> admit, Preamble<T> preamble, Executor writers, Consumer<StreamingResponse<T>> onClose) {
         this.async = async;
         this.out = out;
         this.mailbox = mailbox;
         this.stats = stats;
         this.admit = admit;
         this.preamble = preamble;
+        this.writers = writers;
         this.onClose = onClose;
     }
 
@@ -70,18 +75,19 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
      * viewer holds no thread. {@code lease} keeps the camera (and the viewer's place) until the response ends,
      * however it ends; if this throws, everything it took is given back.
      */
-    static <T extends Chunk> void open(HttpServletRequest request, StreamingResponses registry, Lease lease,
-            Broadcast<T> source, Mailbox<T> mailbox, StreamStats stats, Predicate<T> admit, Preamble<T> preamble)
-            throws IOException {
+    static <T extends Chunk> void open(HttpServletRequest request, StreamingResponses registry, Executor writers,
+            Lease lease, Broadcast<T> source, Mailbox<T> mailbox, StreamStats stats, Predicate<T> admit,
+            Preamble<T> preamble) throws IOException {
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // streams are endless; stalled viewers are closed by StreamingResponses
         ServletOutputStream out = async.getResponse().getOutputStream();
-        StreamingResponse<T> viewer = new StreamingResponse<>(async, out, mailbox, stats, admit, preamble, closed -> {
-            source.unsubscribe(closed);
-            registry.remove(closed);
-            stats.viewerLeft();
-            lease.close();
-        });
+        StreamingResponse<T> viewer = new StreamingResponse<>(async, out, mailbox, stats, admit, preamble, writers,
+                closed -> {
+                    source.unsubscribe(closed);
+                    registry.remove(closed);
+                    stats.viewerLeft();
+                    lease.close();
+                });
         stats.viewerJoined();
         registry.add(viewer);
         try {
@@ -112,9 +118,9 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
         }
         if (busy.compareAndSet(false, true)) {
             try {
-                async.start(drainTask);
-            } catch (IllegalStateException e) {
-                close(); // the response already ended
+                writers.execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                close(); // shutting down
             }
         }
     }

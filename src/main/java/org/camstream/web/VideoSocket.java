@@ -69,7 +69,7 @@ final class VideoSocket extends Endpoint {
         StreamCounters counters = app.counters();
         counters.ws.viewerJoined();
         viewer = new WebSocketViewer(session, GopMailbox.forVideo(app.settings().fps()), counters.ws,
-                app.settings().viewerTimeout().toMillis(), app.sendPool(), closed -> {
+                app.settings().viewerTimeout().toMillis(), app.writers(), closed -> {
                     app.path().video().mp4().unsubscribe(closed);
                     app.webSockets().remove(closed);
                     counters.ws.viewerLeft();

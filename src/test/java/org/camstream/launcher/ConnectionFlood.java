@@ -56,6 +56,11 @@ final class ConnectionFlood implements AutoCloseable {
         volatile boolean closedHere;
         volatile boolean failed;
         volatile long bytesRead;
+        /** The status code of the response, once its status line arrived; 0 before. */
+        volatile int status;
+        volatile long openedNanos = System.nanoTime();
+        volatile long answeredNanos;
+        final byte[] statusLine = new byte[12];
         int drip;
 
         Connection(SocketChannel channel, Kind kind, byte[] request) {
@@ -129,6 +134,17 @@ final class ConnectionFlood implements AutoCloseable {
     /** Connections of this kind still waiting for the server to take them (or that failed to connect). */
     int notConnected(Kind kind) {
         return (int) connections.stream().filter(c -> c.kind == kind && !c.connected).count();
+    }
+
+    /** Connections of this kind whose response had this status code. */
+    int answered(Kind kind, int status) {
+        return (int) connections.stream().filter(c -> c.kind == kind && c.status == status).count();
+    }
+
+    /** For the connections of this kind answered with this status: how long each waited for it, in seconds. */
+    double[] secondsToAnswer(Kind kind, int status) {
+        return connections.stream().filter(c -> c.kind == kind && c.status == status)
+                .mapToDouble(c -> (c.answeredNanos - c.openedNanos) / 1e9).sorted().toArray();
     }
 
     /** The fewest bytes any open connection of this kind has received. */
@@ -210,6 +226,16 @@ final class ConnectionFlood implements AutoCloseable {
             key.cancel();
             c.channel.close();
         } else {
+            if (c.bytesRead < c.statusLine.length) {
+                int copy = (int) Math.min(n, c.statusLine.length - c.bytesRead);
+                buffer.flip();
+                buffer.get(c.statusLine, (int) c.bytesRead, copy);
+                if (c.bytesRead + copy == c.statusLine.length) {
+                    // "HTTP/1.1 503": the code is the last three bytes
+                    c.status = Integer.parseInt(new String(c.statusLine, 9, 3, StandardCharsets.US_ASCII));
+                    c.answeredNanos = System.nanoTime();
+                }
+            }
             c.bytesRead += n;
         }
     }

@@ -64,7 +64,7 @@ class StreamingResponseTest {
             @Override
             protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 try {
-                    StreamingResponse.open(request, registry, () -> leaseClosed.set(true), refusing,
+                    StreamingResponse.open(request, registry, executor, () -> leaseClosed.set(true), refusing,
                             new LatestMailbox<>(), stats, frame -> true, Preamble.none());
                 } catch (RuntimeException e) {
                     thrown.set(e);
