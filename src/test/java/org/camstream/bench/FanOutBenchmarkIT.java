@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.camstream.testing.WarProcess;
 
 /**
  * The fan-out benchmark: many MJPEG viewers on one server started from the WAR with a 64 MB heap.
@@ -34,7 +35,8 @@ class FanOutBenchmarkIT {
         String size = System.getProperty("size", "640x360");
         String codec = System.getProperty("codec", "mjpeg");
         String[] wh = size.split("x");
-        try (SmallBoardServer server = SmallBoardServer.start("--width", wh[0], "--height", wh[1],
+        try (WarProcess server = WarProcess.start(WarProcess.SMALL_BOARD,
+                "--max-viewers", Integer.toString(viewers + 10), "--width", wh[0], "--height", wh[1],
                 "--codec", codec)) {
             int port = server.port();
             Viewer[] all = new Viewer[viewers];
@@ -62,7 +64,7 @@ class FanOutBenchmarkIT {
                     }
                 }
                 if (measuring && midStatus == null && System.nanoTime() > warmupEnd + (end - warmupEnd) / 2) {
-                    midStatus = server.status();
+                    midStatus = server.statusDocument();
                 }
                 selector.select(100);
                 for (SelectionKey key : selector.selectedKeys()) {
@@ -92,7 +94,7 @@ class FanOutBenchmarkIT {
             System.out.printf("capture-to-client latency: p50 %.1f ms, p99 %.1f ms (parts measured: %d)%n",
                     1000 * latencies.get(latencies.size() / 2), 1000 * latencies.get(latencies.size() * 99 / 100),
                     latencies.size());
-            System.out.println("server during the run: " + SmallBoardServer.describe(midStatus));
+            System.out.println("server during the run: " + WarProcess.describe(midStatus));
             System.out.printf("throughput: %.1f MB/s%n", Arrays.stream(all).mapToLong(v -> v.bytes).sum() / 1e6 / seconds);
             selector.close();
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.camstream.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.camstream.testing.WarProcess;
 
 /**
  * The WebSocket fan-out benchmark: many MSE-style viewers of the fMP4 stream on one server started from the
@@ -32,9 +33,10 @@ class WebSocketFanOutBenchmarkIT {
         String size = System.getProperty("size", "1280x720");
         String[] wh = size.split("x");
         List<Viewer> all = new ArrayList<>();
-        try (SmallBoardServer server = SmallBoardServer.start("--width", wh[0], "--height", wh[1])) {
+        try (WarProcess server = WarProcess.start(WarProcess.SMALL_BOARD,
+                "--max-viewers", Integer.toString(viewers + 10), "--width", wh[0], "--height", wh[1])) {
             int port = server.port();
-            HttpClient http = server.http();
+            HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < viewers; i++) {
                 Viewer viewer = new Viewer();
                 http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/video"), viewer)
@@ -50,7 +52,7 @@ class WebSocketFanOutBenchmarkIT {
             Map<String, Object>[] mid = new Map[1];
             Poll.until(Duration.ofSeconds(seconds + 10), "the measurement", () -> {
                 if (mid[0] == null && System.nanoTime() > measureEnd - TimeUnit.SECONDS.toNanos(seconds / 2)) {
-                    mid[0] = server.status();
+                    mid[0] = server.statusDocument();
                 }
                 return System.nanoTime() > measureEnd;
             });
@@ -64,7 +66,7 @@ class WebSocketFanOutBenchmarkIT {
             System.out.printf("fragments per viewer per second: min %.1f, median %.1f%n", fps[0], fps[fps.length / 2]);
             System.out.printf("capture-to-client latency: p50 %.1f ms, p99 %.1f ms (%d fragments)%n",
                     latencies.get(latencies.size() / 2), latencies.get(latencies.size() * 99 / 100), latencies.size());
-            System.out.println("server: " + SmallBoardServer.describe(mid[0]));
+            System.out.println("server: " + WarProcess.describe(mid[0]));
         } finally {
             for (Viewer v : all) {
                 v.socket.abort();

@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +63,7 @@ class FloodIT {
             }, 0, 200, TimeUnit.MILLISECONDS);
 
             long[] before = watching.stream().mapToLong(StreamRecorder::pictures).toArray();
-            long cameraBefore = cameraFrames(server);
+            long cameraBefore = server.cameraFrames();
             long start = System.nanoTime();
             flood.open(ConnectionFlood.Kind.READER, FLOOD, "/stream.mjpeg");
             Poll.until(Duration.ofSeconds(90), "every flooding viewer to be answered", () -> {
@@ -79,7 +78,7 @@ class FloodIT {
             long settled = System.nanoTime() + 2_000_000_000L;
             Poll.until(Duration.ofSeconds(5), "two seconds after the flood", () -> System.nanoTime() >= settled);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double cameraFps = (cameraFrames(server) - cameraBefore) / seconds;
+            double cameraFps = (server.cameraFrames() - cameraBefore) / seconds;
             poller.shutdownNow();
 
             int admitted = flood.answered(ConnectionFlood.Kind.READER, 200);
@@ -110,11 +109,5 @@ class FloodIT {
             assertTrue(server.process().isAlive(), server.log());
             assertTrue(!server.log().contains("OutOfMemoryError"), server.log());
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static long cameraFrames(WarProcess server) {
-        Map<String, Object> camera = (Map<String, Object>) server.statusDocument().get("camera");
-        return ((Number) camera.get("frames")).longValue();
     }
 }

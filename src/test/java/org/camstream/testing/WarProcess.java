@@ -146,6 +146,22 @@ public final class WarProcess implements AutoCloseable {
         }
     }
 
+    /** The camera's frame count so far. */
+    @SuppressWarnings("unchecked")
+    public long cameraFrames() {
+        Map<String, Object> camera = (Map<String, Object>) statusDocument().get("camera");
+        return ((Number) camera.get("frames")).longValue();
+    }
+
+    /** "threads, heap used of max, dropped" from a status document, for benchmark reports. */
+    @SuppressWarnings("unchecked")
+    public static String describe(Map<String, Object> status) {
+        Map<String, Object> jvm = (Map<String, Object>) status.get("jvm");
+        return String.format(java.util.Locale.ROOT, "%s threads, heap used %.1f MB of %.1f MB, dropped %s",
+                jvm.get("threads"), ((Number) jvm.get("heapUsedBytes")).doubleValue() / 1e6,
+                ((Number) jvm.get("heapMaxBytes")).doubleValue() / 1e6, status.get("framesDropped"));
+    }
+
     /** Threads of the process, from /proc. */
     public int threads() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
