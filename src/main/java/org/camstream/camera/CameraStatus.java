@@ -31,7 +31,7 @@ public record CameraStatus(
         List<String> recentLog,
         List<String> notes) {
 
-    /** Whether pictures are arriving, or about to (the process was started and has not failed yet). */
+    /** Whether pictures are arriving: the process is running and has delivered its first. */
     public boolean isLive() {
         return state == CameraState.RUNNING;
     }

@@ -51,8 +51,4 @@ public final class RestartPolicy {
     void reset() {
         next = first;
     }
-
-    public Duration longest() {
-        return longest;
-    }
 }

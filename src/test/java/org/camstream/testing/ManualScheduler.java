@@ -93,9 +93,4 @@ public final class ManualScheduler implements Scheduler {
         }
         runDue();
     }
-
-    /** When the earliest task is due, or null when none is waiting. */
-    public synchronized Instant nextDue() {
-        return tasks.stream().map(e -> e.due).min(Comparator.naturalOrder()).orElse(null);
-    }
 }
