@@ -1,0 +1,221 @@
+package org.camstream.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+/**
+ * Damage for real byte streams, as jqwik arbitraries: a window of the stream, a list of edits and a
+ * chunking. Everything generated is plain numbers, so jqwik shrinks a failure to few, small edits
+ * near the start of a short window, and a failure report shows how to rebuild the input.
+ *
+ * <p>Edits take their positions modulo the current length when applied, so any edit fits any buffer
+ * and one list of edits means the same thing whatever earlier edits did to the length.
+ */
+public final class Mutations {
+    /** Chunks handed to {@code feed} never exceed this, the size of a large pipe read. */
+    public static final int MAX_CHUNK = 64 * 1024;
+
+    /** What one edit does. */
+    public enum Kind {
+        /** Flips bit {@code length % 8} of the byte at {@code position}. */
+        FLIP_BIT,
+        /** Overwrites {@code length} bytes at {@code position} with random bytes. */
+        OVERWRITE,
+        /** Cuts the buffer at {@code position}. */
+        TRUNCATE,
+        /** Inserts {@code length} bytes of the donor stream, taken at {@code other}, at {@code position}. */
+        SPLICE,
+        /** Repeats the {@code length} bytes at {@code position} right after themselves. */
+        DUPLICATE,
+        /** Removes the {@code length} bytes at {@code position}. */
+        REMOVE,
+        /** Inserts garbage at {@code position}: random bytes or the format markers that parsers look for. */
+        INSERT_GARBAGE
+    }
+
+    /** One edit; see {@link Kind}. {@code seed} makes the random bytes of the edit. */
+    public record Mutation(Kind kind, int position, int length, int other, long seed) {}
+
+    /** A part of a stream: {@code length} bytes from {@code start}, both taken modulo the stream's length. */
+    public record Window(int start, int length) {
+        public byte[] of(byte[] stream) {
+            int from = Math.floorMod(start, stream.length);
+            int n = Math.min(stream.length - from, Math.max(1, length));
+            return Arrays.copyOfRange(stream, from, from + n);
+        }
+    }
+
+    /** Byte patterns that mean something to one of the parsers, so garbage can confuse them. */
+    private static final byte[][] TOKENS = {
+        {(byte) 0xFF, (byte) 0xD8}, {(byte) 0xFF, (byte) 0xD9}, {(byte) 0xFF, (byte) 0xDA, 0x00, 0x08},
+        {(byte) 0xFF, (byte) 0xC0, (byte) 0xFF, (byte) 0xFF}, {(byte) 0xFF, 0x00}, {(byte) 0xFF, (byte) 0xFF},
+        {0, 0, 1}, {0, 0, 0, 1}, {0, 0, 3}, {0, 0, 1, 0x65}, {0, 0, 1, 0x67}, {0, 0, 1, 0x09}, {0, 0, 0, 0, 0},
+        {'F', 'L', 'V', 1}, {'F', 'L', 'V', 1, 5, 0, 0, 0, 9, 0, 0, 0, 0},
+        {0, 0, 0, 0, 9, 0x7F, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 0, 0, 0, 0},
+        {0, 0, 0, 0, 18, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0},
+        {0x17, 0, 0, 0, 0}, {0x17, 1, 0, 0, 0}, {0x27, 1, 0, 0, 0},
+    };
+
+    private Mutations() {}
+
+    /** Up to {@code maxEdits} edits of any kind, small ones more often than large ones. */
+    public static Arbitrary<List<Mutation>> mutations(int maxEdits) {
+        return mutation().list().ofMaxSize(maxEdits);
+    }
+
+    public static Arbitrary<Mutation> mutation() {
+        Arbitrary<Kind> kinds = Arbitraries.of(Kind.class);
+        Arbitrary<Integer> positions = Arbitraries.integers().between(0, Integer.MAX_VALUE);
+        Arbitrary<Integer> lengths = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(1, 16)),
+                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 4096)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 65536)));
+        Arbitrary<Long> seeds = Arbitraries.longs();
+        return Combinators.combine(kinds, positions, lengths, positions, seeds).as(Mutation::new);
+    }
+
+    /** A window of up to {@code maxLength} bytes anywhere in a stream. */
+    public static Arbitrary<Window> windows(int maxLength) {
+        return Combinators.combine(
+                Arbitraries.integers().between(0, Integer.MAX_VALUE),
+                Arbitraries.integers().between(1, maxLength)).as(Window::new);
+    }
+
+    /**
+     * Chunk sizes for feeding, used in turn and round again: single bytes, small reads and reads of
+     * up to {@link #MAX_CHUNK}, so that every state of a parser is cut by a chunk boundary somewhere.
+     */
+    public static Arbitrary<List<Integer>> chunkSizes() {
+        Arbitrary<Integer> size = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 16)),
+                net.jqwik.api.Tuple.of(4, Arbitraries.integers().between(1, 4096)),
+                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, MAX_CHUNK)));
+        return size.list().ofMinSize(1).ofMaxSize(8);
+    }
+
+    /** Applies {@code edits} in order to a copy of {@code base}; {@code donor} feeds {@link Kind#SPLICE}. */
+    public static byte[] apply(byte[] base, byte[] donor, List<Mutation> edits) {
+        byte[] data = base.clone();
+        for (Mutation m : edits) {
+            data = apply(data, donor, m);
+        }
+        return data;
+    }
+
+    private static byte[] apply(byte[] data, byte[] donor, Mutation m) {
+        int n = data.length;
+        Random random = new Random(m.seed());
+        switch (m.kind()) {
+            case FLIP_BIT -> {
+                if (n == 0) return data;
+                byte[] out = data.clone();
+                out[m.position() % n] ^= (byte) (1 << (m.length() % 8));
+                return out;
+            }
+            case OVERWRITE -> {
+                if (n == 0) return data;
+                byte[] out = data.clone();
+                int at = m.position() % n;
+                for (int i = at; i < Math.min(n, at + m.length()); i++) out[i] = (byte) random.nextInt(256);
+                return out;
+            }
+            case TRUNCATE -> {
+                return n == 0 ? data : Arrays.copyOf(data, m.position() % n);
+            }
+            case SPLICE -> {
+                if (donor.length == 0) return data;
+                int from = m.other() % donor.length;
+                int count = Math.min(donor.length - from, m.length());
+                return insert(data, m.position() % (n + 1), Arrays.copyOfRange(donor, from, from + count));
+            }
+            case DUPLICATE -> {
+                if (n == 0) return data;
+                int at = m.position() % n;
+                int count = Math.min(n - at, m.length());
+                return insert(data, at + count, Arrays.copyOfRange(data, at, at + count));
+            }
+            case REMOVE -> {
+                if (n == 0) return data;
+                int at = m.position() % n;
+                int count = Math.min(n - at, m.length());
+                ByteArrayOutputStream out = new ByteArrayOutputStream(n - count);
+                out.write(data, 0, at);
+                out.write(data, at + count, n - at - count);
+                return out.toByteArray();
+            }
+            case INSERT_GARBAGE -> {
+                return insert(data, m.position() % (n + 1), garbage(random, m.length()));
+            }
+            default -> throw new AssertionError(m.kind());
+        }
+    }
+
+    /** Random bytes with the parsers' markers mixed in, or a run of one byte value. */
+    public static byte[] garbage(Random random, int length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(length + 16);
+        switch (random.nextInt(4)) {
+            case 0 -> { // a run, as a stuck encoder or a zeroed buffer gives
+                byte value = (byte) (random.nextBoolean() ? 0 : random.nextInt(256));
+                for (int i = 0; i < length; i++) out.write(value);
+            }
+            case 1 -> { // markers only
+                while (out.size() < length) out.writeBytes(TOKENS[random.nextInt(TOKENS.length)]);
+            }
+            default -> { // noise with a marker now and then
+                while (out.size() < length) {
+                    if (random.nextInt(16) == 0) out.writeBytes(TOKENS[random.nextInt(TOKENS.length)]);
+                    else out.write(random.nextInt(256));
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] insert(byte[] data, int at, byte[] piece) {
+        byte[] out = new byte[data.length + piece.length];
+        System.arraycopy(data, 0, out, 0, at);
+        System.arraycopy(piece, 0, out, at, piece.length);
+        System.arraycopy(data, at, out, at + piece.length, data.length - at);
+        return out;
+    }
+
+    /** Receives one chunk: {@code buffer[offset..offset+length)}; the bytes around it are not the stream's. */
+    @FunctionalInterface
+    public interface Feeder {
+        void feed(byte[] buffer, int offset, int length);
+    }
+
+    /**
+     * Feeds {@code data} in chunks of the given sizes, used in turn. Each chunk is copied into a fresh
+     * array between guard bytes, as a socket read into a larger buffer gives, so a parser that reads
+     * outside its {@code offset} and {@code length}, or keeps a reference to the caller's array, sees
+     * bytes that are not the stream's.
+     */
+    public static void feed(byte[] data, List<Integer> chunkSizes, Feeder feeder) {
+        int pos = 0;
+        int k = 0;
+        while (pos < data.length) {
+            int n = Math.min(data.length - pos, chunkSizes.get(k++ % chunkSizes.size()));
+            int guard = 1 + (k % 3);
+            byte[] chunk = new byte[n + 2 * guard];
+            Arrays.fill(chunk, (byte) 0xFF);
+            chunk[guard - 1] = 0x00; // 00 before and FF D8 / 00 00 01 shapes after: misreads show
+            chunk[chunk.length - 1] = 0x01;
+            System.arraycopy(data, pos, chunk, guard, n);
+            feeder.feed(chunk, guard, n);
+            pos += n;
+        }
+    }
+
+    /** {@code parts} one after another. */
+    public static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) out.writeBytes(part);
+        return out.toByteArray();
+    }
+}
