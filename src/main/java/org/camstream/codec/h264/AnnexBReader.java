@@ -117,10 +117,14 @@ public final class AnnexBReader {
 
     /**
      * The first bytes of the NAL unit still being received, at most {@code maxBytes}, or null when none
-     * have arrived. Lets a live reader see what comes next before the NAL unit is complete.
+     * have arrived or when the NAL unit will not be emitted (it has the forbidden_zero_bit set, or is
+     * already over the cap). Lets a live reader see what comes next before the NAL unit is complete.
+     * A NAL unit that goes over the cap later is not known to be dropped yet.
      */
     public NalUnit pendingPrefix(int maxBytes) {
         if (!started || dropping || length == 0) return null;
+        // endNalUnit() drops it; acting on its first bytes would end an access unit for nothing.
+        if ((buffer[0] & 0x80) != 0) return null;
         return NalUnit.of(buffer, 0, Math.min(length, maxBytes));
     }
 
