@@ -15,6 +15,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 import org.camstream.testing.Mutations;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,7 @@ class SpsParserFuzzTest {
         if (input.length == 0) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpsParser.parse(input));
             assertTrue(e.getMessage().startsWith("malformed SPS"), e.getMessage());
+            Statistics.collect("empty");
             return;
         }
         NalUnit nal = NalUnit.of(input);
@@ -72,11 +74,15 @@ class SpsParserFuzzTest {
         } catch (IllegalArgumentException e) {
             String expected = nal.type() == NalUnit.SPS ? "malformed SPS (" : "not an SPS";
             assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+            // Where the damage was caught, in the report: shows how deep into the syntax inputs get.
+            String message = e.getMessage();
+            Statistics.collect(message.startsWith("malformed") ? message.substring(0, message.indexOf(')') + 1) : "not an SPS");
             assertThrows(IllegalArgumentException.class, () -> SpsParser.parse(nal), "the same verdict from a NalUnit");
             checkOthersTakeItCalmly(nal);
             return;
         }
         checkSane(sps, nal);
+        Statistics.collect("parsed");
         assertEquals(sps.toString(), SpsParser.parse(nal).toString(), "the same reading from a NalUnit");
         checkOthersTakeItCalmly(nal);
     }
