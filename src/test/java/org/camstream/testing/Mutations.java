@@ -190,24 +190,28 @@ public final class Mutations {
         void feed(byte[] buffer, int offset, int length);
     }
 
+    /** Around each chunk: bytes that would read as a JPEG marker or an H.264 start code. */
+    private static final byte[] GUARD_BEFORE = {(byte) 0xFF, (byte) 0xD8, 0x00, 0x00};
+    private static final byte[] GUARD_AFTER = {0x00, 0x00, 0x01, (byte) 0xD9};
+
     /**
      * Feeds {@code data} in chunks of the given sizes, used in turn. Each chunk is copied into a fresh
-     * array between guard bytes, as a socket read into a larger buffer gives, so a parser that reads
-     * outside its {@code offset} and {@code length}, or keeps a reference to the caller's array, sees
-     * bytes that are not the stream's.
+     * array between guard bytes, as a read into a larger buffer gives, and overwritten once
+     * {@code feed} returns, as the caller's next read would: a parser that reads outside its
+     * {@code offset} and {@code length}, or keeps the caller's array, gives other results than the
+     * same bytes in one piece.
      */
     public static void feed(byte[] data, List<Integer> chunkSizes, Feeder feeder) {
         int pos = 0;
         int k = 0;
         while (pos < data.length) {
             int n = Math.min(data.length - pos, chunkSizes.get(k++ % chunkSizes.size()));
-            int guard = 1 + (k % 3);
-            byte[] chunk = new byte[n + 2 * guard];
-            Arrays.fill(chunk, (byte) 0xFF);
-            chunk[guard - 1] = 0x00; // 00 before and FF D8 / 00 00 01 shapes after: misreads show
-            chunk[chunk.length - 1] = 0x01;
-            System.arraycopy(data, pos, chunk, guard, n);
-            feeder.feed(chunk, guard, n);
+            byte[] chunk = new byte[GUARD_BEFORE.length + n + GUARD_AFTER.length];
+            System.arraycopy(GUARD_BEFORE, 0, chunk, 0, GUARD_BEFORE.length);
+            System.arraycopy(data, pos, chunk, GUARD_BEFORE.length, n);
+            System.arraycopy(GUARD_AFTER, 0, chunk, GUARD_BEFORE.length + n, GUARD_AFTER.length);
+            feeder.feed(chunk, GUARD_BEFORE.length, n);
+            Arrays.fill(chunk, (byte) 0xA5);
             pos += n;
         }
     }
