@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
 import org.camstream.testing.MediaTools;
 import org.camstream.testing.Mutations;
 import org.junit.jupiter.api.Test;
@@ -33,12 +37,20 @@ class JpegSplitterFuzzTest {
      */
     private static final int MAX_SWALLOWED = 65535 + 2;
 
-    // The splitter logs a consumer's failure with its stack trace, once per splitter: expected here,
-    // and thousands of them would bury the build log. A strong reference keeps the level set.
-    private static final java.util.logging.Logger SPLITTER_LOG = java.util.logging.Logger.getLogger(JpegSplitter.class.getName());
+    private static final Logger SPLITTER_LOG = Logger.getLogger(JpegSplitter.class.getName());
+    private Level splitterLogLevel;
 
-    static {
-        SPLITTER_LOG.setLevel(java.util.logging.Level.SEVERE);
+    @BeforeProperty
+    void quietSplitter() {
+        // The splitter logs a consumer's failure with its stack trace, once per splitter: expected
+        // here, and a thousand of them would bury the build log.
+        splitterLogLevel = SPLITTER_LOG.getLevel();
+        SPLITTER_LOG.setLevel(Level.SEVERE);
+    }
+
+    @AfterProperty
+    void restoreSplitterLog() {
+        SPLITTER_LOG.setLevel(splitterLogLevel);
     }
 
     /** Made once per class run: the same ffmpeg commands give the same bytes. */
