@@ -7,6 +7,7 @@ import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * Damage for real byte streams, as jqwik arbitraries: a window of the stream, a list of edits and a
@@ -72,9 +73,9 @@ public final class Mutations {
         Arbitrary<Kind> kinds = Arbitraries.of(Kind.class);
         Arbitrary<Integer> positions = Arbitraries.integers().between(0, Integer.MAX_VALUE);
         Arbitrary<Integer> lengths = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(1, 16)),
-                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 4096)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 65536)));
+                Tuple.of(6, Arbitraries.integers().between(1, 16)),
+                Tuple.of(3, Arbitraries.integers().between(1, 4096)),
+                Tuple.of(1, Arbitraries.integers().between(1, 65536)));
         Arbitrary<Long> seeds = Arbitraries.longs();
         return Combinators.combine(kinds, positions, lengths, positions, seeds).as(Mutation::new);
     }
@@ -92,9 +93,9 @@ public final class Mutations {
      */
     public static Arbitrary<List<Integer>> chunkSizes() {
         Arbitrary<Integer> size = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 16)),
-                net.jqwik.api.Tuple.of(4, Arbitraries.integers().between(1, 4096)),
-                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, MAX_CHUNK)));
+                Tuple.of(3, Arbitraries.integers().between(1, 16)),
+                Tuple.of(4, Arbitraries.integers().between(1, 4096)),
+                Tuple.of(3, Arbitraries.integers().between(1, MAX_CHUNK)));
         return size.list().ofMinSize(1).ofMaxSize(8);
     }
 
