@@ -1,21 +1,24 @@
 package org.camstream.testing;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 /**
- * Damage for real byte streams, as jqwik arbitraries: a window of the stream, a list of edits and a
- * chunking. Everything generated is plain numbers, so jqwik shrinks a failure to few, small edits
- * near the start of a short window, and a failure report shows how to rebuild the input.
+ * Damage for real byte streams, chosen by the fuzzer: a window of the stream, a list of edits and a
+ * chunking, all read from a Jazzer {@link FuzzedDataProvider}. The fuzzer's bytes only pick among
+ * real streams and say where and how to damage them; the stream bytes themselves stay real, except
+ * where an edit writes the fuzzer's own bytes (so that coverage guidance can steer what garbage
+ * says as well as where it goes).
  *
  * <p>Edits take their positions modulo the current length when applied, so any edit fits any buffer
- * and one list of edits means the same thing whatever earlier edits did to the length.
+ * and one list of edits means the same thing whatever earlier edits did to the length. A
+ * {@link FuzzedDataProvider} that has run out gives the smallest choice everywhere: the start of a
+ * stream, no edits, single-byte chunks.
  */
 public final class Mutations {
     /** Chunks handed to {@code feed} never exceed this, the size of a large pipe read. */
@@ -25,7 +28,7 @@ public final class Mutations {
     public enum Kind {
         /** Flips bit {@code length % 8} of the byte at {@code position}. */
         FLIP_BIT,
-        /** Overwrites {@code length} bytes at {@code position} with random bytes. */
+        /** Overwrites {@code length} bytes at {@code position} with random bytes, or with {@code bytes}. */
         OVERWRITE,
         /** Cuts the buffer at {@code position}. */
         TRUNCATE,
@@ -35,12 +38,28 @@ public final class Mutations {
         DUPLICATE,
         /** Removes the {@code length} bytes at {@code position}. */
         REMOVE,
-        /** Inserts garbage at {@code position}: random bytes or the format markers that parsers look for. */
+        /**
+         * Inserts garbage at {@code position}: random bytes or the format markers that parsers look
+         * for, or {@code bytes}.
+         */
         INSERT_GARBAGE
     }
 
-    /** One edit; see {@link Kind}. {@code seed} makes the random bytes of the edit. */
-    public record Mutation(Kind kind, int position, int length, int other, long seed) {}
+    /**
+     * One edit; see {@link Kind}. {@code seed} makes the random bytes of the edit; {@code bytes}, when
+     * not null, are the fuzzer's own bytes for {@link Kind#OVERWRITE} and {@link Kind#INSERT_GARBAGE}.
+     */
+    public record Mutation(Kind kind, int position, int length, int other, long seed, byte[] bytes) {
+        public Mutation(Kind kind, int position, int length, int other, long seed) {
+            this(kind, position, length, other, seed, null);
+        }
+
+        @Override
+        public String toString() {
+            return kind + "(position " + position + ", length " + length + ", other " + other + ", seed " + seed
+                    + (bytes == null ? "" : ", bytes " + HexFormat.of().formatHex(bytes)) + ")";
+        }
+    }
 
     /** A part of a stream: {@code length} bytes from {@code start}, both taken modulo the stream's length. */
     public record Window(int start, int length) {
@@ -65,38 +84,76 @@ public final class Mutations {
     private Mutations() {}
 
     /** Up to {@code maxEdits} edits of any kind, small ones more often than large ones. */
-    public static Arbitrary<List<Mutation>> mutations(int maxEdits) {
-        return mutation().list().ofMaxSize(maxEdits);
+    public static List<Mutation> mutations(FuzzedDataProvider data, int maxEdits) {
+        int n = data.consumeInt(0, maxEdits);
+        List<Mutation> edits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) edits.add(mutation(data));
+        return edits;
     }
 
-    public static Arbitrary<Mutation> mutation() {
-        Arbitrary<Kind> kinds = Arbitraries.of(Kind.class);
-        Arbitrary<Integer> positions = Arbitraries.integers().between(0, Integer.MAX_VALUE);
-        Arbitrary<Integer> lengths = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.integers().between(1, 16)),
-                Tuple.of(3, Arbitraries.integers().between(1, 4096)),
-                Tuple.of(1, Arbitraries.integers().between(1, 65536)));
-        Arbitrary<Long> seeds = Arbitraries.longs();
-        return Combinators.combine(kinds, positions, lengths, positions, seeds).as(Mutation::new);
+    /** One edit of any kind: of 1 to 16 bytes six times in ten, up to 4 KB three times, up to 64 KB once. */
+    public static Mutation mutation(FuzzedDataProvider data) {
+        int pick = data.consumeInt(0, 9);
+        int maxLength = pick < 6 ? 16 : pick < 9 ? 4096 : 65536;
+        return mutation(data, maxLength);
     }
 
-    /** A window of up to {@code maxLength} bytes anywhere in a stream. */
-    public static Arbitrary<Window> windows(int maxLength) {
-        return Combinators.combine(
-                Arbitraries.integers().between(0, Integer.MAX_VALUE),
-                Arbitraries.integers().between(1, maxLength)).as(Window::new);
+    /** One edit of any kind, of 1 to {@code maxLength} bytes. */
+    public static Mutation mutation(FuzzedDataProvider data, int maxLength) {
+        Kind kind = data.pickValue(Kind.values());
+        int position = anyPosition(data);
+        int length = data.consumeInt(1, maxLength);
+        int other = anyPosition(data);
+        long seed = data.consumeLong();
+        byte[] bytes = null;
+        if ((kind == Kind.OVERWRITE || kind == Kind.INSERT_GARBAGE) && data.consumeBoolean()) {
+            bytes = data.consumeBytes(length);
+            if (bytes.length == 0) bytes = null;
+        }
+        return new Mutation(kind, position, length, other, seed, bytes);
+    }
+
+    /** A window anywhere in a stream: up to 4 KB half the time, up to 64 KB or {@code maxLength} a quarter each. */
+    public static Window window(FuzzedDataProvider data, int maxLength) {
+        int start = anyPosition(data);
+        int pick = data.consumeInt(0, 3);
+        int upTo = Math.min(maxLength, pick < 2 ? 4096 : pick < 3 ? 65536 : maxLength);
+        return new Window(start, data.consumeInt(1, upTo));
     }
 
     /**
-     * Chunk sizes for feeding, used in turn and round again: single bytes, small reads and reads of
-     * up to {@link #MAX_CHUNK}, so that every state of a parser is cut by a chunk boundary somewhere.
+     * One to eight chunk sizes for feeding, used in turn and round again: single bytes, small reads
+     * and reads of up to {@link #MAX_CHUNK}, so that every state of a parser is cut by a chunk
+     * boundary somewhere.
      */
-    public static Arbitrary<List<Integer>> chunkSizes() {
-        Arbitrary<Integer> size = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.integers().between(1, 16)),
-                Tuple.of(4, Arbitraries.integers().between(1, 4096)),
-                Tuple.of(3, Arbitraries.integers().between(1, MAX_CHUNK)));
-        return size.list().ofMinSize(1).ofMaxSize(8);
+    public static List<Integer> chunkSizes(FuzzedDataProvider data) {
+        int n = data.consumeInt(1, 8);
+        List<Integer> sizes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int pick = data.consumeInt(0, 9);
+            sizes.add(data.consumeInt(1, pick < 3 ? 16 : pick < 7 ? 4096 : MAX_CHUNK));
+        }
+        return sizes;
+    }
+
+    /**
+     * A position from 0 to {@link Integer#MAX_VALUE}, taken modulo a length where it is used. Not
+     * {@code consumeInt(0, Integer.MAX_VALUE)}: in Jazzer 0.24 that range, exactly the type's maximum,
+     * skips the reduction into the range and gives negative values too (fixed in Jazzer 0.25,
+     * commit 47fef8f "make sure ConsumeIntegralInRange is always in range").
+     */
+    static int anyPosition(FuzzedDataProvider data) {
+        return data.consumeInt() & Integer.MAX_VALUE;
+    }
+
+    /** One of {@code 0 .. count - 1}. */
+    public static int pick(FuzzedDataProvider data, int count) {
+        return data.consumeInt(0, count - 1);
+    }
+
+    /** {@code usual} two times in three, else a value from {@code min} to {@code max}. */
+    public static int mostly(FuzzedDataProvider data, int usual, int min, int max) {
+        return data.consumeInt(0, 2) < 2 ? usual : data.consumeInt(min, max);
     }
 
     /** Applies {@code edits} in order to a copy of {@code base}; {@code donor} feeds {@link Kind#SPLICE}. */
@@ -122,6 +179,10 @@ public final class Mutations {
                 if (n == 0) return data;
                 byte[] out = data.clone();
                 int at = m.position() % n;
+                if (m.bytes() != null) {
+                    System.arraycopy(m.bytes(), 0, out, at, Math.min(n - at, m.bytes().length));
+                    return out;
+                }
                 for (int i = at; i < Math.min(n, at + m.length()); i++) out[i] = (byte) random.nextInt(256);
                 return out;
             }
@@ -150,7 +211,8 @@ public final class Mutations {
                 return out.toByteArray();
             }
             case INSERT_GARBAGE -> {
-                return insert(data, m.position() % (n + 1), garbage(random, m.length()));
+                byte[] garbage = m.bytes() != null ? m.bytes() : garbage(random, m.length());
+                return insert(data, m.position() % (n + 1), garbage);
             }
             default -> throw new AssertionError(m.kind());
         }

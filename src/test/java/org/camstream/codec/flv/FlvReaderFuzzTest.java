@@ -4,32 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
+import org.camstream.codec.InputsTried;
 import org.camstream.codec.h264.AccessUnit;
 import org.camstream.codec.h264.NalUnit;
 import org.camstream.testing.MediaTools;
 import org.camstream.testing.Mutations;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Property-based fuzzing of {@link FlvReader} on ffmpeg's FLV (H.264 alone, and with AAC audio),
- * damaged.
+ * Coverage-guided fuzzing of {@link FlvReader} on ffmpeg's FLV (H.264 alone, and with AAC audio),
+ * damaged: the fuzzer's bytes pick the stream, the damage and the chunking ({@link Mutations}).
  *
  * <p>Documented exception: none of its own. The reader never throws on bad input; only what its
  * listener throws comes out of {@code feed} (here {@link ListenerFailure}).
  */
+@ExtendWith(InputsTried.class)
 class FlvReaderFuzzTest {
-    /** Tries per property; the closing note counts inputs tried from these. */
-    static final int TRIES = 1000;
+    /**
+     * How long one fuzz test is fuzzed when nothing else says: what {@code mvn test} gives
+     * {@link #allFuzzTestsAsOne}. A longer run sets libFuzzer's {@code -max_total_time} (see the
+     * package documentation of {@code org.camstream.codec} in the tests).
+     */
+    static final String BUDGET = "8s";
 
     /** FILE header and PreviousTagSize0: what a reader must see before any tag. */
     private static final int HEAD = 13;
@@ -99,31 +101,9 @@ class FlvReaderFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Integer> sources() {
-        return Arbitraries.integers().between(0, 1);
-    }
-
-    @Provide
-    Arbitrary<Mutations.Window> windows() {
-        return Mutations.windows(256 * 1024);
-    }
-
-    @Provide
-    Arbitrary<List<Mutations.Mutation>> edits() {
-        return Mutations.mutations(8);
-    }
-
-    @Provide
-    Arbitrary<List<Integer>> chunks() {
-        return Mutations.chunkSizes();
-    }
-
-    @Provide
-    Arbitrary<Integer> caps() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.just(FlvReader.DEFAULT_MAX_TAG_SIZE)),
-                Tuple.of(1, Arbitraries.integers().between(16, 30_000)));
+    /** The tag size cap: the default two times in three, else a small one that real pictures go over. */
+    private static int cap(FuzzedDataProvider data) {
+        return Mutations.mostly(data, FlvReader.DEFAULT_MAX_TAG_SIZE, 16, 30_000);
     }
 
     /** A part of a stream, mostly behind the stream's own header so that the reader gets to the tags. */
@@ -132,11 +112,16 @@ class FlvReaderFuzzTest {
         return Mutations.concat(Arrays.copyOf(stream, HEAD), window.of(Arrays.copyOfRange(stream, HEAD, stream.length)));
     }
 
-    @Property(tries = TRIES)
-    void damagedStreamsGiveWholeAccessUnitsWhateverTheChunking(
-            @ForAll("sources") int source, @ForAll("sources") int donor, @ForAll boolean withHeader,
-            @ForAll("windows") Mutations.Window window, @ForAll("edits") List<Mutations.Mutation> edits,
-            @ForAll("chunks") List<Integer> chunks, @ForAll("caps") int cap) {
+    @FuzzTest(maxDuration = BUDGET)
+    void damagedStreamsGiveWholeAccessUnitsWhateverTheChunking(FuzzedDataProvider data) {
+        InputsTried.count();
+        int source = Mutations.pick(data, 2);
+        int donor = Mutations.pick(data, 2);
+        boolean withHeader = data.consumeBoolean();
+        Mutations.Window window = Mutations.window(data, 256 * 1024);
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
+        List<Integer> chunks = Mutations.chunkSizes(data);
+        int cap = cap(data);
         byte[] input = Mutations.apply(base(Streams.pick(source), withHeader, window), Streams.pick(donor), edits);
 
         Collected got = new Collected(cap);
@@ -155,10 +140,14 @@ class FlvReaderFuzzTest {
         assertEquals(counters(whole), counters(reader));
     }
 
-    @Property(tries = TRIES)
-    void afterGarbageTheCleanStreamComesThroughAgain(
-            @ForAll("sources") int source, @ForAll boolean withHeader, @ForAll("windows") Mutations.Window window,
-            @ForAll("edits") List<Mutations.Mutation> edits, @ForAll("chunks") List<Integer> chunks) {
+    @FuzzTest(maxDuration = BUDGET)
+    void afterGarbageTheCleanStreamComesThroughAgain(FuzzedDataProvider data) {
+        InputsTried.Tally tally = InputsTried.count();
+        int source = Mutations.pick(data, 2);
+        boolean withHeader = data.consumeBoolean();
+        Mutations.Window window = Mutations.window(data, 256 * 1024);
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
+        List<Integer> chunks = Mutations.chunkSizes(data);
         byte[] garbage = Mutations.apply(base(Streams.pick(source), withHeader, window), Streams.WITH_AUDIO, edits);
         Collected got = new Collected(FlvReader.DEFAULT_MAX_TAG_SIZE);
         FlvReader reader = new FlvReader(got);
@@ -173,8 +162,8 @@ class FlvReaderFuzzTest {
             Mutations.feed(Streams.VIDEO, chunks, reader::feed);
             fed += Streams.VIDEO.length;
             if (got.events.subList(before, got.events.size()).equals(Streams.CLEAN.events)) {
-                // How far the garbage reached into the clean stream, in the report.
-                Statistics.collect(copy == 1 ? "clean from the first copy" : copy == 2 ? "from the second copy" : "from a later copy");
+                // How far the garbage reached into the clean stream, in the closing line.
+                tally.outcome(copy == 1 ? "clean from the first copy" : copy == 2 ? "from the second copy" : "from a later copy");
                 return;
             }
             if (fed > MAX_BLIND_SKIP + 2L * Streams.VIDEO.length) {
@@ -183,16 +172,14 @@ class FlvReaderFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Integer> failEvery() {
-        return Arbitraries.integers().between(1, 7);
-    }
-
-    @Property(tries = TRIES)
-    void aThrowingListenerLosesNothing(
-            @ForAll("sources") int source, @ForAll("windows") Mutations.Window window,
-            @ForAll("edits") List<Mutations.Mutation> edits, @ForAll("chunks") List<Integer> chunks,
-            @ForAll("failEvery") int failEvery) {
+    @FuzzTest(maxDuration = BUDGET)
+    void aThrowingListenerLosesNothing(FuzzedDataProvider data) {
+        InputsTried.count();
+        int source = Mutations.pick(data, 2);
+        Mutations.Window window = Mutations.window(data, 256 * 1024);
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
+        List<Integer> chunks = Mutations.chunkSizes(data);
+        int failEvery = data.consumeInt(1, 7);
         byte[] input = Mutations.apply(base(Streams.pick(source), true, window), Streams.VIDEO, edits);
         Collected got = new Collected(FlvReader.DEFAULT_MAX_TAG_SIZE);
         got.failEvery = failEvery;
@@ -209,7 +196,22 @@ class FlvReaderFuzzTest {
     }
 
     /**
-     * Found by {@link #aThrowingListenerLosesNothing}, shrunk by jqwik to the stream's first 9 KB fed
+     * The three fuzz tests above as one, the fuzzer's data choosing which of them gets each input: what
+     * {@code mvn test} fuzzes. Jazzer fuzzes one {@code @FuzzTest} per JVM, and a JVM with its agent
+     * takes seconds to start, so {@code mvn test} starts one per class rather than one per fuzz test.
+     */
+    @FuzzTest(maxDuration = BUDGET)
+    void allFuzzTestsAsOne(FuzzedDataProvider data) {
+        InputsTried.count();
+        switch (Mutations.pick(data, 3)) {
+            case 0 -> damagedStreamsGiveWholeAccessUnitsWhateverTheChunking(data);
+            case 1 -> afterGarbageTheCleanStreamComesThroughAgain(data);
+            default -> aThrowingListenerLosesNothing(data);
+        }
+    }
+
+    /**
+     * Found by {@link #aThrowingListenerLosesNothing}, shrunk to the stream's first 9 KB fed
      * two bytes at a time, with a listener that fails on every call: the reader stopped reading the
      * chunk in which the listener failed, so the bytes after the tag were lost, the reader was out of
      * step with the tags, and the picture after the configuration record was lost while it resynced.

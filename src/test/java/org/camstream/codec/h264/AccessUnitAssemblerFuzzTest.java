@@ -3,28 +3,31 @@ package org.camstream.codec.h264;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import org.camstream.codec.InputsTried;
 import org.camstream.testing.Mutations;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Property-based fuzzing of {@link AccessUnitAssembler}, fed by {@link AnnexBReader} from damaged
- * real streams, and driven directly with damaged NAL units, look-aheads and flushes.
+ * Coverage-guided fuzzing of {@link AccessUnitAssembler}, fed by {@link AnnexBReader} from damaged
+ * real streams, and driven directly with damaged real NAL units, look-aheads and flushes: the
+ * fuzzer's bytes pick the stream, the damage and the chunking ({@link Mutations}), or the calls.
  *
  * <p>Documented exception: none of its own. The assembler never throws on bad input; only what its
  * listener throws comes out (here {@link AnnexBReaderFuzzTest.ListenerFailure}).
  */
+@ExtendWith(InputsTried.class)
 class AccessUnitAssemblerFuzzTest {
-    /** Tries per property; the closing note counts inputs tried from these. */
-    static final int TRIES = 1000;
+    /**
+     * How long one fuzz test is fuzzed when nothing else says: what {@code mvn test} gives
+     * {@link #allFuzzTestsAsOne}. A longer run sets libFuzzer's {@code -max_total_time} (see the
+     * package documentation of {@code org.camstream.codec} in the tests).
+     */
+    static final String BUDGET = "10s";
 
     /** What AnnexBPictureParser looks ahead at: enough for the header and first_mb_in_slice. */
     private static final int PREFIX_BYTES = 8;
@@ -67,45 +70,26 @@ class AccessUnitAssemblerFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Integer> sources() {
-        return Arbitraries.integers().between(0, 2);
+    /** The NAL unit count cap: the default two times in three, else one of 1 to 8. */
+    private static int nalCap(FuzzedDataProvider data) {
+        return Mutations.mostly(data, AccessUnitAssembler.DEFAULT_MAX_NAL_UNITS, 1, 8);
     }
 
-    @Provide
-    Arbitrary<Mutations.Window> windows() {
-        return Mutations.windows(256 * 1024);
+    /** The byte cap: the default two times in three, else a small one that real pictures go over. */
+    private static int byteCap(FuzzedDataProvider data) {
+        return Mutations.mostly(data, AccessUnitAssembler.DEFAULT_MAX_BYTES, 1, 60_000);
     }
 
-    @Provide
-    Arbitrary<List<Mutations.Mutation>> edits() {
-        return Mutations.mutations(8);
-    }
-
-    @Provide
-    Arbitrary<List<Integer>> chunks() {
-        return Mutations.chunkSizes();
-    }
-
-    @Provide
-    Arbitrary<Integer> nalCaps() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.just(AccessUnitAssembler.DEFAULT_MAX_NAL_UNITS)),
-                Tuple.of(1, Arbitraries.integers().between(1, 8)));
-    }
-
-    @Provide
-    Arbitrary<Integer> byteCaps() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.just(AccessUnitAssembler.DEFAULT_MAX_BYTES)),
-                Tuple.of(1, Arbitraries.integers().between(1, 60_000)));
-    }
-
-    @Property(tries = TRIES)
-    void damagedStreamsGivePicturesWithinTheCapsWhateverTheChunking(
-            @ForAll("sources") int source, @ForAll("sources") int donor, @ForAll("windows") Mutations.Window window,
-            @ForAll("edits") List<Mutations.Mutation> edits, @ForAll("chunks") List<Integer> chunks,
-            @ForAll("nalCaps") int maxNalUnits, @ForAll("byteCaps") int maxBytes) {
+    @FuzzTest(maxDuration = BUDGET)
+    void damagedStreamsGivePicturesWithinTheCapsWhateverTheChunking(FuzzedDataProvider data) {
+        InputsTried.count();
+        int source = Mutations.pick(data, 3);
+        int donor = Mutations.pick(data, 3);
+        Mutations.Window window = Mutations.window(data, 256 * 1024);
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
+        List<Integer> chunks = Mutations.chunkSizes(data);
+        int maxNalUnits = nalCap(data);
+        int maxBytes = byteCap(data);
         byte[] input = Mutations.apply(window.of(FuzzStreams.pick(source)), FuzzStreams.pick(donor), edits);
 
         Run run = new Run(maxNalUnits, maxBytes);
@@ -136,11 +120,14 @@ class AccessUnitAssemblerFuzzTest {
         assertEquals(whole.aus, run.aus);
     }
 
-    @Property(tries = TRIES)
-    void afterGarbageTheCleanStreamComesThroughAgain(
-            @ForAll("sources") int source, @ForAll("windows") Mutations.Window window,
-            @ForAll("edits") List<Mutations.Mutation> edits, @ForAll("chunks") List<Integer> chunks,
-            @ForAll("nalCaps") int maxNalUnits) {
+    @FuzzTest(maxDuration = BUDGET)
+    void afterGarbageTheCleanStreamComesThroughAgain(FuzzedDataProvider data) {
+        InputsTried.count();
+        int source = Mutations.pick(data, 3);
+        Mutations.Window window = Mutations.window(data, 256 * 1024);
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
+        List<Integer> chunks = Mutations.chunkSizes(data);
+        int maxNalUnits = nalCap(data);
         byte[] garbage = Mutations.apply(window.of(FuzzStreams.pick(source)), FuzzStreams.X264_SLICED, edits);
         Run run = new Run(maxNalUnits, AccessUnitAssembler.DEFAULT_MAX_BYTES);
         AnnexBReader reader = new AnnexBReader(run.assembler);
@@ -163,19 +150,27 @@ class AccessUnitAssemblerFuzzTest {
     /** One call on the assembler; {@code nal} picks from the pool, {@code damage} changes it. */
     record Op(int kind, int nal, int damage, int prefix) {}
 
-    @Provide
-    Arbitrary<List<Op>> ops() {
-        Arbitrary<Op> op = Combinators.combine(
-                Arbitraries.frequency(Tuple.of(12, 0), Tuple.of(4, 1), Tuple.of(2, 2), Tuple.of(1, 3)),
-                Arbitraries.integers().between(0, POOL.size() - 1),
-                Arbitraries.integers().between(0, 63),
-                Arbitraries.integers().between(1, PREFIX_BYTES)).as(Op::new);
-        return op.list().ofMaxSize(200);
+    /**
+     * Up to 200 calls: {@code accept} twelve times in nineteen, {@code accept} after a look-ahead four
+     * times, {@code endOfAccessUnit} twice and {@code flush} once.
+     */
+    private static List<Op> ops(FuzzedDataProvider data) {
+        int n = data.consumeInt(0, 200);
+        List<Op> ops = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int k = data.consumeInt(0, 18);
+            int kind = k < 12 ? 0 : k < 16 ? 1 : k < 18 ? 2 : 3;
+            ops.add(new Op(kind, data.consumeInt(0, POOL.size() - 1), data.consumeInt(0, 63), data.consumeInt(1, PREFIX_BYTES)));
+        }
+        return ops;
     }
 
-    @Property(tries = TRIES)
-    void lookingAheadNeverChangesWhereAccessUnitsEnd(
-            @ForAll("ops") List<Op> ops, @ForAll("nalCaps") int maxNalUnits, @ForAll("byteCaps") int maxBytes) {
+    @FuzzTest(maxDuration = BUDGET)
+    void lookingAheadNeverChangesWhereAccessUnitsEnd(FuzzedDataProvider data) {
+        InputsTried.count();
+        int maxNalUnits = nalCap(data);
+        int maxBytes = byteCap(data);
+        List<Op> ops = ops(data);
         // Two assemblers in step: one is told about each NAL unit's first bytes before it arrives, as
         // a live reader does, the other is not.
         Run ahead = new Run(maxNalUnits, maxBytes);
@@ -210,8 +205,11 @@ class AccessUnitAssemblerFuzzTest {
         assertTrue(isSubsequence(ahead.handedOut(), accepted));
     }
 
-    @Property(tries = TRIES)
-    void aThrowingListenerLosesNoNalUnit(@ForAll("ops") List<Op> ops, @ForAll("failEvery") int failEvery) {
+    @FuzzTest(maxDuration = BUDGET)
+    void aThrowingListenerLosesNoNalUnit(FuzzedDataProvider data) {
+        InputsTried.count();
+        int failEvery = data.consumeInt(1, 5);
+        List<Op> ops = ops(data);
         // Caps the pool cannot reach, so every NAL unit either goes out in an access unit or is
         // discarded, and counted, at a flush for want of a picture.
         Run run = new Run(Integer.MAX_VALUE, Integer.MAX_VALUE);
@@ -243,13 +241,24 @@ class AccessUnitAssemblerFuzzTest {
         assertEquals(accepted.size(), out.size() + run.assembler.discardedNalUnits(), "every NAL unit accounted for");
     }
 
-    @Provide
-    Arbitrary<Integer> failEvery() {
-        return Arbitraries.integers().between(1, 5);
+    /**
+     * The four fuzz tests above as one, the fuzzer's data choosing which of them gets each input: what
+     * {@code mvn test} fuzzes. Jazzer fuzzes one {@code @FuzzTest} per JVM, and a JVM with its agent
+     * takes seconds to start, so {@code mvn test} starts one per class rather than one per fuzz test.
+     */
+    @FuzzTest(maxDuration = BUDGET)
+    void allFuzzTestsAsOne(FuzzedDataProvider data) {
+        InputsTried.count();
+        switch (Mutations.pick(data, 4)) {
+            case 0 -> damagedStreamsGivePicturesWithinTheCapsWhateverTheChunking(data);
+            case 1 -> afterGarbageTheCleanStreamComesThroughAgain(data);
+            case 2 -> lookingAheadNeverChangesWhereAccessUnitsEnd(data);
+            default -> aThrowingListenerLosesNoNalUnit(data);
+        }
     }
 
     /**
-     * Found by {@link #aThrowingListenerLosesNoNalUnit}, shrunk by jqwik to two calls: a slice, then an
+     * Found by {@link #aThrowingListenerLosesNoNalUnit}, shrunk to two calls: a slice, then an
      * SPS, with a listener that fails on every access unit. The SPS ended the slice's access unit, the
      * listener failed on it, and the SPS itself was lost: the next keyframe came out without it.
      */
@@ -281,7 +290,7 @@ class AccessUnitAssemblerFuzzTest {
     }
 
     /**
-     * Found by {@link #damagedStreamsGivePicturesWithinTheCapsWhateverTheChunking}, shrunk by jqwik to
+     * Found by {@link #damagedStreamsGivePicturesWithinTheCapsWhateverTheChunking}, shrunk to
      * 669 bytes of garbage fed a byte at a time, and rebuilt here from what mattered in it: after an
      * IDR slice, a NAL unit {@code B1 1A} with the forbidden_zero_bit set, whose type (17) starts an
      * access unit, then filler data. The reader drops such a NAL unit when it ends, but offered its

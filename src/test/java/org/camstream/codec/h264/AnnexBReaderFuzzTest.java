@@ -4,27 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import org.camstream.codec.InputsTried;
 import org.camstream.testing.Mutations;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Property-based fuzzing of {@link AnnexBReader} on the Pi recordings and x264 output, damaged.
+ * Coverage-guided fuzzing of {@link AnnexBReader} on the Pi recordings and x264 output, damaged: the
+ * fuzzer's bytes pick the stream, the damage and the chunking ({@link Mutations}).
  *
  * <p>Documented exception: none of its own. The reader never throws on bad input; only what its
  * listener throws comes out of {@code feed} and {@code flush} (here {@link ListenerFailure}).
  */
+@ExtendWith(InputsTried.class)
 class AnnexBReaderFuzzTest {
-    /** Tries per property; the closing note counts inputs tried from these. */
-    static final int TRIES = 1000;
+    /**
+     * How long one fuzz test is fuzzed when nothing else says: what {@code mvn test} gives
+     * {@link #allFuzzTestsAsOne}. A longer run sets libFuzzer's {@code -max_total_time} (see the
+     * package documentation of {@code org.camstream.codec} in the tests).
+     */
+    static final String BUDGET = "8s";
 
     /** The start of the 480p recording, whole NAL units: what a reader must give back after garbage. */
     private static final List<NalUnit> CLEAN_NALS = FuzzStreams.nalUnits(FuzzStreams.PI_480P).subList(0, 40);
@@ -37,38 +41,20 @@ class AnnexBReaderFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Integer> sources() {
-        return Arbitraries.integers().between(0, 2);
+    /** The NAL unit size cap: the default two times in three, else a small one that real slices go over. */
+    private static int cap(FuzzedDataProvider data) {
+        return Mutations.mostly(data, AnnexBReader.DEFAULT_MAX_NAL_SIZE, 1, 30_000);
     }
 
-    @Provide
-    Arbitrary<Mutations.Window> windows() {
-        return Mutations.windows(256 * 1024);
-    }
-
-    @Provide
-    Arbitrary<List<Mutations.Mutation>> edits() {
-        return Mutations.mutations(8);
-    }
-
-    @Provide
-    Arbitrary<List<Integer>> chunks() {
-        return Mutations.chunkSizes();
-    }
-
-    @Provide
-    Arbitrary<Integer> caps() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.just(AnnexBReader.DEFAULT_MAX_NAL_SIZE)),
-                Tuple.of(1, Arbitraries.integers().between(1, 30_000)));
-    }
-
-    @Property(tries = TRIES)
-    void damagedStreamsGiveValidNalUnitsWhateverTheChunking(
-            @ForAll("sources") int source, @ForAll("sources") int donor, @ForAll("windows") Mutations.Window window,
-            @ForAll("edits") List<Mutations.Mutation> edits, @ForAll("chunks") List<Integer> chunks,
-            @ForAll("caps") int cap) {
+    @FuzzTest(maxDuration = BUDGET)
+    void damagedStreamsGiveValidNalUnitsWhateverTheChunking(FuzzedDataProvider data) {
+        InputsTried.count();
+        int source = Mutations.pick(data, 3);
+        int donor = Mutations.pick(data, 3);
+        Mutations.Window window = Mutations.window(data, 256 * 1024);
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
+        List<Integer> chunks = Mutations.chunkSizes(data);
+        int cap = cap(data);
         byte[] input = Mutations.apply(window.of(FuzzStreams.pick(source)), FuzzStreams.pick(donor), edits);
 
         List<NalUnit> got = new ArrayList<>();
@@ -86,11 +72,14 @@ class AnnexBReaderFuzzTest {
         assertEquals(split(input, cap), got, "chunk boundaries must change nothing");
     }
 
-    @Property(tries = TRIES)
-    void afterGarbageTheCleanStreamComesThroughAgain(
-            @ForAll("sources") int source, @ForAll("windows") Mutations.Window window,
-            @ForAll("edits") List<Mutations.Mutation> edits, @ForAll("chunks") List<Integer> chunks,
-            @ForAll("caps") int cap) {
+    @FuzzTest(maxDuration = BUDGET)
+    void afterGarbageTheCleanStreamComesThroughAgain(FuzzedDataProvider data) {
+        InputsTried.count();
+        int source = Mutations.pick(data, 3);
+        Mutations.Window window = Mutations.window(data, 256 * 1024);
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
+        List<Integer> chunks = Mutations.chunkSizes(data);
+        int cap = cap(data);
         byte[] garbage = Mutations.apply(window.of(FuzzStreams.pick(source)), FuzzStreams.X264_SLICED, edits);
         List<NalUnit> got = new ArrayList<>();
         AnnexBReader reader = new AnnexBReader(got::add, cap);
@@ -106,16 +95,14 @@ class AnnexBReaderFuzzTest {
         assertEquals(expected, got.subList(got.size() - expected.size(), got.size()));
     }
 
-    @Provide
-    Arbitrary<Integer> failEvery() {
-        return Arbitraries.integers().between(1, 7);
-    }
-
-    @Property(tries = TRIES)
-    void aThrowingListenerLosesNoNalUnit(
-            @ForAll("sources") int source, @ForAll("windows") Mutations.Window window,
-            @ForAll("edits") List<Mutations.Mutation> edits, @ForAll("chunks") List<Integer> chunks,
-            @ForAll("failEvery") int failEvery) {
+    @FuzzTest(maxDuration = BUDGET)
+    void aThrowingListenerLosesNoNalUnit(FuzzedDataProvider data) {
+        InputsTried.count();
+        int source = Mutations.pick(data, 3);
+        Mutations.Window window = Mutations.window(data, 256 * 1024);
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
+        List<Integer> chunks = Mutations.chunkSizes(data);
+        int failEvery = data.consumeInt(1, 7);
         byte[] input = Mutations.apply(window.of(FuzzStreams.pick(source)), FuzzStreams.PI_720P, edits);
         List<NalUnit> seen = new ArrayList<>();
         AnnexBReader reader = new AnnexBReader(nal -> {
@@ -139,7 +126,22 @@ class AnnexBReaderFuzzTest {
     }
 
     /**
-     * Found by {@link #aThrowingListenerLosesNoNalUnit}, shrunk by jqwik: the reader stopped reading a
+     * The three fuzz tests above as one, the fuzzer's data choosing which of them gets each input: what
+     * {@code mvn test} fuzzes. Jazzer fuzzes one {@code @FuzzTest} per JVM, and a JVM with its agent
+     * takes seconds to start, so {@code mvn test} starts one per class rather than one per fuzz test.
+     */
+    @FuzzTest(maxDuration = BUDGET)
+    void allFuzzTestsAsOne(FuzzedDataProvider data) {
+        InputsTried.count();
+        switch (Mutations.pick(data, 3)) {
+            case 0 -> damagedStreamsGiveValidNalUnitsWhateverTheChunking(data);
+            case 1 -> afterGarbageTheCleanStreamComesThroughAgain(data);
+            default -> aThrowingListenerLosesNoNalUnit(data);
+        }
+    }
+
+    /**
+     * Found by {@link #aThrowingListenerLosesNoNalUnit}, shrunk: the reader stopped reading a
      * chunk where the listener failed, so the bytes after that start code, the head of the next NAL
      * unit, were lost, and that NAL unit came out without them (on the full recording: an IDR slice
      * turned into a "type 17" NAL unit 218 bytes short).

@@ -5,23 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
+import org.camstream.codec.InputsTried;
 import org.camstream.testing.Mutations;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Property-based fuzzing of {@link SpsParser} and {@link BitReader} on real SPS (both Pi recordings
- * and x264's High, 4:4:4, 4:2:2, 10-bit, interlaced, HRD, SAR and cropped ones), damaged.
+ * Coverage-guided fuzzing of {@link SpsParser} and {@link BitReader} on real SPS (both Pi recordings
+ * and x264's High, 4:4:4, 4:2:2, 10-bit, interlaced, HRD, SAR and cropped ones), damaged: the
+ * fuzzer's bytes pick the SPS and the damage ({@link Mutations}).
  *
  * <p>Documented exceptions: {@code SpsParser.parse} throws only {@link IllegalArgumentException}
  * ("malformed SPS (part): ..." for bad bits, "not an SPS" for another NAL type), never an index or
@@ -29,42 +27,43 @@ import org.junit.jupiter.api.Test;
  * bits it does not have or values out of range. The parser is stateless: no recovery or buffering
  * to check, only that every input ends in a sane SPS or the documented exception.
  */
+@ExtendWith(InputsTried.class)
 class SpsParserFuzzTest {
-    /** Tries per property; the closing note counts inputs tried from these. */
-    static final int TRIES = 3000;
+    /**
+     * How long one fuzz test is fuzzed when nothing else says: what {@code mvn test} gives
+     * {@link #allFuzzTestsAsOne}. A longer run sets libFuzzer's {@code -max_total_time} (see the
+     * package documentation of {@code org.camstream.codec} in the tests).
+     */
+    static final String BUDGET = "6s";
 
     private static final List<byte[]> SPS = FuzzStreams.allSps();
 
-    @Provide
-    Arbitrary<Integer> spsIndex() {
-        return Arbitraries.integers().between(0, SPS.size() - 1);
+    /** Up to six edits; SPS are tens of bytes, so mostly small ones, that most inputs get deep into the syntax. */
+    private static List<Mutations.Mutation> edits(FuzzedDataProvider data) {
+        int n = data.consumeInt(0, 6);
+        List<Mutations.Mutation> edits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            edits.add(data.consumeInt(0, 4) < 4 ? Mutations.mutation(data, 12) : Mutations.mutation(data));
+        }
+        return edits;
     }
 
-    @Provide
-    Arbitrary<List<Mutations.Mutation>> edits() {
-        // SPS are tens of bytes: mostly small edits, so that most inputs get deep into the syntax.
-        Arbitrary<Mutations.Mutation> small = Combinators.combine(
-                Arbitraries.of(Mutations.Kind.class),
-                Arbitraries.integers().between(0, Integer.MAX_VALUE),
-                Arbitraries.integers().between(1, 12),
-                Arbitraries.integers().between(0, Integer.MAX_VALUE),
-                Arbitraries.longs()).as(Mutations.Mutation::new);
-        return Arbitraries.frequencyOf(Tuple.of(4, small), Tuple.of(1, Mutations.mutation())).list().ofMaxSize(6);
-    }
-
-    @Property(tries = TRIES)
-    void damagedSpsGivesSaneValuesOrTheDocumentedException(
-            @ForAll("spsIndex") int which, @ForAll("spsIndex") int donor, @ForAll("edits") List<Mutations.Mutation> edits,
-            @ForAll boolean keepHeader) {
+    @FuzzTest(maxDuration = BUDGET)
+    void damagedSpsGivesSaneValuesOrTheDocumentedException(FuzzedDataProvider data) {
+        InputsTried.Tally tally = InputsTried.count();
+        int which = Mutations.pick(data, SPS.size());
+        int donor = Mutations.pick(data, SPS.size());
+        List<Mutations.Mutation> edits = edits(data);
+        // Mostly keep the NAL header an SPS header, so that the damage reaches the syntax behind it.
+        boolean keepHeader = data.consumeInt(0, 3) > 0;
         byte[] original = SPS.get(which);
         byte[] input = Mutations.apply(original, SPS.get(donor), edits);
-        // Mostly keep the NAL header an SPS header, so that the damage reaches the syntax behind it.
         if (keepHeader && input.length > 0) input[0] = original[0];
 
         if (input.length == 0) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpsParser.parse(input));
             assertTrue(e.getMessage().startsWith("malformed SPS"), e.getMessage());
-            Statistics.collect("empty");
+            tally.outcome("empty");
             return;
         }
         NalUnit nal = NalUnit.of(input);
@@ -74,15 +73,15 @@ class SpsParserFuzzTest {
         } catch (IllegalArgumentException e) {
             String expected = nal.type() == NalUnit.SPS ? "malformed SPS (" : "not an SPS";
             assertTrue(e.getMessage().startsWith(expected), e.getMessage());
-            // Where the damage was caught, in the report: shows how deep into the syntax inputs get.
+            // Where the damage was caught, in the closing line: shows how deep into the syntax inputs get.
             String message = e.getMessage();
-            Statistics.collect(message.startsWith("malformed") ? message.substring(0, message.indexOf(')') + 1) : "not an SPS");
+            tally.outcome(message.startsWith("malformed") ? message.substring(0, message.indexOf(')') + 1) : "not an SPS");
             assertThrows(IllegalArgumentException.class, () -> SpsParser.parse(nal), "the same verdict from a NalUnit");
             checkOthersTakeItCalmly(nal);
             return;
         }
         checkSane(sps, nal);
-        Statistics.collect("parsed");
+        tally.outcome("parsed");
         assertEquals(sps.toString(), SpsParser.parse(nal).toString(), "the same reading from a NalUnit");
         checkOthersTakeItCalmly(nal);
     }
@@ -137,24 +136,23 @@ class SpsParserFuzzTest {
     /** One read from a BitReader; {@code n} is the bit count where the read takes one. */
     record Read(int kind, int n) {}
 
-    @Provide
-    Arbitrary<List<Read>> reads() {
-        return Combinators.combine(Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 40))
-                .as(Read::new).list().ofMaxSize(60);
+    /** Up to 60 reads of any kind, of 0 to 40 bits where the kind takes a count. */
+    private static List<Read> reads(FuzzedDataProvider data) {
+        int n = data.consumeInt(0, 60);
+        List<Read> reads = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) reads.add(new Read(data.consumeInt(0, 6), data.consumeInt(0, 40)));
+        return reads;
     }
 
-    @Provide
-    Arbitrary<List<Mutations.Mutation>> anyEdits() {
-        return Mutations.mutations(6);
-    }
-
-    @Property(tries = TRIES)
-    void bitReaderReadsWhatAPlainReadingOfTheUnescapedBitsReads(
-            @ForAll("spsIndex") int which, @ForAll("anyEdits") List<Mutations.Mutation> edits,
-            @ForAll("reads") List<Read> reads) {
-        byte[] data = Mutations.apply(SPS.get(which), FuzzStreams.PI_720P, edits);
-        BitReader reader = new BitReader(data, 0, data.length);
-        PlainBits plain = new PlainBits(unescape(data));
+    @FuzzTest(maxDuration = BUDGET)
+    void bitReaderReadsWhatAPlainReadingOfTheUnescapedBitsReads(FuzzedDataProvider data) {
+        InputsTried.count();
+        int which = Mutations.pick(data, SPS.size());
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 6);
+        List<Read> reads = reads(data);
+        byte[] bytes = Mutations.apply(SPS.get(which), FuzzStreams.PI_720P, edits);
+        BitReader reader = new BitReader(bytes, 0, bytes.length);
+        PlainBits plain = new PlainBits(unescape(bytes));
         for (Read read : reads) {
             long expected;
             try {
@@ -179,9 +177,23 @@ class SpsParserFuzzTest {
         }
     }
 
+    /**
+     * Both fuzz tests above as one, the fuzzer's data choosing which of them gets each input: what
+     * {@code mvn test} fuzzes. Jazzer fuzzes one {@code @FuzzTest} per JVM, and a JVM with its agent
+     * takes seconds to start, so {@code mvn test} starts one per class rather than one per fuzz test.
+     */
+    @FuzzTest(maxDuration = BUDGET)
+    void allFuzzTestsAsOne(FuzzedDataProvider data) {
+        InputsTried.count();
+        switch (Mutations.pick(data, 2)) {
+            case 0 -> damagedSpsGivesSaneValuesOrTheDocumentedException(data);
+            default -> bitReaderReadsWhatAPlainReadingOfTheUnescapedBitsReads(data);
+        }
+    }
+
     @Test
     void everyStartingPointParsesSanely() {
-        // The properties are only as good as the SPS they damage: all must parse, and be of different kinds.
+        // The fuzz tests are only as good as the SPS they damage: all must parse, and be of different kinds.
         for (byte[] sps : SPS) checkSane(SpsParser.parse(sps), NalUnit.of(sps));
         assertTrue(SPS.stream().map(Arrays::hashCode).distinct().count() >= 8, "SPS of different kinds");
     }

@@ -7,29 +7,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeProperty;
+import org.camstream.codec.InputsTried;
 import org.camstream.testing.MediaTools;
 import org.camstream.testing.Mutations;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Property-based fuzzing of {@link JpegSplitter} on ffmpeg's MJPEG, damaged.
+ * Coverage-guided fuzzing of {@link JpegSplitter} on ffmpeg's MJPEG, damaged: the fuzzer's bytes pick
+ * the stream, the damage and the chunking ({@link Mutations}).
  *
  * <p>Documented exception: none. The splitter promises never to throw, not even when its listener
- * does, so any exception out of {@code feed} fails a property.
+ * does, so any exception out of {@code feed} is a finding.
  */
+@ExtendWith(InputsTried.class)
 class JpegSplitterFuzzTest {
-    /** Tries per property; the closing note counts inputs tried from these. */
-    static final int TRIES = 1500;
+    /**
+     * How long one fuzz test is fuzzed when nothing else says: what {@code mvn test} gives
+     * {@link #allFuzzTestsAsOne}. A longer run sets libFuzzer's {@code -max_total_time} (see the
+     * package documentation of {@code org.camstream.codec} in the tests).
+     */
+    static final String BUDGET = "6s";
 
     /**
      * The longest stretch of clean stream that bad state can swallow: a segment length read from
@@ -40,15 +44,16 @@ class JpegSplitterFuzzTest {
     private static final Logger SPLITTER_LOG = Logger.getLogger(JpegSplitter.class.getName());
     private Level splitterLogLevel;
 
-    @BeforeProperty
+    @BeforeEach
     void quietSplitter() {
         // The splitter logs a consumer's failure with its stack trace, once per splitter: expected
-        // here, and a thousand of them would bury the build log.
+        // here, and ten thousands of them would bury the build log. Jazzer runs all inputs of one
+        // fuzz test between one @BeforeEach and its @AfterEach.
         splitterLogLevel = SPLITTER_LOG.getLevel();
         SPLITTER_LOG.setLevel(Level.SEVERE);
     }
 
-    @AfterProperty
+    @AfterEach
     void restoreSplitterLog() {
         SPLITTER_LOG.setLevel(splitterLogLevel);
     }
@@ -97,38 +102,21 @@ class JpegSplitterFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Integer> caps() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.just(JpegSplitter.DEFAULT_MAX_IMAGE_BYTES)),
-                Tuple.of(1, Arbitraries.integers().between(4, 40_000)));
+    /** The size cap: the default two times in three, else a small one that real frames go over. */
+    private static int cap(FuzzedDataProvider data) {
+        return Mutations.mostly(data, JpegSplitter.DEFAULT_MAX_IMAGE_BYTES, 4, 40_000);
     }
 
-    @Provide
-    Arbitrary<Mutations.Window> windows() {
-        return Mutations.windows(256 * 1024);
-    }
-
-    @Provide
-    Arbitrary<List<Mutations.Mutation>> edits() {
-        return Mutations.mutations(8);
-    }
-
-    @Provide
-    Arbitrary<List<Integer>> chunks() {
-        return Mutations.chunkSizes();
-    }
-
-    @Provide
-    Arbitrary<Integer> sources() {
-        return Arbitraries.integers().between(0, 1);
-    }
-
-    @Property(tries = TRIES)
-    void damagedStreamsGiveOnlyWholeImagesWhateverTheChunking(
-            @ForAll("sources") int source, @ForAll("sources") int donor, @ForAll("windows") Mutations.Window window,
-            @ForAll("edits") List<Mutations.Mutation> edits, @ForAll("chunks") List<Integer> chunks,
-            @ForAll("caps") int cap, @ForAll boolean throwingListener) {
+    @FuzzTest(maxDuration = BUDGET)
+    void damagedStreamsGiveOnlyWholeImagesWhateverTheChunking(FuzzedDataProvider data) {
+        InputsTried.count();
+        int source = Mutations.pick(data, 2);
+        int donor = Mutations.pick(data, 2);
+        Mutations.Window window = Mutations.window(data, 256 * 1024);
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
+        List<Integer> chunks = Mutations.chunkSizes(data);
+        int cap = cap(data);
+        boolean throwingListener = data.consumeBoolean();
         byte[] input = Mutations.apply(window.of(Streams.pick(source)), Streams.pick(donor), edits);
 
         Collector got = new Collector(throwingListener, cap);
@@ -147,11 +135,14 @@ class JpegSplitterFuzzTest {
         for (int i = 0; i < whole.images.size(); i++) assertArrayEquals(whole.images.get(i), got.images.get(i), "image " + i);
     }
 
-    @Property(tries = TRIES)
-    void afterGarbageTheCleanStreamComesThroughAgain(
-            @ForAll("sources") int source, @ForAll("windows") Mutations.Window window,
-            @ForAll("edits") List<Mutations.Mutation> edits, @ForAll("chunks") List<Integer> chunks,
-            @ForAll boolean throwingListener) {
+    @FuzzTest(maxDuration = BUDGET)
+    void afterGarbageTheCleanStreamComesThroughAgain(FuzzedDataProvider data) {
+        InputsTried.count();
+        int source = Mutations.pick(data, 2);
+        Mutations.Window window = Mutations.window(data, 256 * 1024);
+        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
+        List<Integer> chunks = Mutations.chunkSizes(data);
+        boolean throwingListener = data.consumeBoolean();
         byte[] garbage = Mutations.apply(window.of(Streams.pick(source)), Streams.LARGE, edits);
 
         Collector got = new Collector(throwingListener, JpegSplitter.DEFAULT_MAX_IMAGE_BYTES);
@@ -167,6 +158,20 @@ class JpegSplitterFuzzTest {
         assertTrue(!expected.isEmpty() && after.size() >= expected.size(), () -> after.size() + " images after the garbage");
         List<byte[]> tail = after.subList(after.size() - expected.size(), after.size());
         for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), tail.get(i), "frame " + i + " of the tail");
+    }
+
+    /**
+     * Both fuzz tests above as one, the fuzzer's data choosing which of them gets each input: what
+     * {@code mvn test} fuzzes. Jazzer fuzzes one {@code @FuzzTest} per JVM, and a JVM with its agent
+     * takes seconds to start, so {@code mvn test} starts one per class rather than one per fuzz test.
+     */
+    @FuzzTest(maxDuration = BUDGET)
+    void allFuzzTestsAsOne(FuzzedDataProvider data) {
+        InputsTried.count();
+        switch (Mutations.pick(data, 2)) {
+            case 0 -> damagedStreamsGiveOnlyWholeImagesWhateverTheChunking(data);
+            default -> afterGarbageTheCleanStreamComesThroughAgain(data);
+        }
     }
 
     @Test
