@@ -50,10 +50,6 @@ public final class Mutations {
      * not null, are the fuzzer's own bytes for {@link Kind#OVERWRITE} and {@link Kind#INSERT_GARBAGE}.
      */
     public record Mutation(Kind kind, int position, int length, int other, long seed, byte[] bytes) {
-        public Mutation(Kind kind, int position, int length, int other, long seed) {
-            this(kind, position, length, other, seed, null);
-        }
-
         @Override
         public String toString() {
             return kind + "(position " + position + ", length " + length + ", other " + other + ", seed " + seed
