@@ -23,8 +23,17 @@ import org.camstream.codec.h264.NalUnit;
  * A video tag whose payload does not add up (NAL unit lengths past its end, a broken
  * configuration record) is dropped and counted.
  *
- * <p>Not thread-safe. Exceptions from the listener propagate to the caller of {@code feed}; the
- * reader stays usable.
+ * <p>Memory is bounded by the tag size cap ({@code maxTagSize}, 4 MB by default): the reader holds the
+ * body of one AVC video tag at most, in a buffer that grows to the largest such tag seen, never past
+ * the cap. A video tag over the cap is skipped by its size and counted; audio and script tags are
+ * skipped by their size whatever it is. FLV trusts sizes, so a size read from damaged data can make
+ * the reader skip, or collect, up to 16 MB (the largest 24-bit size) of what follows before the next
+ * PreviousTagSize shows the damage.
+ *
+ * <p>An exception thrown by the listener comes out of {@code feed}, but only after the rest of the
+ * chunk has been read, so no byte is lost and the reader stays usable: the caller can go on with its
+ * next read. If the listener fails more than once in one call, the first failure is thrown and the
+ * later ones are dropped. Not thread-safe.
  */
 public final class FlvReader {
     public static final int DEFAULT_MAX_TAG_SIZE = 4 * 1024 * 1024;
@@ -77,6 +86,7 @@ public final class FlvReader {
     public void feed(byte[] buf, int off, int len) {
         Objects.checkFromIndexSize(off, len, buf.length);
         int end = off + len;
+        RuntimeException listenerFailure = null;
         while (off < end) {
             switch (state) {
                 case SIGNATURE -> {
@@ -124,11 +134,18 @@ public final class FlvReader {
                     off += n;
                     if (bodyLength == bodySize) {
                         state = State.PRELUDE;
-                        videoTag(bodySize);
+                        try {
+                            videoTag(bodySize);
+                        } catch (RuntimeException e) {
+                            // Read on first: the rest of this chunk is the next tag, and a caller that goes
+                            // on with its next read would find the reader out of step with the tags.
+                            if (listenerFailure == null) listenerFailure = e;
+                        }
                     }
                 }
             }
         }
+        if (listenerFailure != null) throw listenerFailure;
     }
 
     /** Access units handed to the listener. */
@@ -159,6 +176,11 @@ public final class FlvReader {
     /** Access units whose FLV frame type disagrees with whether they hold an IDR picture. */
     public long keyframeMismatches() {
         return keyframeMismatches;
+    }
+
+    /** Bytes the reader holds for a video tag's body (its buffer's capacity); never above the cap. */
+    int bufferCapacity() {
+        return body.length;
     }
 
     private int collect(byte[] buf, int off, int end, int size) {

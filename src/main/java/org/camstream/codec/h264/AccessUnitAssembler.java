@@ -18,8 +18,15 @@ import java.util.function.Consumer;
  * least one slice are emitted; NAL units seen before any slice (a stream joined mid-picture, or
  * parameter sets sent in a packet of their own) are carried into the next access unit.
  *
- * <p>Bounded: an access unit with more NAL units or bytes than the caps is dropped whole and
- * counted. Never throws on bad input. Not thread-safe.
+ * <p>Bounded: the assembler holds the NAL units of one access unit at most, never more of them than
+ * {@code maxNalUnits} (512 by default) nor more bytes than {@code maxBytes} (4 MB by default), counting
+ * the NAL units carried over from before its first slice. An access unit that would go over a cap is
+ * dropped whole and counted, and so are the NAL units that follow until it ends; NAL units carried over
+ * from before a slice that go over a cap are dropped with the picture they would have joined.
+ *
+ * <p>Never throws on bad input. An exception thrown by the listener comes out of the call that
+ * emitted the access unit, with the assembler already past it: the access unit counts as handed out,
+ * and the NAL unit that ended it is kept for the next one. Not thread-safe.
  */
 public final class AccessUnitAssembler implements Consumer<NalUnit> {
     public static final int DEFAULT_MAX_NAL_UNITS = 512;
@@ -59,7 +66,21 @@ public final class AccessUnitAssembler implements Consumer<NalUnit> {
             endOfAccessUnit();
             return;
         }
-        if (hasSlice && startsAccessUnit(nal, type)) endOfAccessUnit();
+        RuntimeException listenerFailure = null;
+        if (hasSlice && startsAccessUnit(nal, type)) {
+            try {
+                endOfAccessUnit();
+            } catch (RuntimeException e) {
+                // The listener failed on the access unit before; this NAL unit starts the next one and
+                // must not be lost with it. The caller hears of the failure once it is kept.
+                listenerFailure = e;
+            }
+        }
+        add(nal);
+        if (listenerFailure != null) throw listenerFailure;
+    }
+
+    private void add(NalUnit nal) {
         if (nal.isVcl()) hasSlice = true;
         if (dropping) return;
         if (pending.size() >= maxNalUnits || pendingBytes > maxBytes - nal.size()) {
@@ -73,10 +94,6 @@ public final class AccessUnitAssembler implements Consumer<NalUnit> {
     }
 
     /**
-     * Declares the current access unit complete and emits it now, without waiting for the next
-     * one to start: for callers whose container already frames access units.
-     */
-    /**
      * Ends the pending access unit early if the next NAL unit, of which only the first bytes have arrived,
      * will start a new one. A live reader calls this after each read with the start of the NAL unit still
      * being received, so that a picture is handed on as soon as the next one begins to arrive instead of
@@ -89,6 +106,10 @@ public final class AccessUnitAssembler implements Consumer<NalUnit> {
         }
     }
 
+    /**
+     * Declares the current access unit complete and emits it now, without waiting for the next
+     * one to start: for callers whose container already frames access units.
+     */
     public void endOfAccessUnit() {
         if (dropping) {
             dropping = false;
@@ -125,6 +146,16 @@ public final class AccessUnitAssembler implements Consumer<NalUnit> {
     /** NAL units thrown away at {@link #flush()} for want of a picture to go with. */
     public long discardedNalUnits() {
         return discardedNalUnits;
+    }
+
+    /** NAL units held for the access unit in progress; never more than the cap. */
+    int pendingNalUnits() {
+        return pending.size();
+    }
+
+    /** Bytes of the NAL units held for the access unit in progress; never more than the cap. */
+    int pendingBytes() {
+        return pendingBytes;
     }
 
     private static boolean startsAccessUnit(NalUnit nal, int type) {

@@ -15,8 +15,16 @@ import java.util.function.Consumer;
  * <p>Never throws on bad input. Bytes before the first start code are skipped and counted; a NAL
  * unit longer than the size cap is dropped and counted, and the reader picks up again at the next
  * start code; empty NAL units and ones with the forbidden_zero_bit set are dropped and counted.
- * Memory use is bounded by the cap. Exceptions thrown by the listener propagate to the caller of
- * {@code feed} or {@code flush}; the reader stays usable.
+ * Memory use is bounded by the cap: the reader buffers at most one NAL unit, in a buffer that starts
+ * at the smaller of the cap and 64 KB and grows up to the cap ({@code maxNalSize}, 4 MB by default),
+ * never past it. Bytes of a NAL unit beyond the cap are not kept; it is counted in
+ * {@link #oversizeNalUnits()} when it goes over, and reading resumes at the next start code. A run of
+ * zero bytes is held as a count, not as bytes, until the byte after it shows what it was.
+ *
+ * <p>An exception thrown by the listener comes out of {@code feed} or {@code flush}, but only after the
+ * rest of the chunk has been read, so no byte is lost and the reader stays usable: the caller can go
+ * on with its next read. If the listener fails more than once in one call, the first failure is
+ * thrown and the later ones are dropped.
  *
  * <p>Not thread-safe. Each NAL unit handed out owns its bytes (one exact-size copy).
  */
@@ -58,6 +66,7 @@ public final class AnnexBReader {
         // Zeros of the current run that came in earlier chunks: owed to the NAL unit if the run
         // turns out not to be a start code.
         long carried = zeros;
+        RuntimeException listenerFailure = null;
         for (int i = off; i < end; i++) {
             byte b = buf[i];
             if (b == 0) {
@@ -73,7 +82,15 @@ public final class AnnexBReader {
                 segmentStart = i + 1;
                 zeros = 0;
                 carried = 0;
-                if (wasStarted) endNalUnit();
+                if (wasStarted) {
+                    try {
+                        endNalUnit();
+                    } catch (RuntimeException e) {
+                        // Read on first: the rest of this chunk is the head of the next NAL unit, and a
+                        // caller that goes on with its next read would get that NAL unit without it.
+                        if (listenerFailure == null) listenerFailure = e;
+                    }
+                }
                 continue;
             }
             if (carried > 0) {
@@ -84,6 +101,7 @@ public final class AnnexBReader {
         }
         long zerosHere = zeros - carried;
         append(buf, segmentStart, (int) (end - zerosHere - segmentStart));
+        if (listenerFailure != null) throw listenerFailure;
     }
 
     /**
@@ -99,10 +117,14 @@ public final class AnnexBReader {
 
     /**
      * The first bytes of the NAL unit still being received, at most {@code maxBytes}, or null when none
-     * have arrived. Lets a live reader see what comes next before the NAL unit is complete.
+     * have arrived or when the NAL unit will not be emitted (it has the forbidden_zero_bit set, or is
+     * already over the cap). Lets a live reader see what comes next before the NAL unit is complete.
+     * A NAL unit that goes over the cap later is not known to be dropped yet.
      */
     public NalUnit pendingPrefix(int maxBytes) {
         if (!started || dropping || length == 0) return null;
+        // endNalUnit() drops it; acting on its first bytes would end an access unit for nothing.
+        if ((buffer[0] & 0x80) != 0) return null;
         return NalUnit.of(buffer, 0, Math.min(length, maxBytes));
     }
 
@@ -124,6 +146,11 @@ public final class AnnexBReader {
     /** NAL units dropped because they were empty or had the forbidden_zero_bit set. */
     public long invalidNalUnits() {
         return invalidNalUnits;
+    }
+
+    /** Bytes the reader holds for the NAL unit in progress (its buffer's capacity); never above the cap. */
+    int bufferCapacity() {
+        return buffer.length;
     }
 
     private void append(byte[] src, int from, int count) {

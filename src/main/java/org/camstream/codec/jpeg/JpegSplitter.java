@@ -13,6 +13,12 @@ import org.slf4j.LoggerFactory;
  * image are skipped. An image that breaks off (a new SOI before EOI, an impossible marker) is discarded
  * and scanning resumes at the next SOI. An image larger than the cap is dropped whole.
  *
+ * <p>Memory is bounded by the cap ({@code maxImageBytes}, 8 MB by default): one buffer for the image in
+ * progress, which starts at the smaller of the cap and 256 KB and grows up to the cap, never past it.
+ * Bytes of an image beyond the cap are counted but not kept; the image is reported as
+ * {@link DiscardReason#OVERSIZE}, with the bytes it had, at its EOI or where it breaks off. A segment
+ * length read from damaged data can make the splitter skip up to 65535 bytes of what follows.
+ *
  * <p>{@link #feed} accepts any chunking and never throws; what went wrong is counted and reported to the
  * {@link Listener}. Not thread-safe: one reader thread feeds it.
  */
@@ -102,6 +108,11 @@ public final class JpegSplitter {
     /** Bytes skipped outside any image. */
     public long skippedBytes() {
         return skippedBytes;
+    }
+
+    /** Bytes the splitter holds for the image in progress (its buffer's capacity); never above the cap. */
+    int bufferCapacity() {
+        return image.length;
     }
 
     /** Consumes at least one byte from {@code buffer[i..end)} and returns the index of the next unread byte. */
