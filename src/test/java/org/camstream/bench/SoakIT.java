@@ -39,10 +39,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "soak.minutes", matches = "[0-9.]+")
 class SoakIT {
 
-    private static final Duration SAMPLE_EVERY = Duration.ofSeconds(30);
-    private static final Duration KILL_EVERY = Duration.ofMinutes(1);
-    private static final Duration RESIZE_EVERY = Duration.ofMinutes(4);
-    private static final Duration WARM_UP = Duration.ofMinutes(2);
+    // The periods can be changed for a shorter, denser run: -Dsoak.sampleSeconds, -Dsoak.killSeconds,
+    // -Dsoak.resizeSeconds, -Dsoak.warmUpSeconds.
+    private static final Duration SAMPLE_EVERY = Duration.ofSeconds(Long.getLong("soak.sampleSeconds", 30));
+    private static final Duration KILL_EVERY = Duration.ofSeconds(Long.getLong("soak.killSeconds", 60));
+    private static final Duration RESIZE_EVERY = Duration.ofSeconds(Long.getLong("soak.resizeSeconds", 240));
+    private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("soak.warmUpSeconds", 120));
 
     private record Sample(double hours, double heapMb, double rssMb, int threads, int fds) {
     }
@@ -154,13 +156,16 @@ class SoakIT {
         out.append(String.format(Locale.ROOT, "%n### Soak: %.0f minutes, server from the WAR with %s%n%n", minutes,
                 String.join(" ", WarProcess.SMALL_BOARD)));
         out.append(String.format(Locale.ROOT, "%d viewers throughout, %d viewers came and went (%d failed), %d camera "
-                + "kills, %d changes of resolution; samples every %d s, slopes after the first %d minutes.%n%n",
-                viewers.size(), churned, churnFailures, kills, resizes, SAMPLE_EVERY.toSeconds(), WARM_UP.toMinutes()));
+                + "kills, %d changes of resolution; samples every %d s, slopes after the first %d s.%n%n",
+                viewers.size(), churned, churnFailures, kills, resizes, SAMPLE_EVERY.toSeconds(), WARM_UP.toSeconds()));
         out.append("| figure | first | last | min | max | slope per hour |\n|---|---|---|---|---|---|\n");
         row(out, "heap after GC (MB)", samples, Sample::heapMb);
         row(out, "resident memory (MB)", samples, Sample::rssMb);
         row(out, "threads", samples, s -> s.threads());
         row(out, "file descriptors", samples, s -> s.fds());
+        out.append("\nHeap after GC, every sample (MB): ").append(all.stream()
+                .map(x -> String.format(Locale.ROOT, "%.1f", x.heapMb())).collect(java.util.stream.Collectors.joining(" ")))
+                .append("\n");
         out.append("\n| viewer | pictures | longest gap | gaps over 3 s | reconnects |\n|---|---|---|---|---|\n");
         for (StreamRecorder viewer : viewers) {
             out.append(String.format(Locale.ROOT, "| %s | %d | %.1f s | %d | %d |%n", viewer.name(), viewer.pictures(),
