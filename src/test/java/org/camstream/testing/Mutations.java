@@ -79,6 +79,23 @@ public final class Mutations {
 
     private Mutations() {}
 
+    /**
+     * What is done to a real stream, as the fuzzer's data chooses, in this order: the window of it that is
+     * used, up to 8 edits, and the chunk sizes it is fed in.
+     */
+    public record Damage(Window window, List<Mutation> edits, List<Integer> chunks) {
+        /** The window of {@code stream} with the edits made, splicing from {@code donor} where they say. */
+        public byte[] apply(byte[] stream, byte[] donor) {
+            return Mutations.apply(window.of(stream), donor, edits);
+        }
+    }
+
+    public static Damage damage(FuzzedDataProvider data) {
+        Window window = window(data, 256 * 1024);
+        List<Mutation> edits = mutations(data, 8);
+        return new Damage(window, edits, chunkSizes(data));
+    }
+
     /** Up to {@code maxEdits} edits of any kind, small ones more often than large ones. */
     public static List<Mutation> mutations(FuzzedDataProvider data, int maxEdits) {
         int n = data.consumeInt(0, maxEdits);

@@ -118,15 +118,14 @@ class FlvReaderFuzzTest {
         int source = Mutations.pick(data, 2);
         int donor = Mutations.pick(data, 2);
         boolean withHeader = data.consumeBoolean();
-        Mutations.Window window = Mutations.window(data, 256 * 1024);
-        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
-        List<Integer> chunks = Mutations.chunkSizes(data);
+        Mutations.Damage damage = Mutations.damage(data);
         int cap = cap(data);
-        byte[] input = Mutations.apply(base(Streams.pick(source), withHeader, window), Streams.pick(donor), edits);
+        byte[] input = Mutations.apply(base(Streams.pick(source), withHeader, damage.window()), Streams.pick(donor),
+                damage.edits());
 
         Collected got = new Collected(cap);
         FlvReader reader = new FlvReader(got, cap);
-        Mutations.feed(input, chunks, (b, off, len) -> {
+        Mutations.feed(input, damage.chunks(), (b, off, len) -> {
             reader.feed(b, off, len);
             assertTrue(reader.bufferCapacity() <= cap, () -> "buffer " + reader.bufferCapacity() + " over cap " + cap);
         });
@@ -145,13 +144,12 @@ class FlvReaderFuzzTest {
         InputsTried.Tally tally = InputsTried.count();
         int source = Mutations.pick(data, 2);
         boolean withHeader = data.consumeBoolean();
-        Mutations.Window window = Mutations.window(data, 256 * 1024);
-        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
-        List<Integer> chunks = Mutations.chunkSizes(data);
-        byte[] garbage = Mutations.apply(base(Streams.pick(source), withHeader, window), Streams.WITH_AUDIO, edits);
+        Mutations.Damage damage = Mutations.damage(data);
+        byte[] garbage = Mutations.apply(base(Streams.pick(source), withHeader, damage.window()), Streams.WITH_AUDIO,
+                damage.edits());
         Collected got = new Collected(FlvReader.DEFAULT_MAX_TAG_SIZE);
         FlvReader reader = new FlvReader(got);
-        Mutations.feed(garbage, chunks, reader::feed);
+        Mutations.feed(garbage, damage.chunks(), reader::feed);
 
         // FLV trusts sizes: a size field from the garbage can make the reader skip, or collect, up to
         // 16 MB of what follows before it finds out. Past that, a whole copy of the clean stream must
@@ -159,7 +157,7 @@ class FlvReaderFuzzTest {
         long fed = 0;
         for (int copy = 1; ; copy++) {
             int before = got.events.size();
-            Mutations.feed(Streams.VIDEO, chunks, reader::feed);
+            Mutations.feed(Streams.VIDEO, damage.chunks(), reader::feed);
             fed += Streams.VIDEO.length;
             if (got.events.subList(before, got.events.size()).equals(Streams.CLEAN.events)) {
                 // How far the garbage reached into the clean stream, in the closing line.
@@ -176,16 +174,15 @@ class FlvReaderFuzzTest {
     void aThrowingListenerLosesNothing(FuzzedDataProvider data) {
         InputsTried.count();
         int source = Mutations.pick(data, 2);
-        Mutations.Window window = Mutations.window(data, 256 * 1024);
-        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
-        List<Integer> chunks = Mutations.chunkSizes(data);
+        Mutations.Damage damage = Mutations.damage(data);
         int failEvery = data.consumeInt(1, 7);
-        byte[] input = Mutations.apply(base(Streams.pick(source), true, window), Streams.VIDEO, edits);
+        byte[] input = Mutations.apply(base(Streams.pick(source), true, damage.window()), Streams.VIDEO,
+                damage.edits());
         Collected got = new Collected(FlvReader.DEFAULT_MAX_TAG_SIZE);
         got.failEvery = failEvery;
         FlvReader reader = new FlvReader(got);
         // A live reader goes on with the next read after a consumer failed (FlvPictureParser does).
-        Mutations.feed(input, chunks, (b, off, len) -> {
+        Mutations.feed(input, damage.chunks(), (b, off, len) -> {
             try {
                 reader.feed(b, off, len);
             } catch (ListenerFailure expected) {

@@ -85,12 +85,10 @@ class AccessUnitAssemblerFuzzTest {
         InputsTried.count();
         int source = Mutations.pick(data, 3);
         int donor = Mutations.pick(data, 3);
-        Mutations.Window window = Mutations.window(data, 256 * 1024);
-        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
-        List<Integer> chunks = Mutations.chunkSizes(data);
+        Mutations.Damage damage = Mutations.damage(data);
         int maxNalUnits = nalCap(data);
         int maxBytes = byteCap(data);
-        byte[] input = Mutations.apply(window.of(FuzzStreams.pick(source)), FuzzStreams.pick(donor), edits);
+        byte[] input = damage.apply(FuzzStreams.pick(source), FuzzStreams.pick(donor));
 
         Run run = new Run(maxNalUnits, maxBytes);
         List<NalUnit> read = new ArrayList<>();
@@ -99,7 +97,7 @@ class AccessUnitAssemblerFuzzTest {
             run.assembler.accept(nal);
             run.checkPending();
         });
-        Mutations.feed(input, chunks, (b, off, len) -> {
+        Mutations.feed(input, damage.chunks(), (b, off, len) -> {
             reader.feed(b, off, len);
             lookAhead(reader, run.assembler);
             run.checkPending();
@@ -124,19 +122,17 @@ class AccessUnitAssemblerFuzzTest {
     void afterGarbageTheCleanStreamComesThroughAgain(FuzzedDataProvider data) {
         InputsTried.count();
         int source = Mutations.pick(data, 3);
-        Mutations.Window window = Mutations.window(data, 256 * 1024);
-        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
-        List<Integer> chunks = Mutations.chunkSizes(data);
+        Mutations.Damage damage = Mutations.damage(data);
         int maxNalUnits = nalCap(data);
-        byte[] garbage = Mutations.apply(window.of(FuzzStreams.pick(source)), FuzzStreams.X264_SLICED, edits);
+        byte[] garbage = damage.apply(FuzzStreams.pick(source), FuzzStreams.X264_SLICED);
         Run run = new Run(maxNalUnits, AccessUnitAssembler.DEFAULT_MAX_BYTES);
         AnnexBReader reader = new AnnexBReader(run.assembler);
         Mutations.Feeder feeder = (b, off, len) -> {
             reader.feed(b, off, len);
             lookAhead(reader, run.assembler);
         };
-        Mutations.feed(garbage, chunks, feeder);
-        Mutations.feed(CLEAN, chunks, feeder);
+        Mutations.feed(garbage, damage.chunks(), feeder);
+        Mutations.feed(CLEAN, damage.chunks(), feeder);
         reader.flush();
         run.assembler.flush();
 

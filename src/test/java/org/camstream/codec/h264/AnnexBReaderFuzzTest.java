@@ -51,15 +51,13 @@ class AnnexBReaderFuzzTest {
         InputsTried.count();
         int source = Mutations.pick(data, 3);
         int donor = Mutations.pick(data, 3);
-        Mutations.Window window = Mutations.window(data, 256 * 1024);
-        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
-        List<Integer> chunks = Mutations.chunkSizes(data);
+        Mutations.Damage damage = Mutations.damage(data);
         int cap = cap(data);
-        byte[] input = Mutations.apply(window.of(FuzzStreams.pick(source)), FuzzStreams.pick(donor), edits);
+        byte[] input = damage.apply(FuzzStreams.pick(source), FuzzStreams.pick(donor));
 
         List<NalUnit> got = new ArrayList<>();
         AnnexBReader reader = new AnnexBReader(got::add, cap);
-        Mutations.feed(input, chunks, (b, off, len) -> {
+        Mutations.feed(input, damage.chunks(), (b, off, len) -> {
             reader.feed(b, off, len);
             assertTrue(reader.bufferCapacity() <= cap, () -> "buffer " + reader.bufferCapacity() + " over cap " + cap);
             NalUnit prefix = reader.pendingPrefix(8);
@@ -76,16 +74,14 @@ class AnnexBReaderFuzzTest {
     void afterGarbageTheCleanStreamComesThroughAgain(FuzzedDataProvider data) {
         InputsTried.count();
         int source = Mutations.pick(data, 3);
-        Mutations.Window window = Mutations.window(data, 256 * 1024);
-        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
-        List<Integer> chunks = Mutations.chunkSizes(data);
+        Mutations.Damage damage = Mutations.damage(data);
         int cap = cap(data);
-        byte[] garbage = Mutations.apply(window.of(FuzzStreams.pick(source)), FuzzStreams.X264_SLICED, edits);
+        byte[] garbage = damage.apply(FuzzStreams.pick(source), FuzzStreams.X264_SLICED);
         List<NalUnit> got = new ArrayList<>();
         AnnexBReader reader = new AnnexBReader(got::add, cap);
-        Mutations.feed(garbage, chunks, reader::feed);
+        Mutations.feed(garbage, damage.chunks(), reader::feed);
         int before = got.size();
-        Mutations.feed(CLEAN, chunks, reader::feed);
+        Mutations.feed(CLEAN, damage.chunks(), reader::feed);
         reader.flush();
 
         // The first start code of the clean stream ends whatever the garbage left open; from there on
@@ -99,18 +95,16 @@ class AnnexBReaderFuzzTest {
     void aThrowingListenerLosesNoNalUnit(FuzzedDataProvider data) {
         InputsTried.count();
         int source = Mutations.pick(data, 3);
-        Mutations.Window window = Mutations.window(data, 256 * 1024);
-        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
-        List<Integer> chunks = Mutations.chunkSizes(data);
+        Mutations.Damage damage = Mutations.damage(data);
         int failEvery = data.consumeInt(1, 7);
-        byte[] input = Mutations.apply(window.of(FuzzStreams.pick(source)), FuzzStreams.PI_720P, edits);
+        byte[] input = damage.apply(FuzzStreams.pick(source), FuzzStreams.PI_720P);
         List<NalUnit> seen = new ArrayList<>();
         AnnexBReader reader = new AnnexBReader(nal -> {
             seen.add(nal);
             if (seen.size() % failEvery == 0) throw new ListenerFailure();
         });
         // A live reader goes on with the next read after a consumer failed (AnnexBPictureParser does).
-        Mutations.feed(input, chunks, (b, off, len) -> {
+        Mutations.feed(input, damage.chunks(), (b, off, len) -> {
             try {
                 reader.feed(b, off, len);
             } catch (ListenerFailure expected) {

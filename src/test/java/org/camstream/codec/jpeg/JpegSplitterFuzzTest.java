@@ -112,16 +112,14 @@ class JpegSplitterFuzzTest {
         InputsTried.count();
         int source = Mutations.pick(data, 2);
         int donor = Mutations.pick(data, 2);
-        Mutations.Window window = Mutations.window(data, 256 * 1024);
-        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
-        List<Integer> chunks = Mutations.chunkSizes(data);
+        Mutations.Damage damage = Mutations.damage(data);
         int cap = cap(data);
         boolean throwingListener = data.consumeBoolean();
-        byte[] input = Mutations.apply(window.of(Streams.pick(source)), Streams.pick(donor), edits);
+        byte[] input = damage.apply(Streams.pick(source), Streams.pick(donor));
 
         Collector got = new Collector(throwingListener, cap);
         JpegSplitter splitter = new JpegSplitter(got, cap);
-        Mutations.feed(input, chunks, (b, off, len) -> {
+        Mutations.feed(input, damage.chunks(), (b, off, len) -> {
             splitter.feed(b, off, len);
             assertTrue(splitter.bufferCapacity() <= cap, () -> "buffer " + splitter.bufferCapacity() + " over cap " + cap);
         });
@@ -139,17 +137,15 @@ class JpegSplitterFuzzTest {
     void afterGarbageTheCleanStreamComesThroughAgain(FuzzedDataProvider data) {
         InputsTried.count();
         int source = Mutations.pick(data, 2);
-        Mutations.Window window = Mutations.window(data, 256 * 1024);
-        List<Mutations.Mutation> edits = Mutations.mutations(data, 8);
-        List<Integer> chunks = Mutations.chunkSizes(data);
+        Mutations.Damage damage = Mutations.damage(data);
         boolean throwingListener = data.consumeBoolean();
-        byte[] garbage = Mutations.apply(window.of(Streams.pick(source)), Streams.LARGE, edits);
+        byte[] garbage = damage.apply(Streams.pick(source), Streams.LARGE);
 
         Collector got = new Collector(throwingListener, JpegSplitter.DEFAULT_MAX_IMAGE_BYTES);
         JpegSplitter splitter = new JpegSplitter(got);
-        Mutations.feed(garbage, chunks, splitter::feed);
+        Mutations.feed(garbage, damage.chunks(), splitter::feed);
         int before = got.images.size();
-        Mutations.feed(Streams.SMALL, chunks, splitter::feed);
+        Mutations.feed(Streams.SMALL, damage.chunks(), splitter::feed);
 
         // Bad state can swallow at most one segment's worth of the clean stream; every frame that
         // starts after that must come out byte for byte, and last.
