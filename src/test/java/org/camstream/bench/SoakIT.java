@@ -93,6 +93,11 @@ class SoakIT {
             timers.scheduleAtFixedRate(guarded(died, () -> resize(server, resizes.incrementAndGet() % 2 == 1
                     ? "{\"width\":640,\"height\":480}" : "{\"width\":1280,\"height\":720}")),
                     RESIZE_EVERY.toMillis(), RESIZE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            java.util.concurrent.atomic.AtomicReference<WarProcess.Histogram> afterWarmUp = new java.util.concurrent.atomic.AtomicReference<>();
+            timers.schedule(() -> {
+                afterWarmUp.set(server.histogram());
+                return null;
+            }, WARM_UP.toMillis(), TimeUnit.MILLISECONDS);
             timers.scheduleAtFixedRate(() -> {
                 if (!server.process().isAlive()) {
                     died.countDown();
@@ -101,9 +106,10 @@ class SoakIT {
             boolean dead = died.await((long) (minutes * 60_000), TimeUnit.MILLISECONDS);
             timers.shutdownNow();
             assertTrue(!dead && server.process().isAlive(), "the server died or a soak step failed: " + server.log());
+            WarProcess.Histogram atEnd = server.histogram();
             churn.shutdownNow();
             String report = report(minutes, samples, viewers, churned.get(), churnFailures.get(), kills.get(),
-                    resizes.get());
+                    resizes.get()) + growth(afterWarmUp.get(), atEnd);
             System.out.println(report);
             Files.writeString(Path.of("target", "soak-report.md"), report, StandardCharsets.UTF_8);
             for (StreamRecorder viewer : viewers) {
@@ -176,6 +182,23 @@ class SoakIT {
                 out.append("- ").append(viewer.name()).append(": ").append(gap).append('\n');
             }
         }
+        return out.toString();
+    }
+
+    /** The classes whose live bytes grew most between the end of the warm-up and the end: where growth lives. */
+    private static String growth(WarProcess.Histogram before, WarProcess.Histogram after) {
+        if (before == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%nLive heap by class (jcmd GC.class_histogram) after the warm-up and at the end: %.2f MB to %.2f MB."
+                + "%n%n| class | bytes after warm-up | bytes at end | change |%n|---|---|---|---|%n",
+                before.total() / 1e6, after.total() / 1e6));
+        after.classes().keySet().stream()
+                .sorted(java.util.Comparator.comparingLong((String c) -> before.bytes(c) - after.bytes(c)))
+                .limit(12)
+                .forEach(c -> out.append(String.format(Locale.ROOT, "| %s | %d | %d | %+d |%n", c, before.bytes(c),
+                        after.bytes(c), after.bytes(c) - before.bytes(c))));
         return out.toString();
     }
 
