@@ -1,23 +1,37 @@
 'use strict';
-// The viewer page: picks the best playback mode, lets the user switch, and shows live statistics.
-// window.camstream.stats() returns {mode, latencyMs, fps, width, height, reconnects} for scripts and tests.
+// The viewer page: picks the best playback mode, lets the user switch, says over the picture what is going
+// on when no picture plays, and shows live statistics.
+// window.camstream.stats() returns {mode, latencyMs, fps, width, height, reconnects, playing} and
+// window.camstream.view() the message shown ({kind, title, detail, retry}, or null while pictures play).
 (function () {
   const { MsePlayer, Mp4Player, ImagePlayer } = window.CamstreamPlayers;
-  const video = document.getElementById('video');
-  const img = document.getElementById('live');
-  const overlay = document.getElementById('overlay');
-  const state = document.getElementById('camera-state');
-  const caption = document.getElementById('caption');
+  const { describe } = window.CamstreamViewState;
+  const $ = (id) => document.getElementById(id);
+  const video = $('video');
+  const img = $('live');
+  const viewer = $('viewer');
+  const stage = $('stage');
+  const overlay = $('overlay');
+  const overlayToggle = $('overlay-toggle');
+  const message = $('message');
+  const state = $('camera-state');
+  const caption = $('caption');
   const buttons = Array.from(document.querySelectorAll('#modes button'));
-  const MODES = ['mse', 'mp4', 'mjpeg', 'jpeg'];
+  const MODES = { mse: MsePlayer, mp4: Mp4Player, mjpeg: ImagePlayer, jpeg: ImagePlayer };
+  const NAMES = { mse: 'MSE', mp4: 'MP4', mjpeg: 'MJPEG', jpeg: 'Stills' };
+  const POLL_MS = 1000;
 
   let player = null;
+  let mode = null;
   let notice = '';
-  let lastError = null;
+  let camera = null; // {state, lastError, retryInMs, ..., at}
+  let reachable = null;
+  let failedPolls = 0;
+  let shown = null;
 
   const hooks = {
     onNotice(text) { notice = text; },
-    onCameraState(cameraState, error) { showCameraState(cameraState, error); },
+    onCameraState(status) { learn(status); },
   };
 
   function bestMode() {
@@ -26,8 +40,8 @@
     return 'mjpeg';
   }
 
-  function create(mode) {
-    switch (mode) {
+  function create(chosen) {
+    switch (chosen) {
       case 'mse': return new MsePlayer(video, hooks);
       case 'mp4': return new Mp4Player(video, hooks);
       case 'jpeg': return new ImagePlayer(img, hooks, 'jpeg');
@@ -35,17 +49,19 @@
     }
   }
 
-  function play(mode) {
+  function play(chosen) {
     if (player) player.stop();
     notice = '';
-    player = create(mode);
-    if (!document.hidden) player.start();
-    buttons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === mode)));
+    mode = chosen;
+    player = MODES[chosen].supported() ? create(chosen) : null;
+    if (player && !document.hidden) player.start();
+    buttons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === chosen)));
+    render();
   }
 
   function requestedMode() {
-    const mode = new URLSearchParams(location.search).get('mode');
-    return MODES.includes(mode) ? mode : null;
+    const requested = new URLSearchParams(location.search).get('mode');
+    return Object.prototype.hasOwnProperty.call(MODES, requested) ? requested : null;
   }
 
   buttons.forEach((button) => button.addEventListener('click', () => {
@@ -62,19 +78,75 @@
     else player.start();
   });
 
-  function showCameraState(cameraState, error) {
-    state.textContent = 'camera ' + cameraState;
-    state.className = 'state ' + cameraState;
-    lastError = error || null;
+  // ------------------------------------------------------------------ full screen and the statistics
+
+  function fullscreenElement() { return document.fullscreenElement || document.webkitFullscreenElement || null; }
+
+  function toggleFullscreen() {
+    if (fullscreenElement()) {
+      (document.exitFullscreen || document.webkitExitFullscreen).call(document);
+    } else if (viewer.requestFullscreen || viewer.webkitRequestFullscreen) {
+      const request = (viewer.requestFullscreen || viewer.webkitRequestFullscreen).call(viewer);
+      if (request && request.catch) request.catch(() => {});
+    } else if (!video.hidden && video.webkitEnterFullscreen) {
+      video.webkitEnterFullscreen(); // iPhone: only a video can go full screen
+    }
+  }
+  $('fullscreen').addEventListener('click', toggleFullscreen);
+  stage.addEventListener('dblclick', (event) => { if (!event.target.closest('.controls')) toggleFullscreen(); });
+  document.addEventListener('fullscreenchange', () => {
+    $('fullscreen').setAttribute('aria-label', fullscreenElement() ? 'Leave full screen' : 'Full screen');
+  });
+
+  function setOverlay(open, remember) {
+    overlay.hidden = !open;
+    overlayToggle.setAttribute('aria-expanded', String(open));
+    if (remember) {
+      try { localStorage.setItem('camstream.stats', open ? 'shown' : 'hidden'); } catch (e) { /* private mode */ }
+    }
+  }
+  overlayToggle.addEventListener('click', () => setOverlay(overlay.hidden, true));
+  let remembered = null;
+  try { remembered = localStorage.getItem('camstream.stats'); } catch (e) { /* private mode */ }
+  // Shown by default where there is room for it; a phone shows the picture.
+  setOverlay(remembered ? remembered === 'shown' : window.matchMedia('(min-width: 700px)').matches, false);
+
+  // ------------------------------------------------------------------ what the page knows
+
+  function learn(status) {
+    camera = Object.assign({}, status, { at: performance.now() });
+    state.textContent = 'camera ' + status.state;
+    state.className = 'state ' + status.state;
   }
 
   function stats() {
-    return player ? player.stats() : { mode: null, latencyMs: null, fps: null, width: null, height: null, reconnects: 0 };
+    if (!player) return { mode: mode, latencyMs: null, fps: null, width: null, height: null, reconnects: 0, playing: false };
+    return player.stats();
   }
 
-  function drawOverlay() {
+  function view() { return shown; }
+
+  function render() {
     const s = stats();
-    const lines = [s.mode.toUpperCase() + (s.width ? '  ' + s.width + '×' + s.height : '')];
+    if (s.width && s.height) stage.style.setProperty('--ratio', s.width + ' / ' + s.height);
+    else if (camera && camera.width && camera.height) stage.style.setProperty('--ratio', camera.width + ' / ' + camera.height);
+    shown = describe({
+      supported: !!player,
+      modeName: NAMES[mode],
+      reachable: reachable,
+      camera: camera,
+      playing: s.playing,
+      now: performance.now(),
+    });
+    message.hidden = !shown;
+    if (shown) {
+      message.className = 'message ' + shown.kind;
+      $('message-title').textContent = shown.title;
+      $('message-detail').textContent = shown.detail;
+      $('message-detail').title = shown.technical || '';
+      $('message-retry').textContent = shown.retry;
+    }
+    const lines = [NAMES[mode] + (s.width ? '  ' + s.width + '×' + s.height : '')];
     if (s.latencyMs !== null) lines.push('latency ' + s.latencyMs + ' ms');
     if (s.fps !== null) lines.push(s.fps + ' fps');
     if (s.reconnects) lines.push(s.reconnects + ' reconnect' + (s.reconnects > 1 ? 's' : ''));
@@ -85,22 +157,28 @@
   async function refreshStatus() {
     try {
       const response = await fetch('api/status', { cache: 'no-store' });
+      if (!response.ok) throw new Error('status ' + response.status);
       const status = await response.json();
-      const camera = status.camera;
-      showCameraState(camera.state, camera.lastError);
+      reachable = true;
+      failedPolls = 0;
+      const cam = status.camera;
+      learn(Object.assign({}, cam, { width: cam.width, height: cam.height }));
       const viewers = Object.values(status.viewers).reduce((a, b) => a + b, 0);
-      caption.textContent = camera.width + '×' + camera.height + ' · camera ' + camera.measuredFps.toFixed(1)
-        + ' fps · ' + viewers + ' viewer' + (viewers === 1 ? '' : 's')
-        + (lastError ? ' · last error: ' + lastError : '');
+      caption.textContent = cam.width + '×' + cam.height + ' · camera ' + cam.measuredFps.toFixed(1)
+        + ' fps · ' + viewers + ' viewer' + (viewers === 1 ? '' : 's');
     } catch (e) {
-      state.textContent = 'server unreachable';
-      state.className = 'state error';
+      // One lost answer is a hiccup; two in a row is a server that is gone.
+      if (++failedPolls >= 2) {
+        reachable = false;
+        state.textContent = 'server unreachable';
+        state.className = 'state error';
+      }
     }
   }
 
-  window.camstream = { stats, play };
+  window.camstream = { stats, play, view };
   play(requestedMode() || bestMode());
   refreshStatus();
-  setInterval(refreshStatus, 2000);
-  setInterval(drawOverlay, 250);
+  setInterval(refreshStatus, POLL_MS);
+  setInterval(render, 250);
 })();

@@ -1,6 +1,6 @@
 'use strict';
 // camstream's players. Each one shows the camera in one way and reports the same statistics:
-// {mode, latencyMs, fps, width, height, reconnects}. No library, no build step.
+// {mode, latencyMs, fps, width, height, reconnects, playing}. No library, no build step.
 (function (global) {
   const TIMESCALE = 90000;
   const NTP_UNIX_OFFSET_SECONDS = 2208988800;
@@ -49,6 +49,56 @@
     }
   }
 
+  /** The one clock the latency is measured with, in Unix milliseconds: monotonic, sub-millisecond. */
+  function clockNow() { return performance.timeOrigin + performance.now(); }
+
+  /**
+   * Time without a fresh picture after which a player no longer counts as playing, in ms: half a second, or
+   * three frames of a slow camera.
+   */
+  function freshMs(fps) { return fps > 0 && fps < 6 ? 3000 / fps : 500; }
+
+  /**
+   * The offset from this page's clock to the server's, estimated the NTP way over the WebSocket: the page
+   * sends its time, the server answers with the times it received and sent the answer, and of the recent
+   * rounds the one with the shortest round trip wins, because it had the least room for queueing. A burst
+   * of rounds at connect, then one every ten seconds; rounds older than a minute are forgotten, so that a
+   * clock step or a laptop that slept is corrected within seconds.
+   */
+  class ClockSync {
+    constructor() {
+      this.rounds = []; // [{at, rttMs, offsetMs}]
+      this.timers = [];
+    }
+    start(ws) {
+      this.stop();
+      this.ws = ws;
+      const probe = () => {
+        if (this.ws === ws && ws.readyState === 1) ws.send(JSON.stringify({ type: 'clock', client: clockNow() }));
+      };
+      [0, 150, 300, 600, 1000].forEach((delay) => this.timers.push(setTimeout(probe, delay)));
+      this.timers.push(setInterval(probe, 10000));
+    }
+    stop() {
+      this.timers.forEach((t) => { clearTimeout(t); clearInterval(t); });
+      this.timers = [];
+      this.ws = null;
+    }
+    onAnswer(message) {
+      const t3 = clockNow();
+      const rttMs = (t3 - message.client) - (message.sent - message.received);
+      if (!(rttMs >= 0) || rttMs > 10000) return; // not an answer to one of ours
+      const offsetMs = ((message.received - message.client) + (message.sent - t3)) / 2;
+      this.rounds.push({ at: t3, rttMs, offsetMs });
+      this.rounds = this.rounds.filter((r) => t3 - r.at < 60000).slice(-20);
+    }
+    best() {
+      let best = null;
+      for (const r of this.rounds) if (!best || r.rttMs < best.rttMs) best = r;
+      return best;
+    }
+  }
+
   /** Reads the capture time a 'prft' box carries, if the message starts with one. */
   function readPrft(buffer) {
     if (buffer.byteLength < 32) return null;
@@ -63,13 +113,16 @@
   }
 
   /**
-   * Keeps the playhead near the live edge: plays a little faster when behind, jumps when far behind,
-   * and drops media older than ten seconds from the buffer.
+   * Keeps the playhead near the live edge: plays a little faster when more than a few frames behind the
+   * target, until back at it, jumps when far behind, and drops media older than ten seconds from the buffer.
+   * After a stall (a camera restart) the element starts again with a few frames in hand; without the catch-up
+   * that lag would stay for good.
    */
   class LiveEdge {
     constructor(video, options) {
       this.video = video;
-      this.catchUpAfter = options.catchUpAfter;
+      this.target = options.target;
+      this.catchingUp = false;
       this.jumpAfter = options.jumpAfter;
       this.keepSeconds = options.keepSeconds;
       this.jumps = 0;
@@ -90,7 +143,9 @@
         video.currentTime = Math.max(b.start(b.length - 1), end - 0.05);
         this.jumps++;
       } else if (!isSafari) {
-        const rate = behind > this.catchUpAfter ? Math.min(1.5, 1 + (behind - this.catchUpAfter) + 0.1) : 1;
+        if (behind > this.target + 0.1) this.catchingUp = true;
+        else if (behind < this.target + 0.02) this.catchingUp = false;
+        const rate = this.catchingUp ? Math.min(1.5, 1.1 + (behind - this.target)) : 1;
         if (Math.abs(video.playbackRate - rate) > 0.01) video.playbackRate = rate;
       }
       if (video.paused && video.readyState >= 2) video.play().catch(() => {});
@@ -107,8 +162,9 @@
       this.frames = new FrameCounter();
       this.captures = []; // [{mediaTime, captureMs}], in arrival order
       this.latencyMs = null;
-      this.clockOffsetMs = 0;
-      this.edge = new LiveEdge(video, { catchUpAfter: 0.3, jumpAfter: 1.5, keepSeconds: 10 });
+      this.latencyAt = 0;
+      this.clock = new ClockSync();
+      this.edge = new LiveEdge(video, { target: 0.06, jumpAfter: 1.5, keepSeconds: 10 });
       this.stopped = true;
     }
 
@@ -148,6 +204,7 @@
       this.lastTime = -1;
       this.connectedAt = performance.now();
       ws.onmessage = (event) => this.onMessage(event.data);
+      ws.onopen = () => this.clock.start(ws);
       ws.onclose = () => { if (this.ws === ws) this.scheduleReconnect('closed'); };
       ws.onerror = () => { if (this.ws === ws) this.scheduleReconnect('error'); };
     }
@@ -156,7 +213,8 @@
       if (this.ws) {
         const ws = this.ws;
         this.ws = null;
-        ws.onclose = ws.onerror = ws.onmessage = null;
+        ws.onclose = ws.onerror = ws.onmessage = ws.onopen = null;
+        this.clock.stop();
         try { ws.close(); } catch (e) { /* already closed */ }
       }
       this.teardownMediaSource();
@@ -173,7 +231,8 @@
       if (typeof data === 'string') {
         const message = JSON.parse(data);
         if (message.type === 'init') this.onInit(message);
-        else if (message.type === 'status') this.hooks.onCameraState(message.state, message.lastError);
+        else if (message.type === 'clock') this.clock.onAnswer(message);
+        else if (message.type === 'status') this.hooks.onCameraState(message);
         return;
       }
       if (this.expectInit) {
@@ -183,6 +242,9 @@
       }
       const prft = readPrft(data);
       if (prft) {
+        const last = this.captures[this.captures.length - 1];
+        // A timeline that starts again (a new track, a new process) makes the old pairs meaningless.
+        if (last && prft.mediaTime < last.mediaTime) this.captures = [];
         this.captures.push(prft);
         if (this.captures.length > 600) this.captures.splice(0, this.captures.length - 600);
       }
@@ -190,7 +252,7 @@
     }
 
     onInit(message) {
-      this.clockOffsetMs = message.serverTime ? message.serverTime - Date.now() : 0;
+      if (message.generation !== this.generation) this.captures = [];
       this.width = message.width;
       this.height = message.height;
       const type = 'video/mp4; codecs="' + message.codec + '"';
@@ -297,7 +359,11 @@
       if (silent || stalled) this.scheduleReconnect(silent ? 'no data' : 'stalled');
       if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) {
         // Without frame callbacks, estimate from the playhead.
-        this.updateLatency(video.currentTime, Date.now());
+        if (video.currentTime !== this.lastEstimateTime) {
+          this.lastEstimateTime = video.currentTime;
+          this.lastFrameAt = now;
+          this.updateLatency(video.currentTime, clockNow());
+        }
         const quality = video.getVideoPlaybackQuality ? video.getVideoPlaybackQuality() : null;
         if (quality) {
           const frames = quality.totalVideoFrames;
@@ -313,6 +379,8 @@
       const onFrame = (now, meta) => {
         if (this.stopped) return;
         this.frames.mark(now);
+        this.lastFrameAt = now;
+        // expectedDisplayTime is on performance.now()'s clock, as is clockNow().
         const shownAt = performance.timeOrigin + (meta.expectedDisplayTime || now);
         this.updateLatency(meta.mediaTime, shownAt);
         video.requestVideoFrameCallback(onFrame);
@@ -320,24 +388,41 @@
       video.requestVideoFrameCallback(onFrame);
     }
 
-    /** Capture-to-display latency of the picture at mediaTime (seconds), shown at shownAt (Unix ms). */
+    /**
+     * Capture-to-display latency of the picture at mediaTime (seconds), shown at shownAt (this page's
+     * clock, Unix ms): the server's capture time of that picture, from the prft pairs, against the display
+     * time moved to the server's clock. No figure until the clocks have been compared; never below half
+     * the best round trip, the least time a picture needs to cross the network.
+     */
     updateLatency(mediaTimeSeconds, shownAt) {
+      const sync = this.clock.best();
+      if (!sync) return;
       const ticks = Math.round(mediaTimeSeconds * TIMESCALE);
-      let best = null;
+      let pair = null;
       for (let i = this.captures.length - 1; i >= 0; i--) {
-        if (this.captures[i].mediaTime <= ticks) { best = this.captures[i]; break; }
+        if (this.captures[i].mediaTime <= ticks) { pair = this.captures[i]; break; }
       }
-      if (!best) return;
-      const captureMs = best.captureMs + (ticks - best.mediaTime) / (TIMESCALE / 1000);
-      this.latencyMs = Math.round(shownAt + this.clockOffsetMs - captureMs);
+      // A pair more than a second before the picture belongs to another stretch of the timeline.
+      if (!pair || ticks - pair.mediaTime > TIMESCALE) return;
+      const captureMs = pair.captureMs + (ticks - pair.mediaTime) / (TIMESCALE / 1000);
+      const latency = shownAt + sync.offsetMs - captureMs;
+      this.latencyMs = Math.round(Math.max(latency, sync.rttMs / 2));
+      this.latencyAt = performance.now();
+    }
+
+    playing(now) {
+      return this.lastFrameAt !== undefined && now - this.lastFrameAt < freshMs(this.frames.perSecond(now));
     }
 
     stats() {
       const now = performance.now();
       const fps = 'requestVideoFrameCallback' in this.video ? this.frames.perSecond(now) : (this.fpsEstimate || 0);
+      const playing = this.playing(now);
       return {
         mode: this.mode,
-        latencyMs: this.latencyMs,
+        // Only a figure about pictures being shown now: during a gap there is none.
+        latencyMs: playing && now - this.latencyAt < freshMs(fps) ? this.latencyMs : null,
+        playing: playing,
         fps: fps,
         width: this.video.videoWidth || this.width || null,
         height: this.video.videoHeight || this.height || null,
@@ -354,7 +439,7 @@
       this.mode = 'mp4';
       this.reconnector = new Reconnector(hooks, () => { if (!this.stopped) this.connect(); });
       this.frames = new FrameCounter();
-      this.edge = new LiveEdge(video, { catchUpAfter: 0.5, jumpAfter: 2.5, keepSeconds: 10 });
+      this.edge = new LiveEdge(video, { target: 0.4, jumpAfter: 2.5, keepSeconds: 10 });
       this.stopped = true;
     }
 
@@ -376,6 +461,7 @@
         const onFrame = (now) => {
           if (this.stopped) return;
           this.frames.mark(now);
+          this.lastFrameAt = now;
           video.requestVideoFrameCallback(onFrame);
         };
         video.requestVideoFrameCallback(onFrame);
@@ -412,6 +498,7 @@
       if (this.video.currentTime !== this.lastTime) {
         this.lastTime = this.video.currentTime;
         this.lastProgressAt = now;
+        if (!('requestVideoFrameCallback' in this.video)) this.lastFrameAt = now;
         if (now - this.connectedAt > 10000) this.reconnector.reset();
       } else if (now - this.lastProgressAt > 6000) {
         this.lastProgressAt = now;
@@ -423,6 +510,8 @@
       return {
         mode: this.mode,
         latencyMs: null, // a progressive download does not expose the 'prft' boxes
+        playing: this.lastFrameAt !== undefined
+          && performance.now() - this.lastFrameAt < freshMs(this.frames.perSecond(performance.now())),
         fps: this.frames.perSecond(performance.now()),
         width: this.video.videoWidth || null,
         height: this.video.videoHeight || null,
@@ -449,11 +538,19 @@
     start() {
       this.stopped = false;
       this.img.hidden = false;
-      this.onError = () => { if (!this.stopped) this.reconnector.schedule(''); };
-      this.onLoad = () => this.reconnector.reset();
+      this.loaded = false;
+      this.onError = () => { this.loaded = false; if (!this.stopped) this.reconnector.schedule(''); };
+      this.onLoad = () => { this.loaded = true; this.reconnector.reset(); };
       this.img.addEventListener('error', this.onError);
       this.img.addEventListener('load', this.onLoad);
-      this.img.src = this.url();
+      // An endless MJPEG response never finishes loading: started before the page's load event, it would
+      // hold that event back for good, and the tab's spinner with it.
+      if (document.readyState === 'complete') {
+        this.img.src = this.url();
+      } else {
+        this.onPageLoad = () => { if (!this.stopped) this.img.src = this.url(); };
+        global.addEventListener('load', this.onPageLoad, { once: true });
+      }
     }
 
     stop() {
@@ -461,6 +558,7 @@
       this.reconnector.cancel();
       this.img.removeEventListener('error', this.onError);
       this.img.removeEventListener('load', this.onLoad);
+      if (this.onPageLoad) global.removeEventListener('load', this.onPageLoad);
       this.img.removeAttribute('src');
       this.img.hidden = true;
     }
@@ -469,6 +567,8 @@
       return {
         mode: this.mode,
         latencyMs: null,
+        // An image element tells of its first picture only; the camera's state tells whether more follow.
+        playing: this.loaded && this.img.naturalWidth > 0,
         fps: null,
         width: this.img.naturalWidth || null,
         height: this.img.naturalHeight || null,
@@ -477,5 +577,5 @@
     }
   }
 
-  global.CamstreamPlayers = { MsePlayer, Mp4Player, ImagePlayer, readPrft, isSafari, managed };
+  global.CamstreamPlayers = { MsePlayer, Mp4Player, ImagePlayer, ClockSync, readPrft, isSafari, managed, clockNow };
 })(window);

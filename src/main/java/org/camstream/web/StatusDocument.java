@@ -109,6 +109,9 @@ final class StatusDocument {
         summary.put("lastError", camera.lastError() == null ? null : camera.lastError().message());
         summary.put("lastErrorAt", camera.lastError() == null ? null : time(camera.lastError().at()));
         summary.put("retryAt", time(camera.retryAt()));
+        // The same, as a wait: a page counts it down without comparing its clock with the server's.
+        summary.put("retryInMs", camera.retryAt() == null ? null
+                : Math.max(0, java.time.Duration.between(Instant.now(), camera.retryAt()).toMillis()));
         return summary;
     }
 

@@ -14,7 +14,7 @@ import org.camstream.stream.GopMailbox;
 /**
  * {@code /ws/video}: fMP4 over a WebSocket, for the Media Source Extensions player. A handshake over the
  * viewer limit is refused with a 503 by {@link ViewerLimitFilter}; one that races past it is closed at once
- * with code 1013, "try again later".
+ * with code 1013, "try again later". The only message a client may send is a {@link ClockProbe}.
  */
 final class VideoSocket extends Endpoint {
 
@@ -75,6 +75,8 @@ final class VideoSocket extends Endpoint {
                     counters.ws.viewerLeft();
                     lease.close();
                 });
+        WebSocketViewer self = viewer;
+        session.addMessageHandler(String.class, text -> ClockProbe.answer(text, self));
         app.webSockets().add(viewer);
         app.webSockets().greet(viewer, app.path().camera().status());
         app.path().video().mp4().subscribe(viewer);

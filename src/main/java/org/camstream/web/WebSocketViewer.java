@@ -24,7 +24,8 @@ import org.camstream.stream.VideoTrack;
 /**
  * One WebSocket viewer of the fMP4 stream. Messages: a JSON {@code init} and the binary init segment
  * whenever the track changes (the first time, and at each new generation), then one binary message per
- * fragment, and JSON {@code status} messages when the camera's state changes.
+ * fragment, JSON {@code status} messages when the camera's state changes, and a JSON {@code clock} answer
+ * to each {@link ClockProbe} the client sends.
  *
  * <p>Tomcat allows one asynchronous send in flight per session, so sends are chained: each one's completion
  * starts the next. A completion that arrives while {@code send} is still on the stack is noticed by the
@@ -96,8 +97,15 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         pump();
     }
 
-    /** A text message other than init: it may go out before the first init only when {@code early}. */
-    private record Control(String text, boolean early) {
+    /**
+     * A text message other than init: it may go out before the first init only when {@code early}. A clock
+     * answer is written when it is sent, so that the time it carries is the time it left.
+     */
+    private record Control(String text, boolean early, ClockProbe probe) {
+
+        String textNow() {
+            return probe == null ? text : probe.answerJson();
+        }
     }
 
     /**
@@ -106,11 +114,23 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
      * At most {@value #MAX_CONTROL_MESSAGES} wait; the oldest is dropped for a newer one.
      */
     void sendStatus(String json, boolean early) {
+        queueControl(new Control(json, early, null));
+    }
+
+    /** Answers a client's clock probe, ahead of media and before the first init too. */
+    void sendClockAnswer(ClockProbe probe) {
+        queueControl(new Control(null, true, probe));
+    }
+
+    private void queueControl(Control message) {
+        if (closed.get()) {
+            return;
+        }
         synchronized (control) {
             if (control.size() == MAX_CONTROL_MESSAGES) {
                 control.pollFirst();
             }
-            control.addLast(new Control(json, early));
+            control.addLast(message);
         }
         pump();
     }
@@ -183,7 +203,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
             message = head != null && (sentTrack != null || head.early()) ? control.pollFirst() : null;
         }
         if (message != null) {
-            sendText(message.text());
+            sendText(message.textNow());
             return true;
         }
         Mp4Chunk chunk = mailbox.take();
