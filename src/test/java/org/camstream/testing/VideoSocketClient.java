@@ -74,6 +74,11 @@ public final class VideoSocketClient implements AutoCloseable {
         return message;
     }
 
+    /** Sends a text message to the server. */
+    public void send(String text) throws java.io.IOException {
+        session.getBasicRemote().sendText(text);
+    }
+
     public CloseReason closeReason() {
         return closeReason;
     }

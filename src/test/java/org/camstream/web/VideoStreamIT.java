@@ -165,6 +165,31 @@ class VideoStreamIT {
     }
 
     @Test
+    void aClockProbeIsAnsweredAheadOfMediaWithTheServersReceiveAndSendTimes() throws Exception {
+        try (VideoSocketClient ws = VideoSocketClient.connect(server.port(), null)) {
+            ws.send("not json");
+            ws.send("{\"type\":\"clock\",\"client\":\"soon\"}");
+            double client = System.currentTimeMillis() + 0.25;
+            ws.send("{\"type\":\"clock\",\"client\":" + client + "}");
+            java.util.Map<String, Object> answer = null;
+            for (int i = 0; i < 400 && answer == null; i++) {
+                VideoSocketClient.Message message = ws.next(10);
+                if (message.isText() && message.text().contains("\"clock\"")) {
+                    answer = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(message.text());
+                }
+            }
+            assertNotNull(answer, "a clock answer");
+            double received = ((Number) answer.get("received")).doubleValue();
+            double sent = ((Number) answer.get("sent")).doubleValue();
+            assertEquals(client, ((Number) answer.get("client")).doubleValue(), 1e-6, "the probe's time, echoed");
+            double now = System.currentTimeMillis();
+            assertTrue(received >= client - 1000 && received <= sent && sent <= now + 1000,
+                    "client " + client + ", received " + received + ", sent " + sent + ", now " + now);
+            assertEquals(null, ws.closeReason(), "messages that are not probes are ignored, not fatal");
+        }
+    }
+
+    @Test
     void aPageFromAnotherSiteCannotOpenTheWebSocket() throws Exception {
         Exception refused = assertThrows(Exception.class,
                 () -> VideoSocketClient.connect(server.port(), "http://evil.example"));
