@@ -297,6 +297,54 @@ class ViewerStatesIT {
         }
     }
 
+    /**
+     * Screenshots of each state for the README, at desktop and phone size, into the directory named by
+     * {@code -Dviewer.screenshots=docs/screenshots}.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "viewer.screenshots", matches = ".+")
+    void screenshots() throws Exception {
+        Path directory = Path.of(System.getProperty("viewer.screenshots"));
+        Files.createDirectories(directory);
+        try (TestServer server = TestServer.start("--width", "1280", "--height", "720")) {
+            for (Viewport viewport : List.of(DESKTOP, PHONE)) {
+                emulate(viewport);
+                browser.get(server.uri("/?mode=mse").toString());
+                waitUntilPlaying("mse");
+                Poll.until(Duration.ofSeconds(10), "a latency figure", () -> js.executeScript(
+                        "return window.camstream.stats().latencyMs") != null);
+                shoot(directory.resolve("viewer-playing-" + viewport.name() + ".png"));
+            }
+        }
+        try (TestServer server = TestServer.start("--source", "ffmpeg", "--input", "rtsp://viewer:secret@127.0.0.1:9/cam")) {
+            for (Viewport viewport : List.of(DESKTOP, PHONE)) {
+                emulate(viewport);
+                browser.get(server.uri("/?mode=mjpeg").toString());
+                Poll.until(Duration.ofSeconds(30), "the offline message", ViewerStatesIT::view,
+                        v -> v != null && "offline".equals(v.get("kind")));
+                shoot(directory.resolve("viewer-offline-" + viewport.name() + ".png"));
+            }
+        }
+        emulate(DESKTOP);
+        try (TestServer server = TestServer.start("--width", "640", "--height", "360")) {
+            Object script = browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                    "delete window.MediaSource; delete window.ManagedMediaSource;")).get("identifier");
+            browser.get(server.uri("/?mode=mse").toString());
+            Poll.until(Duration.ofSeconds(10), "the not-supported message", ViewerStatesIT::view, v -> v != null);
+            shoot(directory.resolve("viewer-unsupported-desktop.png"));
+            browser.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
+            browser.get(server.uri("/?mode=mjpeg").toString());
+            waitUntilPlaying("mjpeg");
+        }
+        Poll.until(Duration.ofSeconds(15), "the unreachable message", ViewerStatesIT::view,
+                v -> v != null && "unreachable".equals(v.get("kind")));
+        shoot(directory.resolve("viewer-unreachable-desktop.png"));
+    }
+
+    private static void shoot(Path file) throws IOException {
+        Files.write(file, browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /**
