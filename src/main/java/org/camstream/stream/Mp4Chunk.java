@@ -7,6 +7,7 @@ import org.camstream.codec.h264.AccessUnit;
 import org.camstream.mp4.Fmp4Muxer;
 import org.camstream.mp4.Fragment;
 import org.camstream.mp4.FragmentWriter;
+import org.camstream.mp4.SampleTiming;
 
 /**
  * One fMP4 media fragment of a frame, with the track it belongs to; shared by every MP4 and WebSocket viewer.
@@ -34,6 +35,16 @@ public final class Mp4Chunk implements Chunk {
 
     public VideoTrack track() {
         return track;
+    }
+
+    /** When the picture was captured, in Unix microseconds: what HLS's EXT-X-PROGRAM-DATE-TIME says. */
+    public long captureEpochMicros() {
+        return captureEpochMicros;
+    }
+
+    /** The sample's place on the track timeline, known before the fragment's bytes are written. */
+    public SampleTiming timing() {
+        return slot.timing();
     }
 
     public ByteBuffer asByteBuffer() {
