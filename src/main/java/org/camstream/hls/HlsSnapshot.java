@@ -10,8 +10,9 @@ import org.camstream.mp4.InitSegment;
  * request for the same version gets the same playlist bytes, rendered once.
  *
  * @param version the index of the last completed part, or -1 before the first
- * @param targetDurationSeconds {@code EXT-X-TARGETDURATION}: the longest segment of the run so far, rounded
- *     to the nearest second and at least one; it only grows, so a playlist never promises less than it had
+ * @param targetDurationSeconds {@code EXT-X-TARGETDURATION}: the longest segment kept, rounded to the nearest
+ *     second and at least one. Kept rather than of the whole run, so that one long segment at a camera's cold
+ *     start (its first pictures come unevenly) does not raise it, and every hold with it, for the whole run.
  */
 public record HlsSnapshot(String runId, long version, List<HlsSegment> segments, PartPlan plan,
         int targetDurationSeconds, Rendered rendered) {

@@ -7,7 +7,7 @@ import org.camstream.mp4.FragmentTimeline;
  *
  * <ul>
  *   <li>A part holds whole frames, about {@link #PART_SECONDS}: 6 at 30 fps, 1 at 5 fps or less.</li>
- *   <li>{@code PART-TARGET} is half a frame more than that, so that the timing jitter of a frame does not make
+ *   <li>{@code PART-TARGET} is half a frame more than that, rounded up to a millisecond, so that the timing jitter of a frame does not make
  *       a part longer than the target the playlist promises. A part also closes early when one more frame of
  *       the usual length would overrun the target.</li>
  *   <li>A segment closes at the first keyframe once it lasts at least {@link #SEGMENT_SECONDS}, less a
@@ -27,9 +27,14 @@ public record PartPlan(int framesPerPart, long frameTicks, long partTargetTicks,
         }
         long frame = Math.max(1, Math.round(FragmentTimeline.TIMESCALE / fps));
         int frames = (int) Math.max(1, Math.round(PART_SECONDS * fps));
-        long target = frames * frame + frame / 2;
+        // Whole milliseconds, so that the playlist's decimals are exact and PART-HOLD-BACK is exactly three.
+        long target = ceilTo(frames * frame + frame / 2, FragmentTimeline.TIMESCALE / 1000);
         long segment = Math.round(SEGMENT_SECONDS * FragmentTimeline.TIMESCALE) - frame / 4;
         return new PartPlan(frames, frame, target, segment);
+    }
+
+    private static long ceilTo(long value, long step) {
+        return (value + step - 1) / step * step;
     }
 
     public double partTargetSeconds() {

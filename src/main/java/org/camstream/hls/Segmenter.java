@@ -54,7 +54,6 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
     private VideoTrack track;
     private boolean waitingForKeyframe = true;
     private boolean gap;
-    private long longestSegmentTicks;
 
     private volatile HlsSnapshot current;
 
@@ -152,8 +151,12 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
             gap = true;
             return;
         }
+        long duration = chunk.timing().duration();
+        if (!pending.isEmpty() && pendingTicks + duration > plan.partTargetTicks()) {
+            completePart(false, published); // a late frame goes to the next part: no part overruns the target
+        }
         pending.add(chunk);
-        pendingTicks += chunk.timing().duration();
+        pendingTicks += duration;
         pendingBytes += chunk.size();
         openFrames++;
         openBytes += chunk.size();
@@ -198,7 +201,11 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
         if (open != null) {
             segments.add(open);
         }
-        int target = (int) Math.max(1, Math.round(longestSegmentTicks / (double) FragmentTimeline.TIMESCALE));
+        long longest = 0;
+        for (HlsSegment segment : closed) {
+            longest = Math.max(longest, segment.durationTicks());
+        }
+        int target = (int) Math.max(1, Math.round(longest / (double) FragmentTimeline.TIMESCALE));
         HlsSnapshot snapshot = HlsSnapshot.of(runId, part.index(), segments, plan, target);
         recent.addLast(snapshot);
         while (recent.size() > RECENT_VERSIONS) {
@@ -212,7 +219,6 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
         open = null;
         closed.addLast(done);
         closedBytes += done.size();
-        longestSegmentTicks = Math.max(longestSegmentTicks, done.durationTicks());
         while (closed.size() > KEPT_SEGMENTS || closedBytes > MAX_KEPT_BYTES && closed.size() > 1) {
             closedBytes -= closed.removeFirst().size();
         }

@@ -1,5 +1,6 @@
 package org.camstream.web;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,6 +12,9 @@ import org.camstream.camera.Scheduler;
 import org.camstream.config.ResolvedSettings;
 import org.camstream.config.Settings;
 import org.camstream.config.SettingsLoader;
+import org.camstream.hls.HeldRequests;
+import org.camstream.hls.HlsCounters;
+import org.camstream.hls.HlsService;
 
 /**
  * The running application: it builds the parts, hands them to the servlets, and stops them in order. The
@@ -35,6 +39,8 @@ final class Camstream implements AutoCloseable {
     private final ViewerLimit limit;
     private final StreamingResponses responses;
     private final WebSocketViewers webSockets;
+    private final HlsService hls;
+    private final HlsCounters hlsCounters = new HlsCounters();
 
     Camstream(SettingsLoader loader, ResolvedSettings initial) {
         this.settings = new LiveSettings(loader, initial);
@@ -54,6 +60,11 @@ final class Camstream implements AutoCloseable {
         this.limit = new ViewerLimit(() -> settings.current().maxViewers());
         this.responses = new StreamingResponses(executor, () -> settings.current().viewerTimeout());
         this.webSockets = new WebSocketViewers(executor, () -> settings.current().viewerTimeout());
+        // Held HLS requests: twice max-viewers, one blocking playlist and one hinted part for each of that many
+        // players; behind a caching proxy there are only a few.
+        HeldRequests held = new HeldRequests(Scheduler.on(executor), writers, () -> 2 * settings.current().maxViewers());
+        this.hls = new HlsService(path::acquireVideo, path.video().mp4(), () -> settings.current().fps(),
+                Scheduler.on(executor), held, () -> hlsIdle(settings.current()), System::nanoTime);
         settings.onChange(path::restartWithNewSettings);
         path.camera().onStateChange(() -> webSockets.broadcast(path.camera().status()));
     }
@@ -64,6 +75,15 @@ final class Camstream implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /**
+     * How long the HLS muxer runs after the last HLS request: idle-stop, but at least 5 s, more than the longest
+     * hold and the pause between a player's requests, so that an idle-stop of 0 does not end a run per request.
+     */
+    static Duration hlsIdle(Settings settings) {
+        Duration minimum = Duration.ofSeconds(5);
+        return settings.idleStop().compareTo(minimum) < 0 ? minimum : settings.idleStop();
     }
 
     Settings settings() {
@@ -94,6 +114,14 @@ final class Camstream implements AutoCloseable {
         return webSockets;
     }
 
+    HlsService hls() {
+        return hls;
+    }
+
+    HlsCounters hlsCounters() {
+        return hlsCounters;
+    }
+
     ScheduledExecutorService executor() {
         return executor;
     }
@@ -115,6 +143,7 @@ final class Camstream implements AutoCloseable {
     @Override
     public void close() {
         placeholder.close();
+        hls.close();
         responses.close();
         webSockets.close();
         path.close();

@@ -63,6 +63,7 @@ public final class CamstreamLifecycle implements ServletContextListener {
                 app.counters().h264, Preamble::none), "/stream.h264");
         register(context, "mp4", new VideoStreamServlet<>(app, "video/mp4", app.path().video().mp4(),
                 app.counters().mp4, Mp4Preamble::new), "/stream.mp4");
+        register(context, "hls", new HlsServlet(app), "/hls/*");
         register(context, "status", new StatusServlet(app), "/api/status");
         register(context, "config", new ConfigServlet(app), "/api/config");
         register(context, "admin", new AdminPageServlet(), "/admin");
@@ -72,7 +73,8 @@ public final class CamstreamLifecycle implements ServletContextListener {
             // Everything but the admin pages, which have their own constraint, and the status document.
             context.addFilter("viewer-auth", new ViewerAuthFilter()).addMappingForUrlPatterns(
                     null, false, "/", "/index.html", "/snapshot.jpg", "/stream.jpg", "/stream.mjpeg", "/stream.h264",
-                    "/stream.mp4", "/ws/*", "/api/status", "/player.js", "/camstream.js", "/camstream.css");
+                    "/stream.mp4", "/ws/*", "/api/status", "/player.js", "/camstream.js", "/camstream.css", "/hls/*",
+                    "/hls-player.js");
             LOG.info("Viewers must log in (viewer-auth is on)");
         }
         context.addFilter("websocket-origin", new OriginFilter(() -> app.settings().allowedOrigins()))

@@ -107,6 +107,7 @@ public final class ErrorPages {
      */
     static boolean wantsHtml(String path, String accept) {
         if (path != null && (path.startsWith("/api/") || path.startsWith("/ws/") || path.startsWith("/stream.")
+                || path.startsWith("/hls/")
                 || path.equals("/snapshot.jpg"))) {
             return false;
         }

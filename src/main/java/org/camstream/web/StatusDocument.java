@@ -78,6 +78,7 @@ final class StatusDocument {
         status.put("framesDropped", dropped);
         status.put("streams", streams);
         status.put("uptimeSeconds", app.uptimeMillis() / 1000.0);
+        status.put("hls", HlsStatus.of(app));
         status.put("jvm", jvm);
         return status;
     }
