@@ -6,8 +6,8 @@ import org.camstream.mp4.InitSegment;
 
 /**
  * One version of the HLS stream, as it was right after one part was completed: the segments kept in memory
- * (oldest first; the last may still be open) and what the playlist says about them. Immutable, so that every
- * request for the same version gets the same playlist bytes, rendered once.
+ * (oldest first; the last may still be open) and what the playlist says about them. Immutable, so that a
+ * reader never sees it change, and its playlist is rendered once however many requests it answers.
  *
  * @param version the index of the last completed part, or -1 before the first
  * @param targetDurationSeconds {@code EXT-X-TARGETDURATION}: the longest segment kept, rounded to the nearest

@@ -20,8 +20,8 @@ import org.camstream.stream.VideoTrack;
  *
  * <p>Bounded whatever the number of viewers: {@link #KEPT_SEGMENTS} complete segments and at most
  * {@link #MAX_KEPT_BYTES} of them, plus the open one, which is abandoned (and the pictures skipped to the
- * next keyframe) past {@link #MAX_SEGMENT_FRAMES} or {@link #MAX_SEGMENT_BYTES}; and the last
- * {@link #RECENT_VERSIONS} snapshots, which reference those same segments.
+ * next keyframe) past {@link #MAX_SEGMENT_FRAMES} or {@link #MAX_SEGMENT_BYTES}. Only the latest snapshot is
+ * kept; it references those same segments.
  */
 public final class Segmenter implements Subscriber<Mp4Chunk> {
 
@@ -30,8 +30,6 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
     /** The GOP cache's caps: a longer group of pictures has no keyframe to cut at, so it cannot be served. */
     public static final int MAX_SEGMENT_FRAMES = 600;
     public static final long MAX_SEGMENT_BYTES = 8L * 1024 * 1024;
-    /** About 3 s of versions at 5 parts a second: how far back a blocking reload gets its exact version. */
-    public static final int RECENT_VERSIONS = 16;
 
     private final String runId;
     private final PartPlan plan;
@@ -40,7 +38,6 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
 
     // Guarded by lock.
     private final ArrayDeque<HlsSegment> closed = new ArrayDeque<>();
-    private final ArrayDeque<HlsSnapshot> recent = new ArrayDeque<>();
     private long closedBytes;
     private HlsSegment open;
     private int openFrames;
@@ -80,42 +77,15 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
         return current;
     }
 
-    /** Version {@code version} if it is among the recent ones, else null. */
-    public HlsSnapshot version(long version) {
-        synchronized (lock) {
-            for (HlsSnapshot snapshot : recent) {
-                if (snapshot.version() == version) {
-                    return snapshot;
-                }
-            }
-        }
-        return null;
-    }
-
     /**
-     * The playlist version that answers {@code query}, or null while none does. A blocking request gets the
-     * first version that satisfies it, so the same URL gives the same bytes whenever it is asked, and a cache
-     * in front holds the same thing the origin would send. A request older than the recent versions gets the
-     * latest one, as the spec allows.
+     * The playlist that answers {@code query}, or null while none does: the latest version, once it has what
+     * was asked for (RFC 8216bis 6.2.5.2). Not the first version that had it: a player that fell behind gets
+     * the live edge in one step, instead of one part per round trip through a cache's lock. A cache in front
+     * keeps the answer for its URL for a second, so every viewer behind it reads the same bytes.
      */
     public HlsSnapshot answer(PlaylistQuery query) {
         HlsSnapshot latest = current;
-        if (!query.satisfiedBy(latest)) {
-            return null;
-        }
-        if (!query.blocking()) {
-            return latest;
-        }
-        synchronized (lock) {
-            boolean first = true;
-            for (HlsSnapshot snapshot : recent) {
-                if (query.satisfiedBy(snapshot)) {
-                    return first ? latest : snapshot;
-                }
-                first = false;
-            }
-        }
-        return latest;
+        return query.satisfiedBy(latest) ? latest : null;
     }
 
     public String runId() {
@@ -207,10 +177,6 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
         }
         int target = (int) Math.max(1, Math.round(longest / (double) FragmentTimeline.TIMESCALE));
         HlsSnapshot snapshot = HlsSnapshot.of(runId, part.index(), segments, plan, target);
-        recent.addLast(snapshot);
-        while (recent.size() > RECENT_VERSIONS) {
-            recent.removeFirst();
-        }
         current = snapshot;
         published.add(snapshot);
     }

@@ -114,7 +114,7 @@ class HlsIT {
     }
 
     @Test
-    void partsAreTheSegmentsBytesAndTheSameUrlGivesTheSameBytesForAYear() {
+    void partsAreTheSegmentsBytesAndTheSameMediaUrlGivesTheSameBytesForAYear() {
         MediaPlaylist playlist = Poll.until(Duration.ofSeconds(15), "a complete segment with its parts listed",
                 () -> playlist(""), p -> p.mediaSegments().stream().anyMatch(s -> !s.partialSegments().isEmpty()));
         MediaSegment segment = playlist.mediaSegments().stream().filter(s -> !s.partialSegments().isEmpty())
@@ -132,11 +132,6 @@ class HlsIT {
         String init = playlist.mediaSegments().get(0).segmentMap().orElseThrow().uri();
         assertArrayEquals(media(init), media(init));
 
-        Playlists.Part last = Playlists.lastPart(playlist);
-        String query = Playlists.nextPartQuery(last);
-        byte[] first = server.get("/hls/index.m3u8?" + query).body();
-        assertArrayEquals(first, server.get("/hls/index.m3u8?" + query).body(),
-                "a blocking reload answers with the version it asked for, whenever it is asked");
 
         String runId = segment.uri().substring(0, segment.uri().indexOf('/'));
         assertTrue(runId.length() >= 8, "a per-run id: " + runId);
