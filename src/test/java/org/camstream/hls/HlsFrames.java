@@ -1,0 +1,42 @@
+package org.camstream.hls;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.camstream.codec.h264.AccessUnit;
+import org.camstream.codec.h264.AccessUnitAssembler;
+import org.camstream.codec.h264.AnnexBReader;
+import org.camstream.stream.Frame;
+import org.camstream.testing.Fixtures;
+
+/** A Raspberry Pi camera's recordings as the camera layer delivers them: one frame per picture at 30 fps. */
+final class HlsFrames {
+
+    private long sequence;
+    private long micros = 1_790_000_000_000_000L;
+    private long nanos = 5_000_000_000L;
+
+    List<Frame> frames(String fixture) {
+        List<AccessUnit> aus = new ArrayList<>();
+        AccessUnitAssembler assembler = new AccessUnitAssembler(aus::add);
+        AnnexBReader reader = new AnnexBReader(assembler);
+        byte[] bytes = Fixtures.read(Fixtures.piH264(fixture));
+        reader.feed(bytes, 0, bytes.length);
+        reader.flush();
+        assembler.flush();
+        List<Frame> frames = new ArrayList<>();
+        for (AccessUnit au : aus) {
+            byte[] annexB = new byte[au.annexBSize()];
+            au.writeAnnexB(annexB, 0);
+            micros += 33_333;
+            nanos += 33_333_333;
+            frames.add(Frame.of(annexB, ++sequence, micros, nanos, au.isKeyframe()));
+        }
+        return frames;
+    }
+
+    /** Moves the capture clock on, as a camera that stopped for a while. */
+    void pause(long millis) {
+        micros += millis * 1000;
+        nanos += millis * 1_000_000;
+    }
+}
