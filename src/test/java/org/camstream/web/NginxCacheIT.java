@@ -110,13 +110,14 @@ class NginxCacheIT {
         for (LlHlsClient client : clients) {
             assertEquals(List.of(), client.missing(), "every part from the one it joined at; errors "
                     + client.errors());
-            assertTrue(client.partsReceived() >= parts - 10, "a client got " + client.partsReceived() + " of " + parts);
+            // It joined when it started and may trail the live edge by its latency at the end.
+            assertTrue(client.partsReceived() >= parts * 0.7, "a client got " + client.partsReceived() + " of " + parts);
         }
         // One part and one playlist version per part, the odd plain playlist (1 s in the cache), and a few
         // spares: not 200 times that.
         assertTrue(origin <= 2.5 * parts + SECONDS + 20, "camstream was asked " + origin + " times for " + parts
                 + " parts");
-        assertTrue(clientRequests > 50 * origin, "the cache answered the rest: " + clientRequests + " vs " + origin);
+        assertTrue(clientRequests > CLIENTS / 4.0 * origin, "the cache answered the rest: " + clientRequests + " vs " + origin);
         // A loose bound: on two busy cores the 200 clients themselves take most of the time (see the README).
         assertTrue(latency.get(latency.size() / 2) < 3000, "median part latency " + latency.get(latency.size() / 2));
     }
