@@ -156,7 +156,7 @@ class HlsIT {
         // Released at once: the asked-for part was the newest when it came, none after it.
         assertTrue(reached.msn() == last.msn() ? reached.index() == last.index() + 2 : reached.index() == 0,
                 "the first version that has the part: " + reached + " after " + last);
-        assertTrue(heldSeconds > 0.15 && heldSeconds < 1.5, "held for " + heldSeconds + " s, about two parts");
+        assertTrue(heldSeconds > 0.1 && heldSeconds < 1.5, "held for " + heldSeconds + " s, about two parts");
 
         HttpResponse<byte[]> part = hinted.get();
         assertEquals(200, part.statusCode());
