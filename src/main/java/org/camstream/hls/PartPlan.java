@@ -10,13 +10,15 @@ import org.camstream.mp4.FragmentTimeline;
  *   <li>{@code PART-TARGET} is half a frame more than that, rounded up to a millisecond, so that the timing jitter of a frame does not make
  *       a part longer than the target the playlist promises. A part also closes early when one more frame of
  *       the usual length would overrun the target.</li>
- *   <li>A segment closes at the first keyframe once it lasts at least {@link #SEGMENT_SECONDS}, less a
- *       quarter of a frame: a camera with a keyframe every 30 frames at 30 fps makes segments of 1.000 s
- *       give or take a few milliseconds of capture jitter, and these should not wait for the next keyframe
- *       and become 2 s long.</li>
+ *   <li>A segment closes at the first keyframe once it holds a second of pictures: {@link #SEGMENT_SECONDS}
+ *       on the timeline less a quarter of a frame, or as many frames as the camera makes in that time. A
+ *       camera with a keyframe every 30 frames at 30 fps makes segments of 1.000 s give or take the jitter of
+ *       its capture times, which on a busy machine is tens of milliseconds; such a segment should not wait
+ *       for the next keyframe and become 2 s long.</li>
  * </ul>
  */
-public record PartPlan(int framesPerPart, long frameTicks, long partTargetTicks, long minSegmentTicks) {
+public record PartPlan(int framesPerPart, long frameTicks, long partTargetTicks, long minSegmentTicks,
+        int framesPerSegment) {
 
     public static final double PART_SECONDS = 0.2;
     public static final double SEGMENT_SECONDS = 1.0;
@@ -30,7 +32,7 @@ public record PartPlan(int framesPerPart, long frameTicks, long partTargetTicks,
         // Whole milliseconds, so that the playlist's decimals are exact and PART-HOLD-BACK is exactly three.
         long target = ceilTo(frames * frame + frame / 2, FragmentTimeline.TIMESCALE / 1000);
         long segment = Math.round(SEGMENT_SECONDS * FragmentTimeline.TIMESCALE) - frame / 4;
-        return new PartPlan(frames, frame, target, segment);
+        return new PartPlan(frames, frame, target, segment, (int) Math.max(1, Math.round(SEGMENT_SECONDS * fps)));
     }
 
     private static long ceilTo(long value, long step) {

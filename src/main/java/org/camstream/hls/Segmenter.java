@@ -102,7 +102,8 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
             return;
         }
         boolean trackChanged = track != null && chunk.track() != track;
-        if (open == null || keyframe && (trackChanged || openTicks() >= plan.minSegmentTicks())) {
+        if (open == null || keyframe && (trackChanged || openTicks() >= plan.minSegmentTicks()
+                || openFrames >= plan.framesPerSegment())) {
             closeOpenSegment(published);
             boolean discontinuity = trackChanged || gap;
             if (discontinuity) {
