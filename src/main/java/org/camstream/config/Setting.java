@@ -25,6 +25,7 @@ public enum Setting {
     DEVICE("device", "/dev/video0", "the video4linux device of a USB webcam, for source v4l2"),
     INPUT("input", "", "what ffmpeg reads, for source ffmpeg: an rtsp:// or http:// URL, or a file (played in a loop)"),
     ALLOWED_ORIGINS("allowed-origins", "", "other origins allowed to open the WebSocket, comma-separated"),
+    CORS_ORIGINS("cors-origins", "", "origins whose pages may fetch the streams, the snapshot and HLS (CORS), comma-separated, or *"),
     ADMIN_USER("admin-user", "admin", "user name for the admin page (embedded mode)"),
     ADMIN_PASSWORD("admin-password", "", "password for the admin page (embedded mode); generated if empty"),
     VIEWER_AUTH("viewer-auth", "false", "require a login to watch, too (role camstream-viewer or camstream-admin)"),

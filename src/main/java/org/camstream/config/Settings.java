@@ -28,6 +28,7 @@ public final class Settings {
     private final String device;
     private final String input;
     private final List<String> allowedOrigins;
+    private final List<String> corsOrigins;
     private final String adminUser;
     private final String adminPassword;
     private final boolean viewerAuth;
@@ -56,6 +57,7 @@ public final class Settings {
         this.device = Objects.requireNonNull(b.device, "device");
         this.input = Objects.requireNonNull(b.input, "input");
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        this.corsOrigins = List.copyOf(b.corsOrigins);
         this.adminUser = Objects.requireNonNull(b.adminUser, "adminUser");
         this.adminPassword = Objects.requireNonNull(b.adminPassword, "adminPassword");
         this.viewerAuth = b.viewerAuth;
@@ -145,6 +147,11 @@ public final class Settings {
         return allowedOrigins;
     }
 
+    /** Origins whose pages may read the streams, the snapshot and HLS; {@code *} alone means any. */
+    public List<String> corsOrigins() {
+        return corsOrigins;
+    }
+
     public String adminUser() {
         return adminUser;
     }
@@ -215,6 +222,7 @@ public final class Settings {
         private String device = "/dev/video0";
         private String input = "";
         private List<String> allowedOrigins = List.of();
+        private List<String> corsOrigins = List.of();
         private String adminUser = "admin";
         private String adminPassword = "";
         private boolean viewerAuth;
@@ -246,6 +254,7 @@ public final class Settings {
             device = s.device;
             input = s.input;
             allowedOrigins = s.allowedOrigins;
+            corsOrigins = s.corsOrigins;
             adminUser = s.adminUser;
             adminPassword = s.adminPassword;
             viewerAuth = s.viewerAuth;
@@ -330,6 +339,11 @@ public final class Settings {
 
         public Builder input(String value) {
             input = value;
+            return this;
+        }
+
+        public Builder corsOrigins(List<String> value) {
+            corsOrigins = value;
             return this;
         }
 

@@ -49,6 +49,7 @@ final class SettingsParser {
                 .device(r.device(Setting.DEVICE))
                 .input(input)
                 .allowedOrigins(r.origins(Setting.ALLOWED_ORIGINS))
+                .corsOrigins(r.raw(Setting.CORS_ORIGINS).trim().equals("*") ? List.of("*") : r.origins(Setting.CORS_ORIGINS))
                 .adminLogin(r.userName(Setting.ADMIN_USER, false), r.raw(Setting.ADMIN_PASSWORD))
                 .viewerAuth(r.bool(Setting.VIEWER_AUTH))
                 .viewerLogin(r.userName(Setting.VIEWER_USER, true), r.raw(Setting.VIEWER_PASSWORD))
