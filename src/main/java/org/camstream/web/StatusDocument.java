@@ -119,6 +119,7 @@ final class StatusDocument {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("message", error.message());
         map.put("at", time(error.at()));
+        map.put("recoveredAt", time(error.recoveredAt()));
         return map;
     }
 
