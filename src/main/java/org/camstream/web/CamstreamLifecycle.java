@@ -65,9 +65,10 @@ public final class CamstreamLifecycle implements ServletContextListener {
                 app.counters().mp4, Mp4Preamble::new), "/stream.mp4");
         register(context, "status", new StatusServlet(app), "/api/status");
         register(context, "config", new ConfigServlet(app), "/api/config");
+        register(context, "config-check", new ConfigCheckServlet(app), "/api/config/check");
         register(context, "admin", new AdminPageServlet(), "/admin");
         context.addFilter("security-headers", new SecurityHeadersFilter())
-                .addMappingForUrlPatterns(null, false, "/admin", "/admin/*", "/api/config");
+                .addMappingForUrlPatterns(null, false, "/admin", "/admin/*", "/api/config", "/api/config/*");
         if (settings.viewerAuth()) {
             // Everything but the admin pages, which have their own constraint, and the status document.
             context.addFilter("viewer-auth", new ViewerAuthFilter()).addMappingForUrlPatterns(
