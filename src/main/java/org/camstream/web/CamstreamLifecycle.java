@@ -64,6 +64,7 @@ public final class CamstreamLifecycle implements ServletContextListener {
         register(context, "mp4", new VideoStreamServlet<>(app, "video/mp4", app.path().video().mp4(),
                 app.counters().mp4, Mp4Preamble::new), "/stream.mp4");
         register(context, "status", new StatusServlet(app), "/api/status");
+        register(context, "status-history", new StatusHistoryServlet(app), "/api/status/history");
         register(context, "config", new ConfigServlet(app), "/api/config");
         register(context, "config-check", new ConfigCheckServlet(app), "/api/config/check");
         register(context, "admin", new AdminPageServlet(), "/admin");
@@ -73,7 +74,8 @@ public final class CamstreamLifecycle implements ServletContextListener {
             // Everything but the admin pages, which have their own constraint, and the status document.
             context.addFilter("viewer-auth", new ViewerAuthFilter()).addMappingForUrlPatterns(
                     null, false, "/", "/index.html", "/snapshot.jpg", "/stream.jpg", "/stream.mjpeg", "/stream.h264",
-                    "/stream.mp4", "/ws/*", "/api/status", "/player.js", "/camstream.js", "/camstream.css");
+                    "/stream.mp4", "/ws/*", "/api/status", "/api/status/history", "/player.js", "/camstream.js",
+                    "/camstream.css");
             LOG.info("Viewers must log in (viewer-auth is on)");
         }
         context.addFilter("websocket-origin", new OriginFilter(() -> app.settings().allowedOrigins()))
