@@ -313,6 +313,20 @@ class AdminIT {
             String credentials = java.util.Base64.getEncoder().encodeToString(("admin:" + password).getBytes());
             assertEquals(200, server.send(HttpRequest.newBuilder(server.uri("/api/config"))
                     .header("Authorization", "Basic " + credentials).build()).statusCode());
+
+            // Cancelling the browser's login shows camstream's page: where the password is, how to choose one.
+            RawHttp.Answer cancelled = RawHttp.get(server.port(), "/admin", ErrorChecks.BROWSER);
+            ErrorChecks.assertPage(cancelled, 401, "the login page a browser shows when the login is cancelled", "/");
+            assertEquals("Basic realm=\"camstream\"", cancelled.header("www-authenticate"), "browsers still prompt");
+            String where = file.toAbsolutePath().toString();
+            String home = System.getProperty("user.home");
+            if (where.startsWith(home + "/")) {
+                where = "~" + where.substring(home.length());
+            }
+            assertTrue(cancelled.body().contains("cat " + where), "names the file really used: " + cancelled.body());
+            assertTrue(cancelled.body().contains("--admin-password"), cancelled.body());
+            assertFalse(cancelled.body().contains(password), "never the password itself");
+            assertFalse(cancelled.body().contains("Tomcat"), cancelled.body());
         }
         String first = Files.readString(dataDir.resolve("admin-password"));
         try (TestServer again = TestServer.startIn(dataDir, "--admin-password", "", "--codec", "mjpeg")) {
