@@ -1056,7 +1056,8 @@
     let shown = content;
     if (!content) {
       // Never "no messages" alone while the camera is failing: say what is happening instead.
-      if (stateLine) shown = 'The camera process printed nothing. ' + stateLine;
+      // The line above the log says what is happening; the box only says that the process said nothing.
+      if (stateLine) shown = 'The camera process printed nothing.';
       else if (camera.state === 'idle') shown = 'No camera process runs while nobody is watching.';
       else if (camera.state === 'starting') shown = 'The camera process is starting and has printed nothing yet.';
       else if (camera.state === 'running') shown = 'The camera process is running and has printed nothing.';

@@ -396,10 +396,11 @@ class AdminPageIT {
         String message = (String) ((Map<?, ?>) recovered.get("previousError")).get("message");
         assertTrue(message.contains("signal 9"), message);
         WebElement panel = browser.findElement(By.id("st-error"));
-        Poll.until(Duration.ofSeconds(10), "the panel to show the recovery", () -> panel.getAttribute("data-kind"),
-                "recovered"::equals);
-        assertTrue(text("st-error").matches(Pattern.quote(message) + " — " + CLOCK + ", recovered " + CLOCK),
-                "when it happened and when the camera came back: " + text("st-error"));
+        // The page polls once a second: wait for the poll that saw this recovery.
+        Poll.until(Duration.ofSeconds(10), "the panel to say when it happened and when the camera came back",
+                () -> text("st-error"), shown -> shown.matches(Pattern.quote(message) + " — " + CLOCK + ", recovered "
+                        + CLOCK));
+        assertEquals("recovered", panel.getAttribute("data-kind"));
         assertEquals("camera running", text("camera-state"));
         assertFalse(panel.getAttribute("class").contains("has-error"), "no red error next to running");
         String red = (String) js.executeScript("return getComputedStyle(document.documentElement).getPropertyValue('--bad')");
@@ -448,34 +449,66 @@ class AdminPageIT {
     }
 
     /**
-     * Screenshots for a person to look at: light, dark and phone width, into the directory named by
-     * {@code -Dadmin.screenshots=/tmp/shots}.
+     * Screenshots for a person to look at, in each state the page has: light, dark and phone width with a
+     * refused value; an ffmpeg input with its password masked while the camera cannot connect; the webcam
+     * picker; and the errors panel after the camera recovered. Into the directory named by
+     * {@code -Dadmin.screenshots}, such as docs/screenshots for the README:
+     * {@code mvn verify -Dit.test=AdminPageIT#screenshots -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+     * -Dadmin.screenshots=docs/screenshots}.
      */
     @Test
     @EnabledIfSystemProperty(named = "admin.screenshots", matches = ".+")
     void screenshots() throws IOException {
         Path directory = Path.of(System.getProperty("admin.screenshots"));
         Files.createDirectories(directory);
-        // A few seconds of samples, so that the charts have a line to show.
+        // The server's history fills the charts; a few more seconds of the page's own polls join it.
         Poll.until(Duration.ofSeconds(30), "some chart samples",
                 () -> Integer.parseInt(browser.findElement(By.id("chart-fps")).getAttribute("data-points")),
                 points -> points >= 15);
-        browser.findElement(By.id("preview-toggle")).click();
-        Poll.until(Duration.ofSeconds(10), "the preview picture",
-                () -> ((Number) js.executeScript("return document.getElementById('preview-img').naturalWidth")).intValue(),
-                width -> width > 0);
-        type("width", "100000");
-        browser.findElement(By.id("apply")).click();
-        Poll.until(Duration.ofSeconds(10), "the server's error", () -> text("width-error"), t -> t.contains("100000"));
-        js.executeScript("window.scrollTo(0, 0)");
         try {
+            // The camera was killed and came back: the errors panel says when, in the muted colour.
+            long pid = ((Number) Poll.until(Duration.ofSeconds(30), "a running camera", () -> server.camera(),
+                    c -> "running".equals(c.get("state")) && c.get("pid") != null).get("pid")).longValue();
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            Poll.until(Duration.ofSeconds(30), "the recovery on the page",
+                    () -> browser.findElement(By.id("st-error")).getAttribute("data-kind"), "recovered"::equals);
+            browser.findElement(By.id("preview-toggle")).click();
+            Poll.until(Duration.ofSeconds(10), "the preview picture", () -> ((Number) js.executeScript(
+                    "return document.getElementById('preview-img').naturalWidth")).intValue(), width -> width > 0);
+            type("width", "100000");
+            browser.findElement(By.id("apply")).click();
+            Poll.until(Duration.ofSeconds(10), "the server's error", () -> text("width-error"), t -> t.contains("100000"));
+            js.executeScript("window.scrollTo(0, 0)");
             shoot(directory.resolve("admin-light.png"), 1400, 1300);
             browser.executeCdpCommand("Emulation.setEmulatedMedia",
                     Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
             shoot(directory.resolve("admin-dark.png"), 1400, 1300);
             browser.executeCdpCommand("Emulation.setEmulatedMedia",
                     Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "light"))));
-            shoot(directory.resolve("admin-phone.png"), 390, 2600);
+            shoot(directory.resolve("admin-phone.png"), 390, 2900);
+
+            // The webcam picker, with a listing faked as in the picker's test.
+            browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+            server.listWebcams(List.of(new V4l2Device("/dev/video2", "HD Pro Webcam C920", List.of(
+                    new V4l2Device.Format(false, "yuyv422", "YUYV 4:2:2", List.of("640x480", "1280x720")),
+                    new V4l2Device.Format(true, "mjpeg", "Motion-JPEG", List.of("1920x1080", "1280x720", "640x480"))))));
+            openThePage();
+            select("source", "v4l2");
+            select("device", "/dev/video2");
+            browser.findElement(By.id("device-size-1280x720")).findElement(By.xpath("..")).click();
+            js.executeScript("window.scrollTo(0, 0)");
+            shoot(directory.resolve("admin-webcam.png"), 1400, 1300);
+
+            // An RTSP camera that refuses: the field masks the saved password, the log says what happens.
+            openThePage();
+            select("source", "ffmpeg");
+            type("input", "rtsp://camera:not-shown@127.0.0.1:9/stream1");
+            browser.findElement(By.id("apply")).click();
+            Poll.until(Duration.ofSeconds(40), "the refusal in the log panel", () -> text("camera-log-state"),
+                    state -> state.startsWith("Camera restarting after:"));
+            js.executeScript("window.scrollTo(0, 0)");
+            shoot(directory.resolve("admin-ffmpeg-refused.png"), 1400, 1300);
+            shoot(directory.resolve("admin-ffmpeg-refused-phone.png"), 390, 2900);
         } finally {
             browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
             browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
