@@ -442,7 +442,16 @@ class AdminPageIT {
                     assertEquals(List.of(), cutOff(), "elements cut off at " + where);
                 }
             }
+            // The dark scheme too, with a change pending so that Apply wears the accent colour.
+            browser.executeCdpCommand("Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+            emulate(VIEWPORTS.get(0));
+            openThePage();
+            select("source", "ffmpeg");
+            Poll.until(Duration.ofSeconds(30), "the camera to run", () -> text("camera-state"), "camera running"::equals);
+            assertEquals(List.of(), Axe.violations(browser), "axe-core WCAG 2.1 A and AA in the dark scheme");
         } finally {
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
             browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
             openThePage();
         }
