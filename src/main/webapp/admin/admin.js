@@ -517,8 +517,12 @@
     $('device-sizes-box').hidden = !formats.length;
     const box = $('device-formats');
     const previous = keepFormat && box.querySelector('input:checked');
+    // The format the person picked, else the one camstream uses if it has the form's size, else one that has it.
+    const size = readers.width() + 'x' + readers.height();
+    const hasSize = (f) => Array.isArray(f.sizes) && f.sizes.includes(size);
+    const used = formats.find((f) => f.format === device.used);
     const chosen = (previous && formats.find((f) => f.format === previous.value))
-      || formats.find((f) => f.format === device.used) || formats[0];
+      || (used && hasSize(used) ? used : null) || formats.find(hasSize) || used || formats[0];
     box.replaceChildren();
     for (const format of formats) {
       const used = device.used === format.format;

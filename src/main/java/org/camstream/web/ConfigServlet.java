@@ -69,10 +69,14 @@ final class ConfigServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ResolvedSettings resolved = app.liveSettings().resolved();
+        ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(app.liveSettings().resolved()));
+    }
+
+    /** The document with the webcams, whose {@code used} format depends on the settings just made. */
+    private Map<String, Object> withDevices(ResolvedSettings resolved) {
         Map<String, Object> document = document(resolved);
         document.put("devices", webcams.devices(resolved.settings()));
-        ConfigRequests.send(response, HttpServletResponse.SC_OK, document);
+        return document;
     }
 
     @Override
@@ -86,13 +90,13 @@ final class ConfigServlet extends HttpServlet {
             return;
         }
         if (changes.isEmpty()) {
-            ConfigRequests.send(response, HttpServletResponse.SC_OK, document(app.liveSettings().resolved()));
+            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(app.liveSettings().resolved()));
             return;
         }
         try {
             ResolvedSettings next = app.liveSettings().apply(changes);
             LOG.info("{} changed {} on the admin page", user(request), changes.keySet());
-            ConfigRequests.send(response, HttpServletResponse.SC_OK, document(next));
+            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(next));
         } catch (SettingsException e) {
             List<ConfigRequests.Problem> problems = ConfigRequests.problems(app.liveSettings().resolved(), changes);
             ConfigRequests.sendProblems(response, problems.isEmpty()
@@ -111,7 +115,7 @@ final class ConfigServlet extends HttpServlet {
         try {
             ResolvedSettings next = app.liveSettings().forgetSaved();
             LOG.info("{} reset the settings saved on the admin page", user(request));
-            ConfigRequests.send(response, HttpServletResponse.SC_OK, document(next));
+            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(next));
         } catch (SettingsException e) {
             Responses.sendError(response, HttpServletResponse.SC_CONFLICT,
                     "the configured settings are not valid: " + e.getMessage());

@@ -333,6 +333,9 @@ class AdminPageIT {
                         + " /dev/video-camstream-test"));
         assertTrue(text("camera-log-state").matches(".*Next try \\S.*, (in \\d+ s|now)\\..*"), text("camera-log-state"));
         assertNotEquals("No messages from the camera process.", text("camera-log"));
+        assertEquals("/dev/video-camstream-test · USB Camera", new Select(browser.findElement(By.id("device")))
+                .getFirstSelectedOption().getText(), "the saved device, still with its listing");
+        assertEquals(List.of("640×480", "320×240"), chipTexts("device-sizes"), "the saved size's format stays chosen");
         assertEquals("current", browser.findElement(By.id("st-error")).getAttribute("data-kind"));
         assertTrue(text("st-error").matches("there is no webcam at /dev/video-camstream-test.* — " + CLOCK
                 + "; next try " + CLOCK + " \\((in \\d+ s|now)\\).*"), text("st-error"));
