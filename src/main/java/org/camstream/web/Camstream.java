@@ -35,6 +35,7 @@ final class Camstream implements AutoCloseable {
     private final ViewerLimit limit;
     private final StreamingResponses responses;
     private final WebSocketViewers webSockets;
+    private final StatusHistory history;
 
     Camstream(SettingsLoader loader, ResolvedSettings initial) {
         this.settings = new LiveSettings(loader, initial);
@@ -56,6 +57,10 @@ final class Camstream implements AutoCloseable {
         this.webSockets = new WebSocketViewers(executor, () -> settings.current().viewerTimeout());
         settings.onChange(path::restartWithNewSettings);
         path.camera().onStateChange(() -> webSockets.broadcast(path.camera().status()));
+        Scheduler scheduler = Scheduler.on(executor);
+        this.history = new StatusHistory(scheduler, StatusHistory.INTERVAL, StatusHistory.CAPACITY,
+                () -> StatusDocument.sample(this, scheduler.now()));
+        history.start();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -106,6 +111,10 @@ final class Camstream implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
+    StatusHistory history() {
+        return history;
+    }
+
     /** The document behind {@code /api/status}. */
     Map<String, Object> status() {
         return StatusDocument.of(this);
@@ -114,6 +123,7 @@ final class Camstream implements AutoCloseable {
     /** Ends every viewer, stops the processes and waits for them, then stops the threads. */
     @Override
     public void close() {
+        history.close();
         placeholder.close();
         responses.close();
         webSockets.close();
