@@ -77,6 +77,14 @@ final class StatusDocument {
         status.put("bytesSent", bytes);
         status.put("framesDropped", dropped);
         status.put("streams", streams);
+        // Registrations in the fan-outs: equal to the viewers they feed, or something holds on to a viewer
+        // that left. MP4 files and WebSockets share one fan-out, MJPEG and stills another; a snapshot waits on a third.
+        Map<String, Object> subscriptions = new LinkedHashMap<>();
+        subscriptions.put("h264", video.annexB().subscriberCount());
+        subscriptions.put("mp4", video.mp4().subscriberCount());
+        subscriptions.put("multipart", path.jpeg().parts().subscriberCount());
+        subscriptions.put("snapshot", path.jpeg().pictures().subscriberCount());
+        status.put("subscriptions", subscriptions);
         status.put("uptimeSeconds", app.uptimeMillis() / 1000.0);
         status.put("jvm", jvm);
         return status;

@@ -273,7 +273,12 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        mailbox.clear(); // Tomcat may hold the session for its close timeout: not with a GOP inside
+        // Tomcat may hold on to the session for its close timeout, or for good (its waitingProcessors can keep
+        // an upgraded connection's processor after the socket closed): not with a GOP inside.
+        mailbox.clear();
+        synchronized (control) {
+            control.clear();
+        }
         try {
             onClose.accept(this);
         } finally {
