@@ -20,7 +20,7 @@ public final class Secrets {
     public static final String MASK = "***";
     private static final int MAX_REMEMBERED = 64;
     /** Shorter strings would be masked wherever they happen to occur; URL passwords are masked by position anyway. */
-    private static final int MIN_LITERAL_LENGTH = 4;
+    static final int MIN_LITERAL_LENGTH = 4;
 
     private static final LinkedHashSet<String> REMEMBERED = new LinkedHashSet<>();
     private static volatile List<String> literals = List.of();
@@ -28,9 +28,15 @@ public final class Secrets {
     private Secrets() {
     }
 
-    /** Learns the passwords in these settings: the logins' and the one in the input URL. */
+    /**
+     * Learns the passwords in these settings: the logins', the one in the input URL, and what {@link PublishUrl}
+     * finds secret in each relay's URL.
+     */
     static void remember(Settings settings) {
         List<String> found = new ArrayList<>();
+        for (PublishUrl url : settings.publish()) {
+            found.addAll(url.secrets());
+        }
         found.add(settings.adminPassword());
         found.add(settings.viewerPassword());
         String password = urlPassword(settings.input());

@@ -62,6 +62,7 @@ final class ConfigServlet extends HttpServlet {
         fields.put("rotation", Setting.ROTATION);
         fields.put("hflip", Setting.HFLIP);
         fields.put("vflip", Setting.VFLIP);
+        fields.put("publish", Setting.PUBLISH);
         return fields;
     }
 
@@ -260,6 +261,8 @@ final class ConfigServlet extends HttpServlet {
         values.put("rotation", s.rotation());
         values.put("hflip", s.hflip());
         values.put("vflip", s.vflip());
+        // Masked, as everywhere outside this API's input: a stream key is a password. A PUT sends the whole list.
+        values.put("publish", s.publish().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
 
         Map<String, Object> origins = new LinkedHashMap<>();
         boolean saved = false;

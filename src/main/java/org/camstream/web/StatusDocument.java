@@ -77,6 +77,7 @@ final class StatusDocument {
         status.put("bytesSent", bytes);
         status.put("framesDropped", dropped);
         status.put("streams", streams);
+        status.put("publish", PublishingStatus.of(app.publishers().status()));
         status.put("uptimeSeconds", app.uptimeMillis() / 1000.0);
         status.put("jvm", jvm);
         return status;
