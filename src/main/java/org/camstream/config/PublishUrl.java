@@ -29,10 +29,11 @@ public record PublishUrl(String url, String scheme, String host, String masked, 
     public static final int MAX_LENGTH = 1024;
     static final List<String> SCHEMES = List.of("rtmp", "rtmps", "rtsp", "srt");
     /**
-     * A stream key or query value shorter than this is hidden only where camstream writes the URL itself, not
-     * wherever the text occurs in ffmpeg's output: a short word would be masked in every log line.
+     * A stream key or query value shorter than this is hidden wherever this URL is written whole (camstream's
+     * own text, and ffmpeg's messages, which quote it), but not wherever the word occurs: a stream named
+     * {@code camera} would otherwise be masked in every log line. The keys of streaming services are longer.
      */
-    private static final int MIN_REMEMBERED_LENGTH = 6;
+    private static final int MIN_REMEMBERED_LENGTH = 12;
 
     public PublishUrl {
         secrets = List.copyOf(secrets);
@@ -108,6 +109,9 @@ public record PublishUrl(String url, String scheme, String host, String masked, 
             throw new IllegalArgumentException("must name a host, such as " + scheme + "://relay.example:"
                     + defaultPort(scheme) + "/...");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new IllegalArgumentException("must have a port from 1 to 65535");
+        }
         if (uri.getRawFragment() != null) {
             throw new IllegalArgumentException("must not have a #fragment");
         }
@@ -171,9 +175,10 @@ public record PublishUrl(String url, String scheme, String host, String masked, 
                     masked.append('=').append(Secrets.MASK);
                     String value = parameters[i].substring(equals + 1);
                     remember(secrets, value, MIN_REMEMBERED_LENGTH);
-                    // MediaMTX's streamid is action:path:user:pass; its parts appear on their own in messages.
-                    for (String part : value.split(":")) {
-                        remember(secrets, part, MIN_REMEMBERED_LENGTH);
+                    // MediaMTX's SRT streamid is action:path:user:pass; the password may appear on its own.
+                    String[] parts = value.split(":");
+                    if (parts.length >= 4) {
+                        remember(secrets, parts[parts.length - 1], Secrets.MIN_LITERAL_LENGTH);
                     }
                 }
             }
