@@ -38,6 +38,11 @@ class PublishIT {
     private static final String PASSWORD = "Relay-Pa55word";
     private static final String KEY = "stream-key-0123456789";
     private static final String OTHER_KEY = "second-key-9876543210";
+    /**
+     * Short, so that the test does not wait out a real backoff. {@code -Dpublish.retry=5} measures the republish
+     * time with the default instead.
+     */
+    private static final String RETRY = System.getProperty("publish.retry", "0.5");
 
     @TempDir
     Path dir;
@@ -54,7 +59,7 @@ class PublishIT {
             String shown = "rtmp://camstream:***@127.0.0.1:" + nginx.port() + "/live/***";
             try (TestServer server = TestServer.start("--width", String.valueOf(WIDTH), "--height",
                     String.valueOf(HEIGHT), "--fps", String.valueOf(FPS), "--idle-stop", "0.5",
-                    "--publish", url, "--publish-retry", "0.5")) {
+                    "--publish", url, "--publish-retry", RETRY)) {
 
                 // Published with nobody watching camstream itself: the publisher's lease runs the camera.
                 Map<String, Object> first = Poll.until(Duration.ofSeconds(30), "publishing to nginx",
@@ -77,7 +82,7 @@ class PublishIT {
                     nginx.stop();
                     long downAt = System.nanoTime();
                     long picturesAtDown = viewer.pictures();
-                    Map<String, Object> failing = Poll.until(Duration.ofSeconds(30),
+                    Map<String, Object> failing = Poll.until(Duration.ofSeconds(60),
                             "five failed attempts to reach the stopped relay", () -> publisher(server),
                             p -> p.get("lastError") != null && number(p, "restarts") >= restartsBefore + 5);
                     double seconds = (System.nanoTime() - downAt) / 1e9;
@@ -95,12 +100,14 @@ class PublishIT {
                     // The relay comes back on the same port: publishing resumes by itself.
                     nginx.startAgain();
                     long upAt = System.nanoTime();
-                    Poll.until(Duration.ofSeconds(20), "publishing to resume", () -> publisher(server),
+                    Poll.until(Duration.ofSeconds(40), "publishing to resume", () -> publisher(server),
                             p -> "publishing".equals(p.get("state")));
                     long republishMillis = (System.nanoTime() - upAt) / 1_000_000;
                     System.out.printf("Republish time: %d ms from nginx accepting connections again to the first"
-                            + " frames reaching it (publish-retry 0.5 s)%n", republishMillis);
-                    assertTrue(republishMillis < 10_000, "republishing took " + republishMillis + " ms");
+                            + " frames reaching it (publish-retry %s s, down %.1f s)%n", republishMillis, RETRY,
+                            (upAt - downAt) / 1e9);
+                    assertTrue(republishMillis < 5_000 + 1000 * Double.parseDouble(RETRY),
+                            "republishing took " + republishMillis + " ms");
                     assertReadBack(nginx.url("live", KEY));
                     assertTrue(viewer.pictures() > picturesAtDown + FPS, "the viewer is still receiving");
                     assertEquals(null, viewer.failure());
