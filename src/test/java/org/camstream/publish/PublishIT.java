@@ -130,6 +130,15 @@ class PublishIT {
                 assertEquals(cameraBefore.get("since"), cameraAfter.get("since"), "the camera was restarted");
                 assertEquals(cameraBefore.get("restarts"), cameraAfter.get("restarts"));
 
+                // A new picture size is a new stream for the relay: the publisher starts again on the new track.
+                HttpResponse<byte[]> resized = server.send(server.asAdmin("/api/config")
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"width\":480,\"height\":270}")).build());
+                assertEquals(200, resized.statusCode(), new String(resized.body(), StandardCharsets.UTF_8));
+                Poll.until(Duration.ofSeconds(30), "publishing at the new size", () -> publisher(server),
+                        p -> "publishing".equals(p.get("state")) && number(p, "width") == 480);
+                assertReadBack(nginx.url("other", OTHER_KEY), 480, 270);
+
                 HttpResponse<byte[]> refused = server.send(server.asAdmin("/api/config")
                         .header("Content-Type", "application/json")
                         .PUT(HttpRequest.BodyPublishers.ofString("{\"publish\":\"http://relay/live/x\"}")).build());
@@ -161,13 +170,17 @@ class PublishIT {
 
     /** The relay serves what camstream publishes: H.264 at the camera's size. */
     private static void assertReadBack(String url) throws Exception {
+        assertReadBack(url, WIDTH, HEIGHT);
+    }
+
+    private static void assertReadBack(String url, int width, int height) throws Exception {
         String json = MediaTools.ffprobe("-rw_timeout", "15000000", "-analyzeduration", "1000000",
                 "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "json", url);
         @SuppressWarnings("unchecked")
         Map<String, Object> stream = ((List<Map<String, Object>>) JSON.std.mapFrom(json).get("streams")).get(0);
         assertEquals("h264", stream.get("codec_name"));
-        assertEquals(WIDTH, ((Number) stream.get("width")).intValue());
-        assertEquals(HEIGHT, ((Number) stream.get("height")).intValue());
+        assertEquals(width, ((Number) stream.get("width")).intValue());
+        assertEquals(height, ((Number) stream.get("height")).intValue());
     }
 
     private static void assertNoSecrets(TestServer server) {
