@@ -40,7 +40,8 @@
 
   // ---------------------------------------------------------------- the card
 
-  const list = el('ul', { id: 'relays', className: 'viewers' });
+  const list = el('ul', { id: 'relays' });
+  Object.assign(list.style, { listStyle: 'none', margin: '0 0 1rem', padding: '0' });
   const empty = el('p', { className: 'hint', textContent: 'camstream publishes to no relay.' });
   const input = el('input', { id: 'publish', name: 'publish', type: 'text', spellcheck: false, autocomplete: 'off' });
   input.setAttribute('aria-describedby', 'publish-hint publish-error');
@@ -101,7 +102,9 @@
         wide.className = 'wide';
         stats.append(wide);
       }
-      list.append(el('li', {}, [el('p', {}, [el('code', { textContent: p.url }), ' ', pill]), stats]));
+      const item = el('li', {}, [el('p', {}, [el('code', { textContent: p.url }), ' ', pill]), stats]);
+      Object.assign(item.style, { borderTop: '1px solid var(--line)', padding: '.25rem 0 .75rem', overflowWrap: 'anywhere' });
+      list.append(item);
     }
   }
 
