@@ -186,6 +186,22 @@ public record PublishUrl(String url, String scheme, String host, String masked, 
         return new PublishUrl(url, scheme, host, masked.toString(), secrets);
     }
 
+    /**
+     * The text with this URL, written whole, shown as {@link #masked}, and this URL's secrets masked wherever
+     * they occur, then {@link Secrets#mask}: for what ffmpeg prints about the URL. Unlike {@link Secrets}'
+     * memory, which forgets the oldest, it holds for as long as the URL is published to.
+     */
+    public String mask(String text) {
+        if (text == null) {
+            return null;
+        }
+        String masked = text.replace(url, this.masked);
+        for (String secret : secrets) {
+            masked = masked.replace(secret, Secrets.MASK);
+        }
+        return Secrets.mask(masked);
+    }
+
     /** The ffmpeg output format for this URL's protocol. */
     public String format() {
         switch (scheme) {

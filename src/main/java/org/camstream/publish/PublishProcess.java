@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.camstream.camera.Scheduler;
 import org.camstream.camera.process.BoundedLineReader;
-import org.camstream.config.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +43,11 @@ final class PublishProcess {
     }
 
     /**
+     * @param log receives each line of ffmpeg's standard error, as it is
      * @throws IOException when ffmpeg cannot be run at all
      */
     static PublishProcess start(List<String> command, PublishFeed feed, FfmpegProgress.Listener progress,
             Consumer<String> log, Scheduler scheduler) throws IOException {
-        LOG.info("Starting {}", Secrets.mask(String.join(" ", command)));
         Process process = new ProcessBuilder(command).start();
         PublishProcess running = new PublishProcess(process, feed, scheduler);
         Thread writer = thread("camstream-publish-in", () -> running.write(process.getOutputStream()));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.camstream.camera.CameraError;
 import org.camstream.camera.Lease;
@@ -16,7 +17,6 @@ import org.camstream.camera.Scheduler;
 import org.camstream.camera.process.LogLimiter;
 import org.camstream.camera.process.ProcessLog;
 import org.camstream.config.PublishUrl;
-import org.camstream.config.Secrets;
 import org.camstream.stream.Broadcast;
 import org.camstream.stream.Mp4Chunk;
 import org.camstream.stream.VideoTrack;
@@ -50,6 +50,7 @@ public final class Publisher {
     private final Scheduler scheduler;
     private final RestartPolicy policy;
     private final DoubleSupplier fps;
+    private final Function<PublishUrl, List<String>> command;
     private final ProcessLog log;
     private final LogLimiter warnings = LogLimiter.standard();
     private final OutputRate rate = new OutputRate();
@@ -79,6 +80,13 @@ public final class Publisher {
      */
     public Publisher(PublishUrl url, Supplier<Lease> leases, Broadcast<Mp4Chunk> source, Scheduler scheduler,
             RestartPolicy policy, DoubleSupplier fps) {
+        this(url, leases, source, scheduler, policy, fps, PublishCommand::of);
+    }
+
+    /** @param command the program to run for a URL: ffmpeg, or a stand-in in tests */
+    Publisher(PublishUrl url, Supplier<Lease> leases, Broadcast<Mp4Chunk> source, Scheduler scheduler,
+            RestartPolicy policy, DoubleSupplier fps, Function<PublishUrl, List<String>> command) {
+        this.command = command;
         this.url = url;
         this.leases = leases;
         this.source = source;
@@ -142,10 +150,12 @@ public final class Publisher {
             PublishFeed next = new PublishFeed(fps.getAsDouble());
             PublishProcess started;
             try {
-                started = PublishProcess.start(PublishCommand.of(url), next, report -> onProgress(gen, report),
-                        log::add, scheduler);
+                List<String> arguments = command.apply(url);
+                LOG.info("Starting {}", url.mask(String.join(" ", arguments)));
+                started = PublishProcess.start(arguments, next, report -> onProgress(gen, report),
+                        line -> log.add(url.mask(line)), scheduler);
             } catch (IOException | RuntimeException e) {
-                onExit(gen, next, Secrets.mask("ffmpeg could not be started: " + e.getMessage()));
+                onExit(gen, next, "ffmpeg could not be started: " + e.getMessage());
                 return;
             }
             boolean stopNow;
@@ -212,7 +222,7 @@ public final class Publisher {
                 delay = policy.afterPictures();
             } else {
                 String lastLine = log.last();
-                String message = Secrets.mask(how + (lastLine == null ? "" : " (last output: " + lastLine + ")"));
+                String message = url.mask(how + (lastLine == null ? "" : " (last output: " + lastLine + ")"));
                 lastError = new CameraError(message, scheduler.now());
                 delay = delivered ? policy.afterPictures() : policy.afterFailure();
                 warning = "Publishing to " + url + " ended: " + message + "; trying again in "

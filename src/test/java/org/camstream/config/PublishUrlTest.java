@@ -104,6 +104,15 @@ class PublishUrlTest {
     }
 
     @Test
+    void aUrlMasksItselfInTextWithoutHelpFromSecretsMemory() {
+        PublishUrl url = PublishUrl.parse("rtmp://relay.lan/live/camx?token=tok-0123456789abc");
+        assertEquals("rtmp://relay.lan/live/***?token=***: Broken pipe",
+                url.mask("rtmp://relay.lan/live/camx?token=tok-0123456789abc: Broken pipe"));
+        assertEquals("token *** refused", url.mask("token tok-0123456789abc refused"));
+        assertEquals(null, url.mask(null));
+    }
+
+    @Test
     void aBadPublishSettingNamesTheRuleAndNotTheValue() {
         SettingsException e = assertThrows(SettingsException.class, () -> SettingsLoader.of(
                 List.of("--publish", "http://user:hunter22@relay/live/key"), Map.of(), new Properties(),
