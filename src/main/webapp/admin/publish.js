@@ -121,7 +121,8 @@
   // ---------------------------------------------------------------- the setting
 
   function showCurrent(config) {
-    const current = config && config.values ? config.values.publish : undefined;
+    // Never the raw list, which holds passwords and stream keys: what the server masked.
+    const current = config && config.masked ? config.masked.publish : undefined;
     if (current === undefined) {
       form.hidden = true; // a server without the setting
       return;

@@ -122,6 +122,20 @@ public final class Secrets {
         return masked;
     }
 
+    /**
+     * What the admin page sends back for a URL it was shown masked: {@code rtsp://user:***@host/x}, perhaps with
+     * the host or path edited, keeps the password of {@code current}. Any other value is taken as it is, so a
+     * new password replaces the old one. (A password that really is {@value #MASK} cannot be set this way.)
+     */
+    public static String restorePassword(String edited, String current) {
+        String kept = urlPassword(current);
+        if (edited == null || kept == null || !MASK.equals(urlPassword(edited))) {
+            return edited;
+        }
+        int colon = edited.indexOf(':', edited.indexOf("://") + 3);
+        return edited.substring(0, colon + 1) + kept + edited.substring(colon + 1 + MASK.length());
+    }
+
     /** {@code scheme://user:password@host} becomes {@code scheme://user:***@host}, for every URL in the text. */
     static String maskUrlPasswords(String text) {
         int from = 0;

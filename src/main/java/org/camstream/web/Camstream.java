@@ -37,6 +37,7 @@ final class Camstream implements AutoCloseable {
     private final ViewerLimit limit;
     private final StreamingResponses responses;
     private final WebSocketViewers webSockets;
+    private final StatusHistory history;
     private final Publishers publishers;
     /** The settings the camera and the publishers last started with, to tell what a change changed. */
     private final java.util.concurrent.atomic.AtomicReference<ResolvedSettings> installed;
@@ -60,7 +61,11 @@ final class Camstream implements AutoCloseable {
         this.responses = new StreamingResponses(executor, () -> settings.current().viewerTimeout());
         this.webSockets = new WebSocketViewers(executor, () -> settings.current().viewerTimeout());
         path.camera().onStateChange(() -> webSockets.broadcast(path.camera().status()));
-        this.publishers = new Publishers(path::acquireVideo, path.video().mp4(), Scheduler.on(executor),
+        Scheduler scheduler = Scheduler.on(executor);
+        this.history = new StatusHistory(scheduler, StatusHistory.INTERVAL, StatusHistory.CAPACITY,
+                () -> StatusDocument.sample(this, scheduler.now()));
+        history.start();
+        this.publishers = new Publishers(path::acquireVideo, path.video().mp4(), scheduler,
                 () -> settings.current().fps());
         this.installed = new java.util.concurrent.atomic.AtomicReference<>(initial);
         settings.onChange(this::settingsChanged);
@@ -146,6 +151,10 @@ final class Camstream implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
+    StatusHistory history() {
+        return history;
+    }
+
     /** The document behind {@code /api/status}. */
     Map<String, Object> status() {
         return StatusDocument.of(this);
@@ -158,6 +167,7 @@ final class Camstream implements AutoCloseable {
     @Override
     public void close() {
         publishers.close();
+        history.close();
         placeholder.close();
         responses.close();
         webSockets.close();

@@ -66,19 +66,21 @@ public final class CamstreamLifecycle implements ServletContextListener {
         register(context, "mp4", new VideoStreamServlet<>(app, "video/mp4", app.path().video().mp4(),
                 app.counters().mp4, Mp4Preamble::new), "/stream.mp4");
         register(context, "status", new StatusServlet(app), "/api/status");
+        register(context, "status-history", new StatusHistoryServlet(app), "/api/status/history");
         register(context, "config", new ConfigServlet(app), "/api/config");
+        register(context, "config-check", new ConfigCheckServlet(app), "/api/config/check");
         register(context, "admin", new AdminPageServlet(), "/admin");
         context.addFilter("cors", new CorsFilter(() -> app.settings().corsOrigins())).addMappingForUrlPatterns(null,
                 false, "", "/", "/snapshot.jpg", "/snapshot", "/stream.jpg", "/stream.mjpeg", "/stream", "/stream.h264",
                 "/stream.mp4", "/hls/*");
         context.addFilter("security-headers", new SecurityHeadersFilter())
-                .addMappingForUrlPatterns(null, false, "/admin", "/admin/*", "/api/config");
+                .addMappingForUrlPatterns(null, false, "/admin", "/admin/*", "/api/config", "/api/config/*");
         if (settings.viewerAuth()) {
             // Everything but the admin pages, which have their own constraint, and the status document.
             context.addFilter("viewer-auth", new ViewerAuthFilter()).addMappingForUrlPatterns(
                     null, false, "", "/", "/index.html", "/snapshot.jpg", "/snapshot", "/stream.jpg", "/stream.mjpeg",
-                    "/stream", "/stream.h264", "/stream.mp4", "/hls/*", "/ws/*", "/api/status", "/player.js",
-                    "/viewstate.js", "/camstream.js", "/camstream.css");
+                    "/stream", "/stream.h264", "/stream.mp4", "/hls/*", "/ws/*", "/api/status", "/api/status/history",
+                    "/player.js", "/viewstate.js", "/camstream.js", "/camstream.css");
             LOG.info("Viewers must log in (viewer-auth is on)");
         }
         context.addFilter("websocket-origin", new OriginFilter(() -> app.settings().allowedOrigins()))

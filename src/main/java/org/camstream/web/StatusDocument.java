@@ -83,6 +83,22 @@ final class StatusDocument {
         return status;
     }
 
+    /** What the admin page's charts draw, now: {@link StatusHistory} keeps these. */
+    static StatusSample sample(Camstream app, Instant at) {
+        FramePath path = app.path();
+        CameraStatus camera = path.camera().status();
+        boolean running = camera.state() == org.camstream.camera.CameraState.RUNNING;
+        H264Pipeline video = path.video();
+        boolean h264 = video.track() != null;
+        long viewers = 0;
+        for (StreamStats s : app.counters().all()) {
+            viewers += s.viewers();
+        }
+        return new StatusSample(at, camera.state().id(), Math.round(camera.measuredFps() * 100) / 100.0,
+                running ? camera.configuredFps() : null, h264 ? video.measuredBitrate() : null,
+                h264 ? app.settings().bitrate() : null, viewers);
+    }
+
     private static Map<String, Object> describe(CameraStatus cam) {
         Map<String, Object> camera = new LinkedHashMap<>();
         camera.put("source", cam.source());
@@ -123,6 +139,7 @@ final class StatusDocument {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("message", error.message());
         map.put("at", time(error.at()));
+        map.put("recoveredAt", time(error.recoveredAt()));
         return map;
     }
 

@@ -42,6 +42,11 @@ class ChurnIT {
             AtomicInteger completed = churn(server, CYCLES);
             assertEquals(CYCLES, completed.get(), "every cycle got its answer");
             settle(server);
+            // Nothing of a viewer that left stays reachable: no subscription of a viewer that closed before it
+            // was subscribed, no GOP in a mailbox while Tomcat finishes a WebSocket's close.
+            for (String viewerClass : new String[] {"org.camstream.web.WebSocketViewer", "org.camstream.web.StreamingResponse"}) {
+                Poll.until(Duration.ofSeconds(45), "no " + viewerClass + " left", () -> count(server, viewerClass), n -> n == 0);
+            }
             int threadsAfter = server.threads();
             int fdsAfter = server.fileDescriptors();
             long heapAfter = server.heapAfterGc();
@@ -75,6 +80,15 @@ class ChurnIT {
                 throw new AssertionError(e);
             }
         });
+    }
+
+    private static long count(WarProcess server, String className) {
+        try {
+            long[] row = server.histogram().classes().get(className);
+            return row == null ? 0 : row[0];
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static AtomicInteger churn(WarProcess server, int cycles) throws Exception {
