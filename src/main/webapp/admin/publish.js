@@ -45,9 +45,6 @@
   const empty = el('p', { className: 'hint', textContent: 'camstream publishes to no relay.' });
   const input = el('input', { id: 'publish', name: 'publish', type: 'text', spellcheck: false, autocomplete: 'off' });
   input.setAttribute('aria-describedby', 'publish-hint publish-error');
-  // admin.css styles number fields and selects; a text field gets the same look here (CSSOM, allowed by the CSP).
-  Object.assign(input.style, { font: 'inherit', width: '100%', minHeight: '2.25rem', padding: '.35rem .5rem',
-    border: '1px solid var(--line)', borderRadius: '6px', background: 'var(--field)', color: 'var(--fg)' });
   const hint = el('p', { id: 'publish-hint', className: 'hint' });
   const error = el('p', { id: 'publish-error', className: 'error', hidden: true });
   error.setAttribute('role', 'alert');
@@ -121,12 +118,12 @@
   // ---------------------------------------------------------------- the setting
 
   function showCurrent(config) {
-    // Never the raw list, which holds passwords and stream keys: what the server masked.
-    const current = config && config.masked ? config.masked.publish : undefined;
-    if (current === undefined) {
+    if (!config || !config.values || !('publish' in config.values)) {
       form.hidden = true; // a server without the setting
       return;
     }
+    // Never the raw list, which holds passwords and stream keys: what the server masked (absent when empty).
+    const current = (config.masked && config.masked.publish) || '';
     hint.textContent = (current ? 'Now: ' + current + '. Secrets are shown as ***; enter the whole list to change it. '
       : '') + 'rtmp://, rtmps://, rtsp:// or srt:// URLs, up to 4, separated by commas.';
     stop.disabled = !current;

@@ -196,8 +196,11 @@ final class ConfigServlet extends HttpServlet {
                 .collect(java.util.stream.Collectors.joining(",")));
         Map<String, Object> masked = new LinkedHashMap<>();
         masked.put("input", Secrets.mask(s.input()));
-        // Relay URLs as everywhere else: passwords, stream keys and query values hidden.
-        masked.put("publish", s.publish().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
+        if (!s.publish().isEmpty()) {
+            // Relay URLs as everywhere else: passwords, stream keys and query values hidden.
+            masked.put("publish", s.publish().stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(",")));
+        }
 
         Map<String, Object> origins = new LinkedHashMap<>();
         boolean saved = false;
