@@ -24,6 +24,8 @@ public enum Setting {
     CAMERA("camera", "0", "which Raspberry Pi camera to use, for source rpicam (0 to 9)"),
     DEVICE("device", "/dev/video0", "the video4linux device of a USB webcam, for source v4l2"),
     INPUT("input", "", "what ffmpeg reads, for source ffmpeg: an rtsp:// or http:// URL, or a file (played in a loop)"),
+    PUBLISH("publish", "", "relays to publish the H.264 stream to, comma-separated (at most 4): rtmp://, rtmps://, rtsp:// or srt:// URLs"),
+    PUBLISH_RETRY("publish-retry", "5", "longest wait in seconds between attempts to reach a relay that is away (0.1 to 300, decimals allowed)"),
     ALLOWED_ORIGINS("allowed-origins", "", "other origins allowed to open the WebSocket, comma-separated"),
     CORS_ORIGINS("cors-origins", "", "origins whose pages may fetch the streams, the snapshot and HLS (CORS), comma-separated, or *"),
     ADMIN_USER("admin-user", "admin", "user name for the admin page (embedded mode)"),

@@ -64,6 +64,7 @@ final class ConfigServlet extends HttpServlet {
         fields.put("camera", Setting.CAMERA);
         fields.put("device", Setting.DEVICE);
         fields.put("input", Setting.INPUT);
+        fields.put("publish", Setting.PUBLISH);
         return fields;
     }
 
@@ -191,8 +192,15 @@ final class ConfigServlet extends HttpServlet {
         // The admin's own settings API is the one place the input's password is given out, so that a program
         // can read back what it set; the page shows only the masked form below.
         values.put("input", s.input());
+        values.put("publish", s.publish().stream().map(org.camstream.config.PublishUrl::url)
+                .collect(java.util.stream.Collectors.joining(",")));
         Map<String, Object> masked = new LinkedHashMap<>();
         masked.put("input", Secrets.mask(s.input()));
+        if (!s.publish().isEmpty()) {
+            // Relay URLs as everywhere else: passwords, stream keys and query values hidden.
+            masked.put("publish", s.publish().stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(",")));
+        }
 
         Map<String, Object> origins = new LinkedHashMap<>();
         boolean saved = false;

@@ -85,6 +85,7 @@ final class StatusDocument {
         subscriptions.put("multipart", path.jpeg().parts().subscriberCount());
         subscriptions.put("snapshot", path.jpeg().pictures().subscriberCount());
         status.put("subscriptions", subscriptions);
+        status.put("publish", PublishingStatus.of(app.publishers().status()));
         status.put("uptimeSeconds", app.uptimeMillis() / 1000.0);
         status.put("jvm", jvm);
         return status;
