@@ -6,7 +6,9 @@
 
   const POLL_MS = 1000;
   const WINDOW_MS = 5 * 60 * 1000;
-  const MAX_SAMPLES = 300;
+  // The server's history holds 300 (five minutes at one a second); the page's own polls come on top.
+  const MAX_SAMPLES = 600;
+  const CHECK_DELAY_MS = 250;
   // Two missed polls in a row are a gap in the charts, not a line drawn across an outage.
   const GAP_MS = 3.5 * POLL_MS;
   const RESTART_WAIT_MS = 20000;
@@ -22,8 +24,9 @@
   const LABELS = {
     source: 'Source', width: 'Width', height: 'Height', fps: 'Frame rate', bitrate: 'H.264 bitrate',
     jpegQuality: 'JPEG quality', keyframeInterval: 'Keyframe interval', rotation: 'Rotation',
-    hflip: 'Mirror', vflip: 'Flip',
+    hflip: 'Mirror', vflip: 'Flip', camera: 'Camera number', device: 'Webcam', input: 'Input',
   };
+  const PIXEL_FORMATS = { mjpeg: 'MJPEG', h264: 'H.264', yuyv422: 'YUYV', nv12: 'NV12', yuv420p: 'YUV 4:2:0' };
 
   const form = $('settings');
   const fields = $('fields');
@@ -177,6 +180,9 @@
     keyframeInterval: $('keyframeInterval'),
     hflip: $('hflip'),
     vflip: $('vflip'),
+    camera: $('camera'),
+    device: $('device'),
+    input: $('input'),
   };
 
   function rotationInputs() {
@@ -192,30 +198,47 @@
     return inputs[name] || null;
   }
 
+  /** A number field's number, or '' when it holds none: sent as it is, so that the server words the refusal. */
   function numberIn(input) {
-    if (input.validity.badInput || input.value.trim() === '') return NaN;
+    if (input.validity.badInput || input.value.trim() === '') return '';
     return Number(input.value);
   }
 
-  /** The form's value of each field, in the server's units, or NaN where a number field holds no number. */
+  /** The form's value of each field, in the server's units, or '' where a number field holds no number. */
   const readers = {
     source: () => inputs.source.value,
     width: () => numberIn(inputs.width),
     height: () => numberIn(inputs.height),
     fps: () => numberIn(inputs.fps),
     // Shown in kbit/s because that is how people think of it; the server speaks bits per second.
-    bitrate: () => { const k = numberIn(inputs.bitrate); return isNaN(k) ? NaN : Math.round(k * 1000); },
+    bitrate: () => { const k = numberIn(inputs.bitrate); return k === '' ? '' : Math.round(k * 1000); },
     jpegQuality: () => Number(inputs.jpegQuality.value),
     keyframeInterval: () => numberIn(inputs.keyframeInterval),
-    rotation: () => { const r = rotationInputs().find((x) => x.checked); return r ? Number(r.value) : NaN; },
+    rotation: () => { const r = rotationInputs().find((x) => x.checked); return r ? Number(r.value) : ''; },
     hflip: () => inputs.hflip.checked,
     vflip: () => inputs.vflip.checked,
+    camera: () => numberIn(inputs.camera),
+    device: () => inputs.device.value,
+    input: () => inputs.input.value.trim(),
   };
 
-  /** Fields the server reports; anything else in the form stays hidden. */
+  /** The source a field belongs to, from the server's allowed.sourceFields, or null for every source's fields. */
+  function sourceOf(name) {
+    const own = (config && config.allowed && config.allowed.sourceFields) || {};
+    return Object.keys(own).find((source) => Array.isArray(own[source]) && own[source].includes(name)) || null;
+  }
+
+  /** Fields the server reports, and of a source's own only those of the source chosen in the form. */
   function editable() {
     const values = (config && config.values) || {};
-    return Object.keys(readers).filter((name) => name in values);
+    return Object.keys(readers).filter((name) => name in values
+      && (!sourceOf(name) || sourceOf(name) === inputs.source.value));
+  }
+
+  /** What the form showed for a field when it was loaded: the input with its password masked. */
+  function loaded(name) {
+    if (name === 'input' && config.masked && typeof config.masked.input === 'string') return config.masked.input;
+    return config.values[name];
   }
 
   function same(a, b) {
@@ -228,7 +251,7 @@
     const result = {};
     for (const name of editable()) {
       const value = readers[name]();
-      if (!same(value, config.values[name])) result[name] = value;
+      if (!same(value, loaded(name))) result[name] = value;
     }
     return result;
   }
@@ -274,50 +297,55 @@
     return spec && isNumber(spec.min) && isNumber(spec.max) ? spec : null;
   }
 
-  /**
-   * The page's own checks, from the limits the server sent. They only advise: the server is the authority
-   * (its limits depend on the source and codec together), so Apply always asks it and shows its answer.
-   */
-  function advice(name) {
-    if (!config) return '';
-    const allowed = config.allowed || {};
-    const limits = config.limits || {};
-    const value = readers[name]();
-    const check = (spec, unit, scale) => {
-      const r = range(spec);
-      if (isNaN(value)) return 'Enter a number.';
-      if (!r) return '';
-      const s = scale || 1;
-      if (value < r.min || value > r.max) {
-        return 'Must be from ' + integerFormat.format(r.min / s) + ' to ' + integerFormat.format(r.max / s) + (unit ? ' ' + unit : '') + '.';
-      }
-      return '';
-    };
-    switch (name) {
-      case 'width':
-      case 'height': {
-        const base = check(allowed[name]);
-        if (base) return base;
-        if (!Number.isInteger(value)) return 'Must be a whole number.';
-        if (value % 2 !== 0) return 'Must be even: video encoders need even sizes.';
-        const max = name === 'width' ? limits.maxWidth : limits.maxHeight;
-        if (isNumber(max) && value > max) return 'At most ' + max + (limits.why ? ' for ' + limits.why : '') + '.';
-        return '';
-      }
-      case 'fps': return check(allowed.fps);
-      case 'bitrate': return check(allowed.bitrate, 'kbit/s', 1000);
-      case 'keyframeInterval': {
-        const base = check(allowed.keyframeInterval);
-        return base || (Number.isInteger(value) ? '' : 'Must be a whole number.');
-      }
-      default: return '';
-    }
+  // ---------------------------------------------------------------- the server's verdict while typing
+
+  // The page has no rules of its own: it asks the server (api/config/check, which changes nothing) and shows
+  // the server's words, the same words Apply would get. Only the latest question's answer counts.
+  let checkTimer = null;
+  let checkSequence = 0;
+
+  function scheduleCheck() {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(runCheck, CHECK_DELAY_MS);
   }
 
-  function refreshAdvice(name) {
-    const element = errorElement(name);
-    if (!element || element.dataset.kind === 'server') return;
-    setError(name, advice(name), 'advice');
+  function cancelCheck() {
+    clearTimeout(checkTimer);
+    checkSequence++;
+  }
+
+  async function runCheck() {
+    if (!config) return;
+    const changed = changes();
+    const sequence = ++checkSequence;
+    if (!Object.keys(changed).length) {
+      showAdvice({});
+      return;
+    }
+    let answer;
+    try {
+      answer = await call('POST', 'api/config/check', changed, 5000);
+    } catch (e) {
+      return; // the status poll reports an unreachable server
+    }
+    if (sequence !== checkSequence || busy) return;
+    const advised = {};
+    if (answer.status === 400 && answer.body) {
+      const problems = Array.isArray(answer.body.errors) ? answer.body.errors : [answer.body];
+      for (const problem of problems) {
+        if (problem.field && errorElement(problem.field) && !(problem.field in advised)) advised[problem.field] = problem.error;
+      }
+    }
+    if (answer.status === 200 || answer.status === 400) showAdvice(advised);
+  }
+
+  /** Puts the server's verdict next to each field, and takes it from the others; a refusal from Apply stays. */
+  function showAdvice(advised) {
+    document.querySelectorAll('.error').forEach((element) => {
+      if (element.dataset.kind === 'server') return;
+      const name = element.id.replace(/-error$/, '');
+      setError(name, advised[name] || '', 'advice');
+    });
   }
 
   /** Marks changed fields, labels the Apply button and keeps the hints in step with the form. */
@@ -335,6 +363,7 @@
     applyButton.disabled = !config;
     revertButton.disabled = busy || !names.length;
     syncPresets();
+    syncDeviceSizes();
     updateHints();
   }
 
@@ -414,6 +443,8 @@
     if (current && !sources.includes(current)) sources.push(current);
     select.replaceChildren(...sources.map((id) => new Option(sourceName(id), id)));
 
+    buildDevices();
+
     const presets = $('presets');
     presets.replaceChildren();
     for (const preset of Array.isArray(allowed.presets) ? allowed.presets : []) {
@@ -450,8 +481,98 @@
     setRange(inputs.bitrate, allowed.bitrate, 1000);
     setRange(inputs.jpegQuality, allowed.jpegQuality);
     setRange(inputs.keyframeInterval, allowed.keyframeInterval);
+    setRange(inputs.camera, allowed.camera);
     inputs.bitrate.step = 'any';
     inputs.fps.step = 'any';
+  }
+
+  // ---------------------------------------------------------------- the webcam picker
+
+  function webcams() {
+    return config && Array.isArray(config.devices) ? config.devices : [];
+  }
+
+  function formatName(format) {
+    return PIXEL_FORMATS[format.format] || String(format.format).toUpperCase();
+  }
+
+  /** The webcams the server found, and the configured device even when it was not found. */
+  function buildDevices() {
+    const select = inputs.device;
+    const current = config.values.device;
+    const found = webcams();
+    const options = found.map((d) => new Option(d.path + (d.name ? ' · ' + d.name : ''), d.path));
+    if (current && !found.some((d) => d.path === current)) options.push(new Option(current + ' (not found)', current));
+    select.replaceChildren(...options);
+    $('device-hint').textContent = found.length
+      ? (found.length === 1 ? 'One webcam found on the server.' : found.length + ' webcams found on the server.')
+      : 'No webcam found on the server. Plug one in and reload this page.';
+  }
+
+  /** The formats of the chosen webcam, then the sizes of the chosen format; a size fills in the picture size. */
+  function renderDeviceFormats(keepFormat) {
+    const device = webcams().find((d) => d.path === inputs.device.value);
+    const formats = device && Array.isArray(device.formats) ? device.formats : [];
+    $('device-formats-box').hidden = !formats.length;
+    $('device-sizes-box').hidden = !formats.length;
+    const box = $('device-formats');
+    const previous = keepFormat && box.querySelector('input:checked');
+    // The format the person picked, else the one camstream uses if it has the form's size, else one that has it.
+    const size = readers.width() + 'x' + readers.height();
+    const hasSize = (f) => Array.isArray(f.sizes) && f.sizes.includes(size);
+    const used = formats.find((f) => f.format === device.used);
+    const chosen = (previous && formats.find((f) => f.format === previous.value))
+      || (used && hasSize(used) ? used : null) || formats.find(hasSize) || used || formats[0];
+    box.replaceChildren();
+    for (const format of formats) {
+      const used = device.used === format.format;
+      const { label, radio } = chip('device-format', format.format,
+        formatName(format) + (format.description && format.description !== formatName(format) ? ' · ' + format.description : '')
+          + (used ? ' (used)' : ''), 'device-format-' + format.format);
+      radio.checked = format === chosen;
+      radio.addEventListener('change', () => renderDeviceFormats(true));
+      box.append(label);
+    }
+    const sizes = $('device-sizes');
+    sizes.replaceChildren();
+    $('device-sizes-label').textContent = chosen ? 'Sizes in ' + formatName(chosen) : 'Sizes';
+    for (const size of chosen && Array.isArray(chosen.sizes) ? chosen.sizes : []) {
+      const match = /^(\d+)x(\d+)$/.exec(size);
+      if (!match) continue;
+      const { label, radio } = chip('device-size', size, size.replace('x', '×'), 'device-size-' + size);
+      radio.dataset.width = match[1];
+      radio.dataset.height = match[2];
+      radio.addEventListener('change', () => {
+        inputs.width.value = match[1];
+        inputs.height.value = match[2];
+        onEdit('width');
+        onEdit('height');
+      });
+      sizes.append(label);
+    }
+    if (device) {
+      $('device-hint').textContent = (device.used
+        ? 'camstream asks this webcam for ' + (PIXEL_FORMATS[device.used] || device.used) + '.'
+        : 'camstream takes this webcam\'s raw pictures.') + ' ' + webcams().length + ' found on the server.';
+    } else if (config) {
+      buildDevicesHintOnly();
+    }
+    syncDeviceSizes();
+  }
+
+  function buildDevicesHintOnly() {
+    const found = webcams();
+    $('device-hint').textContent = found.length
+      ? 'This device was not found on the server; ' + found.length + ' other' + (found.length === 1 ? ' is.' : 's are.')
+      : 'No webcam found on the server. Plug one in and reload this page.';
+  }
+
+  function syncDeviceSizes() {
+    const width = readers.width();
+    const height = readers.height();
+    document.querySelectorAll('input[name="device-size"]').forEach((radio) => {
+      radio.checked = Number(radio.dataset.width) === width && Number(radio.dataset.height) === height;
+    });
   }
 
   /** "command-line flag --width" and "command-line flag --height" read as "command-line flag --width, --height". */
@@ -469,7 +590,7 @@
       element.textContent = origins[name] || '';
       element.classList.toggle('saved', isSavedOrigin(origins[name]));
     };
-    ['source', 'fps', 'bitrate', 'jpegQuality', 'keyframeInterval'].forEach(single);
+    ['source', 'fps', 'bitrate', 'jpegQuality', 'keyframeInterval', 'camera', 'device', 'input'].forEach(single);
 
     // A group shows one origin when its parts agree, otherwise each part's.
     const grouped = (id, names) => {
@@ -488,6 +609,7 @@
     // The origin also sits on each control, where a pointer user finds it without reading the small print.
     for (const name of Object.keys(readers)) {
       const target = name === 'rotation' ? $('rotations') : inputs[name];
+      // The origin is a place (a flag, a file), never a value, so it holds no secret.
       if (target && origins[name]) target.title = LABELS[name] + ' comes from: ' + origins[name];
     }
   }
@@ -498,7 +620,7 @@
     const values = doc.values || {};
     const allowed = doc.allowed || {};
     // Rebuilding the chips would take focus from one; the choices rarely change, so keep them when they do not.
-    const choices = JSON.stringify([allowed, values.source]);
+    const choices = JSON.stringify([allowed, values.source, values.device, doc.devices]);
     if (choices !== load.choices) {
       buildChoices(allowed);
       load.choices = choices;
@@ -514,21 +636,23 @@
     inputs.hflip.checked = !!values.hflip;
     inputs.vflip.checked = !!values.vflip;
     rotationInputs().forEach((r) => { r.checked = Number(r.value) === values.rotation; });
+    inputs.camera.value = isNumber(values.camera) ? values.camera : '';
+    if ('device' in values) inputs.device.value = values.device;
+    // The password of an input URL is never put into the page, not even into this field: what is shown is
+    // what the server masked, and *** sent back keeps the password.
+    inputs.input.value = typeof loaded('input') === 'string' ? loaded('input') : '';
 
-    // A field the server does not offer is not shown at all, rather than shown and ignored.
-    document.querySelectorAll('[data-field]').forEach((box) => {
-      box.hidden = !box.dataset.field.split(' ').some((n) => n in values);
-    });
+    showFields();
+    renderDeviceFormats();
     $('hflip').closest('.check').hidden = !('hflip' in values);
     $('vflip').closest('.check').hidden = !('vflip' in values);
     $('rotations').hidden = !('rotation' in values);
 
     showOrigins(doc.origins || {});
     for (const name of Object.keys(readers)) {
-      const element = errorElement(name);
-      if (element) setError(name, '', '');
-      refreshAdvice(name);
+      if (errorElement(name)) setError(name, '', '');
     }
+    cancelCheck();
     summary.hidden = true;
     const saved = doc.saved !== false;
     resetButton.disabled = busy || !saved;
@@ -540,12 +664,25 @@
     refreshDirty();
   }
 
+  /**
+   * A field the server does not offer is not shown at all, rather than shown and ignored; of the sources' own
+   * fields, only those of the source chosen in the form.
+   */
+  function showFields() {
+    const values = (config && config.values) || {};
+    const shown = new Set(editable());
+    document.querySelectorAll('[data-field]').forEach((box) => {
+      box.hidden = !box.dataset.field.split(' ').some((n) => n in values && shown.has(n));
+    });
+  }
+
   function onEdit(name) {
     const element = errorElement(name);
     // The value the server refused has changed, so its verdict no longer applies to it.
     if (element && element.dataset.kind === 'server') setError(name, '', '');
-    refreshAdvice(name);
-    if (name === 'fps') refreshAdvice('keyframeInterval');
+    if (name === 'source') showFields();
+    if (name === 'device') renderDeviceFormats();
+    scheduleCheck();
     if (summary.hidden === false && !document.querySelector('.error[data-kind="server"]:not([hidden])')) summary.hidden = true;
     refreshDirty();
   }
@@ -613,25 +750,31 @@
       return;
     }
     const error = body.error || ('the server answered ' + answer.status);
-    const field = body.field && errorElement(body.field) ? body.field : null;
+    const problems = (Array.isArray(body.errors) ? body.errors : [body])
+      .filter((p) => p && p.field && errorElement(p.field));
     const list = $('summary-list');
     list.replaceChildren();
-    if (answer.status === 400 && field) {
-      setError(field, error, 'server');
-      const item = document.createElement('li');
-      const link = document.createElement('a');
-      link.href = '#' + (focusTarget(field) ? focusTarget(field).id : field);
-      link.textContent = LABELS[field] || field;
-      link.addEventListener('click', (event) => {
-        event.preventDefault();
-        focusField(field);
-      });
-      item.append(link, ': ' + (body.reason || error));
-      list.append(item);
-      $('summary-text').textContent = 'Nothing was changed. The server refused this value:';
+    if (answer.status === 400 && problems.length) {
+      for (const problem of problems) {
+        // The server's own message, word for word, next to the field it names.
+        setError(problem.field, problem.error, 'server');
+        const item = document.createElement('li');
+        const link = document.createElement('a');
+        link.href = '#' + (focusTarget(problem.field) ? focusTarget(problem.field).id : problem.field);
+        link.textContent = LABELS[problem.field] || problem.field;
+        link.addEventListener('click', (event) => {
+          event.preventDefault();
+          focusField(problem.field);
+        });
+        item.append(link, ': ' + (problem.reason || problem.error));
+        list.append(item);
+      }
+      const names = problems.map((p) => (LABELS[p.field] || p.field).toLowerCase());
+      $('summary-text').textContent = problems.length === 1 ? 'Nothing was changed. The server refused this value:'
+        : 'Nothing was changed. The server refused these values:';
       summary.hidden = false;
-      say('Not ' + what + ': the server refused ' + (LABELS[field] || field).toLowerCase() + '.', 'bad');
-      focusField(field);
+      say('Not ' + what + ': the server refused ' + names.join(' and ') + '.', 'bad');
+      focusField(problems[0].field);
     } else {
       $('summary-text').textContent = 'Nothing was changed. ' + error.charAt(0).toUpperCase() + error.slice(1)
         + (answer.status === 415 ? ' (the page sent an unexpected content type)' : '');
@@ -652,18 +795,13 @@
     if (busy || !config) return;
     hideResetConfirm();
     const changed = changes();
-    const unreadable = Object.keys(changed).filter((name) => typeof changed[name] === 'number' && isNaN(changed[name]));
-    if (unreadable.length) {
-      unreadable.forEach((name) => setError(name, 'Enter a number.', 'advice'));
-      say('Enter a number in ' + unreadable.map((n) => LABELS[n].toLowerCase()).join(' and ') + '.', 'bad');
-      focusField(unreadable[0]);
-      return;
-    }
     if (!Object.keys(changed).length) {
       say('Nothing to apply: the form shows the settings the camera uses.');
       return;
     }
     clearServerErrors();
+    cancelCheck();
+    showAdvice({});
     setBusy(true);
     say('Applying… the camera restarts.', 'busy');
     let answer;
@@ -822,11 +960,113 @@
     text('viewers-total', count(viewerTotal(viewers)));
   }
 
+  /** A server time (ISO 8601) as a time of day on this screen, with the date when it is not today. */
+  function when(iso) {
+    const date = iso ? new Date(iso) : null;
+    if (!date || isNaN(date.getTime())) return '';
+    const today = new Date().toDateString() === date.toDateString();
+    return (today ? '' : date.toLocaleDateString() + ' ') + clock(date);
+  }
+
+  /** "in 27 s" from the server's retry time; the server's clock and this one may differ by a little. */
+  function inSeconds(iso) {
+    const at = iso ? Date.parse(iso) : NaN;
+    if (isNaN(at)) return '';
+    const s = Math.max(0, Math.round((at - Date.now()) / 1000));
+    return s > 0 ? 'in ' + s + ' s' : 'now';
+  }
+
+  /**
+   * What a camera or transcoder is going through, in words: its current trouble with when it happened and
+   * when it retries, and a past trouble with when it recovered. Empty when there is nothing to say.
+   */
+  function troubles(prefix, part) {
+    const items = [];
+    if (!part) return items;
+    if (part.lastError) {
+      // An idle process has no trouble now: the error is how its last run ended, shown as history.
+      const current = part.state !== 'idle';
+      let line = prefix + part.lastError + (part.lastErrorAt ? ' — ' + when(part.lastErrorAt) : '');
+      if (current && part.state === 'restarting' && part.retryAt) {
+        line += '; next try ' + when(part.retryAt) + ' (' + inSeconds(part.retryAt) + ')';
+      } else if (!current) {
+        line += '; the camera stopped because nobody is watching';
+      }
+      items.push({ kind: current ? 'current' : 'past', text: line });
+    }
+    const previous = part.previousError;
+    if (previous && previous.message) {
+      items.push({
+        kind: 'recovered',
+        text: prefix + previous.message + (previous.at ? ' — ' + when(previous.at) : '')
+          + (previous.recoveredAt ? ', recovered ' + when(previous.recoveredAt) : ', recovered since'),
+      });
+    }
+    return items;
+  }
+
+  function renderErrors(camera, transcoder) {
+    const items = troubles('', camera).concat(transcoder && transcoder.state ? troubles('transcoder: ', transcoder) : []);
+    const box = $('st-error');
+    const kind = items.some((i) => i.kind === 'current') ? 'current' : items.length ? items[0].kind : 'none';
+    const signature = items.map((i) => i.kind + i.text).join('\n');
+    box.dataset.kind = kind;
+    box.classList.toggle('has-error', kind === 'current');
+    if (box.dataset.signature === signature) return;
+    box.dataset.signature = signature;
+    if (!items.length) {
+      box.replaceChildren('none');
+      return;
+    }
+    box.replaceChildren(...items.map((item) => {
+      const line = document.createElement('span');
+      line.className = 'trouble ' + item.kind;
+      line.dataset.kind = item.kind;
+      line.textContent = item.text;
+      return line;
+    }));
+  }
+
   const log = $('camera-log');
 
-  function renderLog(lines) {
-    const content = Array.isArray(lines) && lines.length ? lines.join('\n') : '';
-    const shown = content || 'No messages from the camera process.';
+  /** What the camera is doing, for the log panel, when its own output does not say: state, error, next try. */
+  function logState(camera) {
+    const state = camera.state || 'unknown';
+    const error = camera.lastError ? camera.lastError + (camera.lastErrorAt ? ' (' + when(camera.lastErrorAt) + ')' : '') : '';
+    switch (state) {
+      case 'restarting':
+        return 'Camera restarting after: ' + (error || 'its process ended') + '.'
+          + (camera.retryAt ? ' Next try ' + when(camera.retryAt) + ', ' + inSeconds(camera.retryAt) + '.' : '')
+          + (isNumber(camera.restarts) ? ' Restarts so far: ' + camera.restarts + '.' : '');
+      case 'starting':
+        return error ? 'Camera starting again; the last try ended: ' + error + '.' : '';
+      case 'idle':
+        return error ? 'Camera idle (nobody is watching). Its last run ended: ' + error + '.' : '';
+      case 'closed':
+        return 'The camera is shut down with the server.';
+      default:
+        return '';
+    }
+  }
+
+  function renderLog(camera) {
+    const lines = Array.isArray(camera.recentLog) ? camera.recentLog : [];
+    const content = lines.join('\n');
+    const stateLine = logState(camera);
+    const banner = $('camera-log-state');
+    text('camera-log-state', stateLine);
+    banner.hidden = !stateLine;
+    banner.dataset.state = camera.state || 'unknown';
+    let shown = content;
+    if (!content) {
+      // Never "no messages" alone while the camera is failing: say what is happening instead.
+      // The line above the log says what is happening; the box only says that the process said nothing.
+      if (stateLine) shown = 'The camera process printed nothing.';
+      else if (camera.state === 'idle') shown = 'No camera process runs while nobody is watching.';
+      else if (camera.state === 'starting') shown = 'The camera process is starting and has printed nothing yet.';
+      else if (camera.state === 'running') shown = 'The camera process is running and has printed nothing.';
+      else shown = 'No messages from the camera process.';
+    }
     if (log.textContent === shown) return;
     // Follow new lines, unless the reader has scrolled up to read older ones.
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
@@ -882,17 +1122,15 @@
     bar.style.width = (share * 100).toFixed(1) + '%';
     bar.classList.toggle('high', share > 0.85);
 
-    const error = camera.lastError || (transcoder && transcoder.lastError ? 'transcoder: ' + transcoder.lastError : '');
-    text('st-error', error || 'none');
-    $('st-error').classList.toggle('has-error', !!error);
-
+    renderErrors(camera, transcoder);
     renderViewers(status.viewers || {});
-    renderLog(camera.recentLog);
+    renderLog(camera);
   }
 
   function markOnline() {
     if (online === false) {
       hideBanner();
+      loadHistory(); // the server kept sampling while this page could not reach it
       if (reloadWhenOnline && !busy) {
         reloadWhenOnline = false;
         loadConfig();
@@ -940,6 +1178,39 @@
   }
 
   // ---------------------------------------------------------------- charts
+
+  function numberOrNull(value) {
+    return isNumber(value) ? value : null;
+  }
+
+  /**
+   * The last five minutes from the server's own samples, so that the charts are full at once after a reload.
+   * Each sample is placed by its age on the server's clock, which needs no agreement between the two clocks.
+   */
+  async function loadHistory() {
+    let answer;
+    try {
+      answer = await call('GET', 'api/status/history', undefined, 5000);
+    } catch (e) {
+      return; // the status poll reports an unreachable server
+    }
+    const body = answer.body;
+    if (answer.status !== 200 || !body || !Array.isArray(body.samples) || !isNumber(body.serverTime)) return;
+    const now = performance.now();
+    const restored = body.samples.filter((s) => isNumber(s.t)).map((s) => ({
+      t: now - (body.serverTime - s.t),
+      fps: numberOrNull(s.fps),
+      fpsSet: numberOrNull(s.fpsSet),
+      bitrate: numberOrNull(s.bitrate),
+      bitrateSet: numberOrNull(s.bitrateSet),
+      viewers: numberOrNull(s.viewers),
+    }));
+    const newest = restored.length ? restored[restored.length - 1].t : -Infinity;
+    const own = samples.filter((s) => s.t > newest);
+    samples.splice(0, samples.length, ...restored, ...own);
+    if (samples.length > MAX_SAMPLES) samples.splice(0, samples.length - MAX_SAMPLES);
+    drawCharts();
+  }
 
   function addSample(status, at) {
     if (!status) return;
@@ -1184,5 +1455,6 @@
   updateHints();
   drawCharts();
   loadConfig();
+  loadHistory();
   poll();
 })();

@@ -296,7 +296,7 @@ public final class CaptureSupervisor implements AutoCloseable {
             if (state == CameraState.STARTING) {
                 setState(CameraState.RUNNING, after);
                 if (lastError != null) {
-                    previousError = lastError;
+                    previousError = lastError.recovered(scheduler.now());
                     lastError = null;
                 }
             }

@@ -6,7 +6,8 @@ import java.time.Duration;
  * How long to wait before starting a capture process again. A process that delivered pictures was healthy,
  * whatever ended it, so it is restarted soon, every time. Only a process that fails before its first
  * picture backs off, doubling up to the longest wait, and one that failed for a reason a quick retry cannot
- * cure (the camera is busy) waits the longest at once. Not thread-safe: the supervisor guards it.
+ * cure (the camera is busy) waits the longest at once. Not thread-safe: the supervisor guards it. The
+ * relay publishers of {@code org.camstream.publish} use it too, with their own timings.
  */
 public final class RestartPolicy {
 
@@ -28,13 +29,13 @@ public final class RestartPolicy {
     }
 
     /** The process delivered pictures before it ended: earlier failures are forgotten. */
-    Duration afterPictures() {
+    public Duration afterPictures() {
         next = first;
         return afterPictures;
     }
 
     /** The process ended before its first picture: each such failure in a row waits twice as long. */
-    Duration afterFailure() {
+    public Duration afterFailure() {
         Duration current = next;
         Duration doubled = next.multipliedBy(2);
         next = doubled.compareTo(longest) > 0 ? longest : doubled;
@@ -42,13 +43,13 @@ public final class RestartPolicy {
     }
 
     /** Retrying soon would not help. */
-    Duration afterPersistentFailure() {
+    public Duration afterPersistentFailure() {
         next = longest;
         return longest;
     }
 
     /** New settings: whatever failed before may work now. */
-    void reset() {
+    public void reset() {
         next = first;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -24,7 +25,7 @@ public final class SavedSettings {
     /** What the admin page may change. */
     public static final Set<Setting> EDITABLE = Set.of(Setting.SOURCE, Setting.WIDTH, Setting.HEIGHT, Setting.FPS,
             Setting.BITRATE, Setting.JPEG_QUALITY, Setting.KEYFRAME_INTERVAL, Setting.ROTATION, Setting.HFLIP,
-            Setting.VFLIP);
+            Setting.VFLIP, Setting.CAMERA, Setting.DEVICE, Setting.INPUT);
 
     private SavedSettings() {
     }
@@ -58,6 +59,13 @@ public final class SavedSettings {
         }
         Path file = dataDir.resolve(FILE);
         Path temporary = dataDir.resolve(FILE + ".tmp");
+        Files.deleteIfExists(temporary);
+        // The input URL may hold a camera's password: readable by the owner only, like admin-password.
+        try {
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(temporary); // not a POSIX file system
+        }
         try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
             properties.store(writer, "Saved by camstream's admin page; these override every other setting.");
         }

@@ -3,8 +3,10 @@ package org.camstream.config;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Masks secrets in text that leaves the admin's own settings API: status documents, pages, logs, error
@@ -20,17 +22,27 @@ public final class Secrets {
     public static final String MASK = "***";
     private static final int MAX_REMEMBERED = 64;
     /** Shorter strings would be masked wherever they happen to occur; URL passwords are masked by position anyway. */
-    private static final int MIN_LITERAL_LENGTH = 4;
+    static final int MIN_LITERAL_LENGTH = 4;
 
     private static final LinkedHashSet<String> REMEMBERED = new LinkedHashSet<>();
     private static volatile List<String> literals = List.of();
+    /** Each relay URL, written whole, and how it is shown instead; bounded like the literals. */
+    private static final LinkedHashMap<String, String> URLS = new LinkedHashMap<>();
+    private static volatile List<Map.Entry<String, String>> urls = List.of();
 
     private Secrets() {
     }
 
-    /** Learns the passwords in these settings: the logins' and the one in the input URL. */
+    /**
+     * Learns the passwords in these settings: the logins', the one in the input URL, and what {@link PublishUrl}
+     * finds secret in each relay's URL.
+     */
     static void remember(Settings settings) {
         List<String> found = new ArrayList<>();
+        for (PublishUrl url : settings.publish()) {
+            found.addAll(url.secrets());
+        }
+        rememberUrls(settings.publish());
         found.add(settings.adminPassword());
         found.add(settings.viewerPassword());
         String password = urlPassword(settings.input());
@@ -59,12 +71,40 @@ public final class Secrets {
         }
     }
 
-    /** The text with every URL password and every remembered secret replaced by {@value #MASK}; null stays null. */
+    private static void rememberUrls(List<PublishUrl> publish) {
+        synchronized (URLS) {
+            for (PublishUrl url : publish) {
+                URLS.remove(url.url());
+                URLS.put(url.url(), url.masked());
+            }
+            while (URLS.size() > MAX_REMEMBERED) {
+                URLS.remove(URLS.keySet().iterator().next());
+            }
+            List<Map.Entry<String, String>> sorted = new ArrayList<>();
+            for (Map.Entry<String, String> entry : URLS.entrySet()) {
+                sorted.add(Map.entry(entry.getKey(), entry.getValue()));
+            }
+            sorted.sort((a, b) -> b.getKey().length() - a.getKey().length());
+            urls = List.copyOf(sorted);
+        }
+    }
+
+    /**
+     * The text with every URL password and every remembered secret replaced by {@value #MASK}, and every relay
+     * URL written as {@link PublishUrl} shows it; null stays null.
+     */
     public static String mask(String text) {
         if (text == null || text.isEmpty()) {
             return text;
         }
-        String masked = maskUrlPasswords(text);
+        String masked = text;
+        // Before the URL passwords, which would change the URL so that it no longer matches.
+        for (Map.Entry<String, String> url : urls) {
+            if (masked.contains(url.getKey())) {
+                masked = masked.replace(url.getKey(), url.getValue());
+            }
+        }
+        masked = maskUrlPasswords(masked);
         for (String secret : literals) {
             if (masked.contains(secret)) {
                 masked = masked.replace(secret, MASK);
@@ -80,6 +120,20 @@ public final class Secrets {
             masked.add(mask(line));
         }
         return masked;
+    }
+
+    /**
+     * What the admin page sends back for a URL it was shown masked: {@code rtsp://user:***@host/x}, perhaps with
+     * the host or path edited, keeps the password of {@code current}. Any other value is taken as it is, so a
+     * new password replaces the old one. (A password that really is {@value #MASK} cannot be set this way.)
+     */
+    public static String restorePassword(String edited, String current) {
+        String kept = urlPassword(current);
+        if (edited == null || kept == null || !MASK.equals(urlPassword(edited))) {
+            return edited;
+        }
+        int colon = edited.indexOf(':', edited.indexOf("://") + 3);
+        return edited.substring(0, colon + 1) + kept + edited.substring(colon + 1 + MASK.length());
     }
 
     /** {@code scheme://user:password@host} becomes {@code scheme://user:***@host}, for every URL in the text. */

@@ -27,7 +27,10 @@ public final class Settings {
     private final int camera;
     private final String device;
     private final String input;
+    private final List<PublishUrl> publish;
+    private final Duration publishRetry;
     private final List<String> allowedOrigins;
+    private final List<String> corsOrigins;
     private final String adminUser;
     private final String adminPassword;
     private final boolean viewerAuth;
@@ -55,7 +58,10 @@ public final class Settings {
         this.camera = b.camera;
         this.device = Objects.requireNonNull(b.device, "device");
         this.input = Objects.requireNonNull(b.input, "input");
+        this.publish = List.copyOf(b.publish);
+        this.publishRetry = Objects.requireNonNull(b.publishRetry, "publishRetry");
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        this.corsOrigins = List.copyOf(b.corsOrigins);
         this.adminUser = Objects.requireNonNull(b.adminUser, "adminUser");
         this.adminPassword = Objects.requireNonNull(b.adminPassword, "adminPassword");
         this.viewerAuth = b.viewerAuth;
@@ -141,8 +147,23 @@ public final class Settings {
         return input;
     }
 
+    /** The relays to publish to; their URLs may hold secrets: show a {@link PublishUrl} only as its toString. */
+    public List<PublishUrl> publish() {
+        return publish;
+    }
+
+    /** The longest wait between attempts to reach a relay that is away. */
+    public Duration publishRetry() {
+        return publishRetry;
+    }
+
     public List<String> allowedOrigins() {
         return allowedOrigins;
+    }
+
+    /** Origins whose pages may read the streams, the snapshot and HLS; {@code *} alone means any. */
+    public List<String> corsOrigins() {
+        return corsOrigins;
     }
 
     public String adminUser() {
@@ -214,7 +235,10 @@ public final class Settings {
         private int camera;
         private String device = "/dev/video0";
         private String input = "";
+        private List<PublishUrl> publish = List.of();
+        private Duration publishRetry = Duration.ofSeconds(Long.parseLong(Setting.PUBLISH_RETRY.defaultValue()));
         private List<String> allowedOrigins = List.of();
+        private List<String> corsOrigins = List.of();
         private String adminUser = "admin";
         private String adminPassword = "";
         private boolean viewerAuth;
@@ -245,7 +269,10 @@ public final class Settings {
             camera = s.camera;
             device = s.device;
             input = s.input;
+            publish = s.publish;
+            publishRetry = s.publishRetry;
             allowedOrigins = s.allowedOrigins;
+            corsOrigins = s.corsOrigins;
             adminUser = s.adminUser;
             adminPassword = s.adminPassword;
             viewerAuth = s.viewerAuth;
@@ -330,6 +357,21 @@ public final class Settings {
 
         public Builder input(String value) {
             input = value;
+            return this;
+        }
+
+        public Builder publish(List<PublishUrl> value) {
+            publish = value;
+            return this;
+        }
+
+        public Builder publishRetry(Duration value) {
+            publishRetry = value;
+            return this;
+        }
+
+        public Builder corsOrigins(List<String> value) {
+            corsOrigins = value;
             return this;
         }
 

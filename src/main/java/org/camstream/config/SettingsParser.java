@@ -48,7 +48,10 @@ final class SettingsParser {
                 .camera(r.integer(Setting.CAMERA, 0, 9))
                 .device(r.device(Setting.DEVICE))
                 .input(input)
+                .publish(r.publishUrls(Setting.PUBLISH))
+                .publishRetry(r.seconds(Setting.PUBLISH_RETRY, 0.1, 300))
                 .allowedOrigins(r.origins(Setting.ALLOWED_ORIGINS))
+                .corsOrigins(r.raw(Setting.CORS_ORIGINS).trim().equals("*") ? List.of("*") : r.origins(Setting.CORS_ORIGINS))
                 .adminLogin(r.userName(Setting.ADMIN_USER, false), r.raw(Setting.ADMIN_PASSWORD))
                 .viewerAuth(r.bool(Setting.VIEWER_AUTH))
                 .viewerLogin(r.userName(Setting.VIEWER_USER, true), r.raw(Setting.VIEWER_PASSWORD))
@@ -233,6 +236,18 @@ final class SettingsParser {
                 origins.add(trimmed);
             }
             return origins;
+        }
+
+        /** The rule names what is wrong; the value is never repeated, since it may hold a stream key. */
+        List<PublishUrl> publishUrls(Setting setting) {
+            try {
+                return PublishUrl.parseList(raw(setting));
+            } catch (IllegalArgumentException e) {
+                ResolvedSettings.Value value = values.get(setting);
+                String origin = value == null ? "default" : value.origin();
+                throw new SettingsException(setting.key() + " " + e.getMessage() + " (from " + origin + ")", setting,
+                        e.getMessage());
+            }
         }
 
         String text(Setting setting) {

@@ -53,6 +53,19 @@ final class AdminCredentials {
         return password;
     }
 
+    /**
+     * The file of the generated password as a person types it ({@code ~/.camstream/admin-password} under the
+     * home directory), or null when the password comes from the settings.
+     */
+    static String generatedFile(Settings settings) {
+        if (!settings.adminPassword().isEmpty()) {
+            return null;
+        }
+        Path file = settings.dataDir().resolve(PASSWORD_FILE).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("user.home")).toAbsolutePath().normalize();
+        return file.startsWith(home) ? "~/" + home.relativize(file) : file.toString();
+    }
+
     private static String generate() {
         SecureRandom random = new SecureRandom();
         StringBuilder password = new StringBuilder();

@@ -215,6 +215,10 @@ public final class EmbeddedServer implements AutoCloseable {
         context.setParentClassLoader(EmbeddedServer.class.getClassLoader());
         context.addParameter(CamstreamLifecycle.COMMAND_LINE_PARAMETER, String.join("\n", args));
         context.addParameter(ErrorPages.EMBEDDED_PARAMETER, "true");
+        String passwordFile = AdminCredentials.generatedFile(settings);
+        if (passwordFile != null) {
+            context.addParameter(ErrorPages.PASSWORD_FILE_PARAMETER, passwordFile);
+        }
         if (context instanceof org.apache.catalina.core.StandardContext) {
             org.apache.catalina.core.StandardContext standard = (org.apache.catalina.core.StandardContext) context;
             standard.setUnpackWAR(false);

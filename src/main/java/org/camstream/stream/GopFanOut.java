@@ -51,9 +51,14 @@ public final class GopFanOut<T extends Chunk> implements Broadcast<T> {
         });
     }
 
+    /**
+     * Removes a subscriber, in order with subscribing: a subscribe still queued behind a publish on another
+     * thread runs first, so a viewer that leaves before its subscription ran is not added afterwards, for
+     * ever, with its mailbox full.
+     */
     @Override
     public void unsubscribe(Subscriber<T> subscriber) {
-        subscribers.remove(subscriber);
+        serial.run(() -> subscribers.remove(subscriber));
     }
 
     /** The cached GOP, for callers that feed it somewhere other than a subscriber (a transcoder). */

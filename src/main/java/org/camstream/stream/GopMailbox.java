@@ -77,4 +77,10 @@ public final class GopMailbox<T extends Chunk> implements Mailbox<T> {
     public synchronized boolean isEmpty() {
         return queue.isEmpty();
     }
+
+    @Override
+    public synchronized void clear() {
+        queue.clear();
+        bytes = 0;
+    }
 }

@@ -21,4 +21,9 @@ public final class LatestMailbox<T> implements Mailbox<T> {
     public boolean isEmpty() {
         return pending.get() == null;
     }
+
+    @Override
+    public void clear() {
+        pending.set(null);
+    }
 }

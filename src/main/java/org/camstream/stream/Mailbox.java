@@ -13,4 +13,10 @@ public interface Mailbox<T> {
     T take();
 
     boolean isEmpty();
+
+    /**
+     * Drops everything: the viewer left. What it had yet to be sent must not stay in memory while the
+     * container finishes closing its connection, which for a WebSocket can take the session-close timeout.
+     */
+    void clear();
 }

@@ -10,11 +10,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.camstream.camera.Scheduler;
 import org.camstream.config.ResolvedSettings;
+import org.camstream.config.Setting;
 import org.camstream.config.Settings;
 import org.camstream.config.SettingsLoader;
 import org.camstream.hls.HeldRequests;
 import org.camstream.hls.HlsCounters;
 import org.camstream.hls.HlsService;
+import org.camstream.publish.Publishers;
 
 /**
  * The running application: it builds the parts, hands them to the servlets, and stops them in order. The
@@ -41,6 +43,10 @@ final class Camstream implements AutoCloseable {
     private final WebSocketViewers webSockets;
     private final HlsService hls;
     private final HlsCounters hlsCounters = new HlsCounters();
+    private final StatusHistory history;
+    private final Publishers publishers;
+    /** The settings the camera and the publishers last started with, to tell what a change changed. */
+    private final java.util.concurrent.atomic.AtomicReference<ResolvedSettings> installed;
 
     Camstream(SettingsLoader loader, ResolvedSettings initial) {
         this.settings = new LiveSettings(loader, initial);
@@ -65,8 +71,43 @@ final class Camstream implements AutoCloseable {
         HeldRequests held = new HeldRequests(Scheduler.on(executor), writers, () -> 2 * settings.current().maxViewers());
         this.hls = new HlsService(path::acquireVideo, path.video().mp4(), () -> settings.current().fps(),
                 Scheduler.on(executor), held, () -> hlsIdle(settings.current()), System::nanoTime);
-        settings.onChange(path::restartWithNewSettings);
         path.camera().onStateChange(() -> webSockets.broadcast(path.camera().status()));
+        Scheduler scheduler = Scheduler.on(executor);
+        this.history = new StatusHistory(scheduler, StatusHistory.INTERVAL, StatusHistory.CAPACITY,
+                () -> StatusDocument.sample(this, scheduler.now()));
+        history.start();
+        this.publishers = new Publishers(path::acquireVideo, path.video().mp4(), scheduler,
+                () -> settings.current().fps());
+        this.installed = new java.util.concurrent.atomic.AtomicReference<>(initial);
+        settings.onChange(this::settingsChanged);
+        publishers.apply(initial.settings().publish(), initial.settings().publishRetry());
+    }
+
+    /**
+     * New settings from the admin page. A change of the relays alone leaves the camera running, so that
+     * camstream's viewers see no pause; every other change restarts it, as before.
+     */
+    private void settingsChanged() {
+        ResolvedSettings next = settings.resolved();
+        ResolvedSettings before = installed.getAndSet(next);
+        if (!onlyPublishingChanged(before, next)) {
+            path.restartWithNewSettings();
+        }
+        publishers.apply(next.settings().publish(), next.settings().publishRetry());
+    }
+
+    private static boolean onlyPublishingChanged(ResolvedSettings before, ResolvedSettings after) {
+        for (Setting setting : Setting.values()) {
+            if (setting == Setting.PUBLISH || setting == Setting.PUBLISH_RETRY) {
+                continue;
+            }
+            ResolvedSettings.Value a = before.value(setting);
+            ResolvedSettings.Value b = after.value(setting);
+            if (!java.util.Objects.equals(a == null ? null : a.raw(), b == null ? null : b.raw())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -122,6 +163,10 @@ final class Camstream implements AutoCloseable {
         return hlsCounters;
     }
 
+    Publishers publishers() {
+        return publishers;
+    }
+
     ScheduledExecutorService executor() {
         return executor;
     }
@@ -134,14 +179,23 @@ final class Camstream implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
+    StatusHistory history() {
+        return history;
+    }
+
     /** The document behind {@code /api/status}. */
     Map<String, Object> status() {
         return StatusDocument.of(this);
     }
 
-    /** Ends every viewer, stops the processes and waits for them, then stops the threads. */
+    /**
+     * Ends every viewer, stops the processes and waits for them, then stops the threads. The publishers first:
+     * their ffmpegs end once their input does, and their leases would keep the camera running.
+     */
     @Override
     public void close() {
+        publishers.close();
+        history.close();
         placeholder.close();
         hls.close();
         responses.close();

@@ -56,25 +56,32 @@ public final class CamstreamLifecycle implements ServletContextListener {
         LOG.info("camstream starting: source {}, {}x{} at {} fps, data directory {}", settings.source().id(),
                 settings.width(), settings.height(), settings.fps(), settings.dataDir());
         app = new Camstream(loader, resolved);
-        register(context, "snapshot", new SnapshotServlet(app), "/snapshot.jpg");
+        // /snapshot and /stream are µStreamer's names; the context root also answers mjpg-streamer's ?action=.
+        register(context, "snapshot", new SnapshotServlet(app), "/snapshot.jpg", "/snapshot");
         register(context, "stills", MultipartStreamServlet.stills(app), "/stream.jpg");
-        register(context, "mjpeg", MultipartStreamServlet.everyFrame(app), "/stream.mjpeg");
+        register(context, "mjpeg", MultipartStreamServlet.everyFrame(app), "/stream.mjpeg", "/stream");
+        register(context, "root", new CompatibleUrls(), "");
         register(context, "h264", new VideoStreamServlet<>(app, "video/h264", app.path().video().annexB(),
                 app.counters().h264, Preamble::none), "/stream.h264");
         register(context, "mp4", new VideoStreamServlet<>(app, "video/mp4", app.path().video().mp4(),
                 app.counters().mp4, Mp4Preamble::new), "/stream.mp4");
         register(context, "hls", new HlsServlet(app), "/hls/*");
         register(context, "status", new StatusServlet(app), "/api/status");
+        register(context, "status-history", new StatusHistoryServlet(app), "/api/status/history");
         register(context, "config", new ConfigServlet(app), "/api/config");
+        register(context, "config-check", new ConfigCheckServlet(app), "/api/config/check");
         register(context, "admin", new AdminPageServlet(), "/admin");
+        context.addFilter("cors", new CorsFilter(() -> app.settings().corsOrigins())).addMappingForUrlPatterns(null,
+                false, "", "/", "/snapshot.jpg", "/snapshot", "/stream.jpg", "/stream.mjpeg", "/stream", "/stream.h264",
+                "/stream.mp4", "/hls/*");
         context.addFilter("security-headers", new SecurityHeadersFilter())
-                .addMappingForUrlPatterns(null, false, "/admin", "/admin/*", "/api/config");
+                .addMappingForUrlPatterns(null, false, "/admin", "/admin/*", "/api/config", "/api/config/*");
         if (settings.viewerAuth()) {
             // Everything but the admin pages, which have their own constraint, and the status document.
             context.addFilter("viewer-auth", new ViewerAuthFilter()).addMappingForUrlPatterns(
-                    null, false, "/", "/index.html", "/snapshot.jpg", "/stream.jpg", "/stream.mjpeg", "/stream.h264",
-                    "/stream.mp4", "/ws/*", "/api/status", "/player.js", "/camstream.js", "/camstream.css", "/hls/*",
-                    "/hls-player.js");
+                    null, false, "", "/", "/index.html", "/snapshot.jpg", "/snapshot", "/stream.jpg", "/stream.mjpeg",
+                    "/stream", "/stream.h264", "/stream.mp4", "/hls/*", "/ws/*", "/api/status", "/api/status/history",
+                    "/player.js", "/viewstate.js", "/camstream.js", "/camstream.css", "/hls-player.js");
             LOG.info("Viewers must log in (viewer-auth is on)");
         }
         context.addFilter("websocket-origin", new OriginFilter(() -> app.settings().allowedOrigins()))
@@ -93,10 +100,10 @@ public final class CamstreamLifecycle implements ServletContextListener {
         }
     }
 
-    private static void register(ServletContext context, String name, HttpServlet servlet, String path) {
+    private static void register(ServletContext context, String name, HttpServlet servlet, String... paths) {
         ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
         registration.setAsyncSupported(true);
-        registration.addMapping(path);
+        registration.addMapping(paths);
     }
 
     @Override

@@ -1,26 +1,20 @@
 package org.camstream.web;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.camstream.config.ResolvedSettings;
 import org.camstream.config.SavedSettings;
 import org.camstream.config.Setting;
+import org.camstream.config.Secrets;
 import org.camstream.config.Settings;
 import org.camstream.config.SettingsException;
 import org.camstream.config.Source;
-import org.camstream.camera.source.V4l2Device;
-import org.camstream.camera.source.V4l2Devices;
 import org.camstream.config.SourceLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,20 +28,25 @@ import org.slf4j.LoggerFactory;
 final class ConfigServlet extends HttpServlet {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigServlet.class);
-    private static final int MAX_BODY_BYTES = 16 * 1024;
 
     /** The JSON field names of the editable settings. */
     static final Map<String, Setting> FIELDS = fields();
 
-    private final Camstream app;
-    /** The webcams last listed, and when; listing runs ffmpeg, so it is not done for every request. */
-    private record Devices(List<Map<String, Object>> list, long listedAtNanos) {
-    }
+    /** The settings of each source's own, which the admin page shows only for that source. */
+    private static final Map<String, List<String>> SOURCE_FIELDS = Map.of(Source.TEST.id(), List.of(),
+            Source.RPICAM.id(), List.of("camera"), Source.V4L2.id(), List.of("device"),
+            Source.FFMPEG.id(), List.of("input"));
 
-    private volatile Devices devices;
+    private final Camstream app;
+    private WebcamListing webcams;
 
     ConfigServlet(Camstream app) {
         this.app = app;
+    }
+
+    @Override
+    public void init() {
+        webcams = new WebcamListing(getServletContext());
     }
 
     private static Map<String, Setting> fields() {
@@ -62,45 +61,23 @@ final class ConfigServlet extends HttpServlet {
         fields.put("rotation", Setting.ROTATION);
         fields.put("hflip", Setting.HFLIP);
         fields.put("vflip", Setting.VFLIP);
+        fields.put("camera", Setting.CAMERA);
+        fields.put("device", Setting.DEVICE);
+        fields.put("input", Setting.INPUT);
+        fields.put("publish", Setting.PUBLISH);
         return fields;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Map<String, Object> document = document(app.liveSettings().resolved());
-        document.put("devices", devices());
-        send(response, HttpServletResponse.SC_OK, document);
+        ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(app.liveSettings().resolved()));
     }
 
-    /**
-     * The webcams the system can list, for the v4l2 source; asked at most every 10 s (it runs ffmpeg). No lock
-     * is held while ffmpeg runs: two requests at the same moment may both list, which costs only time.
-     */
-    private List<Map<String, Object>> devices() {
-        long now = System.nanoTime();
-        Devices known = devices;
-        if (known == null || now - known.listedAtNanos() > 10_000_000_000L) {
-            List<Map<String, Object>> list = new java.util.ArrayList<>();
-            for (V4l2Device device : V4l2Devices.list()) {
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("path", device.path());
-                entry.put("name", device.name());
-                List<Map<String, Object>> formats = new java.util.ArrayList<>();
-                for (V4l2Device.Format format : device.formats()) {
-                    Map<String, Object> f = new LinkedHashMap<>();
-                    f.put("format", format.format());
-                    f.put("description", format.description());
-                    f.put("compressed", format.compressed());
-                    f.put("sizes", format.sizes());
-                    formats.add(f);
-                }
-                entry.put("formats", formats);
-                list.add(entry);
-            }
-            known = new Devices(List.copyOf(list), now);
-            devices = known;
-        }
-        return known.list();
+    /** The document with the webcams, whose {@code used} format depends on the settings just made. */
+    private Map<String, Object> withDevices(ResolvedSettings resolved) {
+        Map<String, Object> document = document(resolved);
+        document.put("devices", webcams.devices(resolved.settings()));
+        return document;
     }
 
     @Override
@@ -108,65 +85,23 @@ final class ConfigServlet extends HttpServlet {
         if (!checkWrite(request, response)) {
             return;
         }
-        String contentType = request.getContentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            Responses.sendError(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
-                    "send the changes as a JSON object with Content-Type: application/json");
+        Map<Setting, String> changes = ConfigRequests.readChanges(request, response,
+                app.liveSettings().current());
+        if (changes == null) {
             return;
-        }
-        Map<String, Object> body;
-        try (InputStream in = request.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                Responses.sendError(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
-                        "the request body is over " + MAX_BODY_BYTES + " bytes");
-                return;
-            }
-            Object parsed = JSON.std.anyFrom(new String(bytes, StandardCharsets.UTF_8));
-            if (!(parsed instanceof Map)) {
-                sendFieldError(response, null, "the body must be a JSON object of settings, such as {\"width\":640}");
-                return;
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) parsed;
-            body = map;
-        } catch (IOException | RuntimeException e) {
-            sendFieldError(response, null, "the body is not valid JSON: " + firstLine(e.getMessage()));
-            return;
-        }
-        Map<Setting, String> changes = new EnumMap<>(Setting.class);
-        for (Map.Entry<String, Object> entry : body.entrySet()) {
-            Setting setting = FIELDS.get(entry.getKey());
-            if (setting == null) {
-                sendFieldError(response, entry.getKey(), "is not a setting the admin page can change; these are: "
-                        + String.join(", ", FIELDS.keySet()));
-                return;
-            }
-            Object value = entry.getValue();
-            if (value == null || value instanceof Map || value instanceof List) {
-                sendFieldError(response, entry.getKey(), "needs a single value");
-                return;
-            }
-            changes.put(setting, raw(value));
         }
         if (changes.isEmpty()) {
-            send(response, HttpServletResponse.SC_OK, document(app.liveSettings().resolved()));
+            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(app.liveSettings().resolved()));
             return;
         }
         try {
             ResolvedSettings next = app.liveSettings().apply(changes);
             LOG.info("{} changed {} on the admin page", user(request), changes.keySet());
-            send(response, HttpServletResponse.SC_OK, document(next));
+            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(next));
         } catch (SettingsException e) {
-            Setting setting = e.setting();
-            if (setting == null) {
-                sendFieldError(response, null, e.getMessage(), e.reason());
-            } else {
-                String field = fieldName(setting);
-                String value = changes.get(setting);
-                sendFieldError(response, field, field + " " + e.reason()
-                        + (value == null ? "" : ", got '" + value + "'"), e.reason());
-            }
+            List<ConfigRequests.Problem> problems = ConfigRequests.problems(app.liveSettings().resolved(), changes);
+            ConfigRequests.sendProblems(response, problems.isEmpty()
+                    ? List.of(new ConfigRequests.Problem(null, e.getMessage(), e.reason())) : problems);
         } catch (IOException e) {
             Responses.sendError(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
                     "the settings could not be saved in the data directory: " + e.getMessage());
@@ -181,7 +116,7 @@ final class ConfigServlet extends HttpServlet {
         try {
             ResolvedSettings next = app.liveSettings().forgetSaved();
             LOG.info("{} reset the settings saved on the admin page", user(request));
-            send(response, HttpServletResponse.SC_OK, document(next));
+            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(next));
         } catch (SettingsException e) {
             Responses.sendError(response, HttpServletResponse.SC_CONFLICT,
                     "the configured settings are not valid: " + e.getMessage());
@@ -230,14 +165,6 @@ final class ConfigServlet extends HttpServlet {
         }
     }
 
-    private static String raw(Object value) {
-        if (value instanceof Double || value instanceof Float) {
-            double d = ((Number) value).doubleValue();
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
-        }
-        return String.valueOf(value);
-    }
-
     static String fieldName(Setting setting) {
         for (Map.Entry<String, Setting> entry : FIELDS.entrySet()) {
             if (entry.getValue() == setting) {
@@ -260,6 +187,20 @@ final class ConfigServlet extends HttpServlet {
         values.put("rotation", s.rotation());
         values.put("hflip", s.hflip());
         values.put("vflip", s.vflip());
+        values.put("camera", s.camera());
+        values.put("device", s.device());
+        // The admin's own settings API is the one place the input's password is given out, so that a program
+        // can read back what it set; the page shows only the masked form below.
+        values.put("input", s.input());
+        values.put("publish", s.publish().stream().map(org.camstream.config.PublishUrl::url)
+                .collect(java.util.stream.Collectors.joining(",")));
+        Map<String, Object> masked = new LinkedHashMap<>();
+        masked.put("input", Secrets.mask(s.input()));
+        if (!s.publish().isEmpty()) {
+            // Relay URLs as everywhere else: passwords, stream keys and query values hidden.
+            masked.put("publish", s.publish().stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(",")));
+        }
 
         Map<String, Object> origins = new LinkedHashMap<>();
         boolean saved = false;
@@ -280,6 +221,8 @@ final class ConfigServlet extends HttpServlet {
         allowed.put("jpegQuality", range(1, 100, null));
         allowed.put("keyframeInterval", range(1, 600, null));
         allowed.put("rotation", List.of(0, 180));
+        allowed.put("camera", range(0, 9, null));
+        allowed.put("sourceFields", SOURCE_FIELDS);
 
         Map<String, Object> limit = new LinkedHashMap<>();
         limit.put("maxWidth", limits.maxWidth());
@@ -288,6 +231,7 @@ final class ConfigServlet extends HttpServlet {
 
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("values", values);
+        document.put("masked", masked);
         document.put("origins", origins);
         document.put("saved", saved);
         document.put("allowed", allowed);
@@ -314,37 +258,7 @@ final class ConfigServlet extends HttpServlet {
         return range;
     }
 
-    private static void sendFieldError(HttpServletResponse response, String field, String reason) throws IOException {
-        sendFieldError(response, field, field == null ? reason : field + " " + reason, reason);
-    }
-
-    private static void sendFieldError(HttpServletResponse response, String field, String message, String reason)
-            throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", HttpServletResponse.SC_BAD_REQUEST);
-        body.put("error", message);
-        body.put("field", field);
-        body.put("reason", reason);
-        send(response, HttpServletResponse.SC_BAD_REQUEST, body);
-    }
-
-    private static void send(HttpServletResponse response, int status, Map<String, Object> body) throws IOException {
-        byte[] bytes = Responses.json(body).getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType("application/json;charset=UTF-8");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
-    }
-
     private static String user(HttpServletRequest request) {
         return request.getUserPrincipal() == null ? "someone" : "'" + request.getUserPrincipal().getName() + "'";
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

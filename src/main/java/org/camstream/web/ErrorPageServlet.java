@@ -18,10 +18,12 @@ import java.io.IOException;
 public final class ErrorPageServlet extends HttpServlet {
 
     private boolean embedded;
+    private String passwordFile;
 
     @Override
     public void init() {
         embedded = Boolean.parseBoolean(getServletContext().getInitParameter(ErrorPages.EMBEDDED_PARAMETER));
+        passwordFile = getServletContext().getInitParameter(ErrorPages.PASSWORD_FILE_PARAMETER);
     }
 
     @Override
@@ -39,7 +41,8 @@ public final class ErrorPageServlet extends HttpServlet {
         }
         String contextPath = request.getContextPath();
         String path = uri != null && uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
-        ErrorPages.Page page = ErrorPages.render(status, path, request.getHeader("Accept"), contextPath, embedded);
+        ErrorPages.Page page = ErrorPages.render(status, path, request.getHeader("Accept"), contextPath, embedded,
+                passwordFile);
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType(page.contentType());

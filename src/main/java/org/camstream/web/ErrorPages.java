@@ -20,6 +20,12 @@ public final class ErrorPages {
      */
     public static final String EMBEDDED_PARAMETER = "camstream.embedded";
 
+    /**
+     * Context parameter the embedded launcher sets to the file that holds the generated admin password, when
+     * it generated one, so that a 401 names the file really used (the data directory can be moved).
+     */
+    public static final String PASSWORD_FILE_PARAMETER = "camstream.adminPasswordFile";
+
     /** A rendered error: what to send after the status line. */
     public record Page(String contentType, byte[] body) {
     }
@@ -60,10 +66,15 @@ public final class ErrorPages {
             Map.entry(503, "camstream cannot answer this just now; try again in a few seconds."),
             Map.entry(505, "The server speaks HTTP/1.1 (and HTTP/1.0) only."));
 
-    private static final String LOGIN_EMBEDDED = "Log in as the admin user, whose password is the admin-password"
-            + " setting or, when none is set, the one camstream generated at its first start in"
-            + " ~/.camstream/admin-password (the file admin-password in the data directory), or with the"
-            + " viewer-user and viewer-password settings' watch-only login.";
+    private static final String LOGIN_GENERATED = "Log in as the admin user with the password camstream generated"
+            + " at its first start and keeps, readable only by the account camstream runs as, in %s: on the server,"
+            + " cat %s shows it. To choose your own, start camstream with --admin-password. A watch-only login comes"
+            + " from the viewer-user and viewer-password settings.";
+    private static final String LOGIN_SET = "Log in as the admin user with the password of the admin-password"
+            + " setting (--admin-password on camstream's command line, CAMSTREAM_ADMIN_PASSWORD, or"
+            + " camstream.properties). Without that setting, camstream generates one and keeps it in admin-password"
+            + " in its data directory (~/.camstream by default). A watch-only login comes from the viewer-user and"
+            + " viewer-password settings.";
     private static final String LOGIN_TOMCAT = "Log in as a user of Tomcat's tomcat-users.xml"
             + " (/etc/tomcat10/tomcat-users.xml on Debian) with the role camstream-admin, or camstream-viewer"
             + " to watch only.";
@@ -81,16 +92,29 @@ public final class ErrorPages {
      * @param embedded whether this is the embedded server, for the 401's sentence
      */
     public static Page render(int status, String path, String accept, String contextPath, boolean embedded) {
-        String sentence = sentence(status, embedded);
+        return render(status, path, accept, contextPath, embedded, null);
+    }
+
+    /**
+     * The error for {@code status}, for a server whose generated admin password is in {@code passwordFile}
+     * (null when the password was set, or is not camstream's to tell).
+     */
+    public static Page render(int status, String path, String accept, String contextPath, boolean embedded,
+            String passwordFile) {
+        String sentence = sentence(status, embedded, passwordFile);
         if (wantsHtml(path, accept)) {
             return new Page("text/html;charset=UTF-8", html(status, sentence, contextPath));
         }
         return new Page("application/json;charset=UTF-8", Responses.errorBody(status, sentence));
     }
 
-    static String sentence(int status, boolean embedded) {
+    static String sentence(int status, boolean embedded, String passwordFile) {
         if (status == 401) {
-            return embedded ? LOGIN_EMBEDDED : LOGIN_TOMCAT;
+            if (!embedded) {
+                return LOGIN_TOMCAT;
+            }
+            // Never the password itself: this page is shown to whoever cancels the login.
+            return passwordFile == null ? LOGIN_SET : String.format(LOGIN_GENERATED, passwordFile, passwordFile);
         }
         String sentence = SENTENCES.get(status);
         return sentence != null ? sentence : "The request failed with HTTP status " + status + ".";

@@ -77,10 +77,35 @@ final class StatusDocument {
         status.put("bytesSent", bytes);
         status.put("framesDropped", dropped);
         status.put("streams", streams);
+        // Registrations in the fan-outs: equal to the viewers they feed, or something holds on to a viewer
+        // that left. MP4 files and WebSockets share one fan-out, MJPEG and stills another; a snapshot waits on a third.
+        Map<String, Object> subscriptions = new LinkedHashMap<>();
+        subscriptions.put("h264", video.annexB().subscriberCount());
+        subscriptions.put("mp4", video.mp4().subscriberCount());
+        subscriptions.put("multipart", path.jpeg().parts().subscriberCount());
+        subscriptions.put("snapshot", path.jpeg().pictures().subscriberCount());
+        status.put("subscriptions", subscriptions);
+        status.put("publish", PublishingStatus.of(app.publishers().status()));
         status.put("uptimeSeconds", app.uptimeMillis() / 1000.0);
         status.put("hls", HlsStatus.of(app));
         status.put("jvm", jvm);
         return status;
+    }
+
+    /** What the admin page's charts draw, now: {@link StatusHistory} keeps these. */
+    static StatusSample sample(Camstream app, Instant at) {
+        FramePath path = app.path();
+        CameraStatus camera = path.camera().status();
+        boolean running = camera.state() == org.camstream.camera.CameraState.RUNNING;
+        H264Pipeline video = path.video();
+        boolean h264 = video.track() != null;
+        long viewers = 0;
+        for (StreamStats s : app.counters().all()) {
+            viewers += s.viewers();
+        }
+        return new StatusSample(at, camera.state().id(), Math.round(camera.measuredFps() * 100) / 100.0,
+                running ? camera.configuredFps() : null, h264 ? video.measuredBitrate() : null,
+                h264 ? app.settings().bitrate() : null, viewers);
     }
 
     private static Map<String, Object> describe(CameraStatus cam) {
@@ -123,6 +148,7 @@ final class StatusDocument {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("message", error.message());
         map.put("at", time(error.at()));
+        map.put("recoveredAt", time(error.recoveredAt()));
         return map;
     }
 

@@ -98,6 +98,9 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
             viewer.close();
             throw e;
         }
+        if (viewer.closed.get()) {
+            source.unsubscribe(viewer); // closed before it subscribed: its close could not undo the subscription
+        }
     }
 
     @Override
@@ -191,6 +194,7 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        mailbox.clear();
         try {
             onClose.accept(this);
         } finally {

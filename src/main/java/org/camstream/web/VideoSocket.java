@@ -80,6 +80,12 @@ final class VideoSocket extends Endpoint {
         app.webSockets().add(viewer);
         app.webSockets().greet(viewer, app.path().camera().status());
         app.path().video().mp4().subscribe(viewer);
+        if (viewer.isClosed()) {
+            // Closed while it was being registered (a client that left at once): its close ran before the
+            // registrations above and undid none of them. Both removals are idempotent.
+            app.path().video().mp4().unsubscribe(viewer);
+            app.webSockets().remove(viewer);
+        }
     }
 
     @Override

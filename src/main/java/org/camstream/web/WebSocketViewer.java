@@ -42,6 +42,8 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     private static final int MAX_CONTROL_MESSAGES = 16;
     /** Tomcat's property for how long a blocking send (the close frame) may wait; its default is 20 s. */
     static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    /** Tomcat's property for how long a closed session waits for the client's close frame; its default is 30 s. */
+    static final String SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
     static final long CLOSE_WAIT_MILLIS = 2_000;
     private static final int SENDING = 1;
     private static final int RETURNED = 2;
@@ -74,6 +76,9 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         this.remote = session.getAsyncRemote();
         this.remote.setSendTimeout(sendTimeoutMillis);
         session.getUserProperties().put(BLOCKING_SEND_TIMEOUT, CLOSE_WAIT_MILLIS);
+        // After our close frame, how long Tomcat waits for the client's before it drops the connection; its
+        // default is 30 s, for a client that is most likely gone.
+        session.getUserProperties().put(SESSION_CLOSE_TIMEOUT, CLOSE_WAIT_MILLIS);
         this.mailbox = mailbox;
         this.stats = stats;
         this.onClose = onClose;
@@ -267,6 +272,12 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     void close(CloseReason reason) {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        // Tomcat may hold on to the session for its close timeout, or for good (its waitingProcessors can keep
+        // an upgraded connection's processor after the socket closed): not with a GOP inside.
+        mailbox.clear();
+        synchronized (control) {
+            control.clear();
         }
         try {
             onClose.accept(this);

@@ -158,11 +158,14 @@ class CaptureSupervisorTest {
         factory.last().end("ffmpeg was killed by signal 9");
         scheduler.advance(Duration.ofMillis(500));
         assertNotNull(supervisor.status().lastError(), "still current while the new process starts");
+        Instant backAt = scheduler.now();
         factory.last().picture(true);
         CameraStatus status = supervisor.status();
         assertNull(status.lastError());
         assertEquals("ffmpeg was killed by signal 9", status.previousError().message());
         assertEquals(crashedAt, status.previousError().at());
+        assertEquals(backAt, status.previousError().recoveredAt(), "the error says when the camera came back");
+        assertTrue(backAt.isAfter(crashedAt));
     }
 
     @Test

@@ -23,6 +23,20 @@ class SecretsTest {
     }
 
     @Test
+    void aMaskedPasswordSentBackKeepsTheRealOne() {
+        String current = "rtsp://user:p@ss:w@cam.lan/live";
+        assertEquals(current, Secrets.restorePassword(Secrets.mask(current), current), "re-applied unchanged");
+        assertEquals("rtsp://user:p@ss:w@other.lan:8554/hd",
+                Secrets.restorePassword("rtsp://user:***@other.lan:8554/hd", current), "an edited host or path");
+        assertEquals("rtsp://user:new-pass@cam.lan/live",
+                Secrets.restorePassword("rtsp://user:new-pass@cam.lan/live", current), "a new password is taken");
+        assertEquals("rtsp://user:***@cam.lan/live",
+                Secrets.restorePassword("rtsp://user:***@cam.lan/live", "/videos/a.mp4"), "nothing to keep");
+        assertEquals("/videos/b.mp4", Secrets.restorePassword("/videos/b.mp4", current));
+        assertNull(Secrets.restorePassword(null, current));
+    }
+
+    @Test
     void textWithoutAPasswordIsLeftAlone() {
         for (String text : new String[] {"rtsp://host/x", "rtsp://user@host/x", "no url: just words", "http://[::1]:80/",
                 "a://", "://x:y@z", "mailto:someone@example.org", ""}) {

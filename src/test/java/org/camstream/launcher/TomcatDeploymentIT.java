@@ -318,6 +318,21 @@ class TomcatDeploymentIT {
                 .startsWith("text/html"));
         Map<String, Object> config = JSON.std.mapFrom(get(CONTEXT + "/api/config", right).body());
         assertFalse(config.isEmpty(), "/api/config answers a JSON document");
+
+        // The check the admin page asks while a person types is under the same constraint, from web.xml.
+        HttpResponse<String> check = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + CONTEXT
+                + "/api/config/check")).timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"width\":100000}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, check.statusCode(), "/api/config/check without a login");
+        HttpResponse<String> checked = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + CONTEXT
+                + "/api/config/check")).timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .header("Authorization", right)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"width\":100000}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, checked.statusCode(), checked.body());
+        assertEquals("width", JSON.std.mapFrom(checked.body()).get("field"));
+        // The charts' history is public like /api/status.
+        Map<String, Object> history = JSON.std.mapFrom(get(CONTEXT + "/api/status/history", null).body());
+        assertEquals(300, history.get("capacity"), history.toString());
     }
 
     /**

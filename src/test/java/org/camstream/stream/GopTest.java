@@ -111,4 +111,28 @@ class GopTest {
         fanOut.publish(next);
         assertEquals(List.of(next), late, "the subscriber that joined after the clear starts at the next keyframe");
     }
+
+    @Test
+    void aSubscriberThatLeavesBeforeItsQueuedSubscriptionRanIsNotAddedAfterwards() throws Exception {
+        GopFanOut<Frame> fanOut = new GopFanOut<>();
+        java.util.concurrent.CountDownLatch publishing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        fanOut.subscribe(chunk -> {
+            publishing.countDown();
+            try {
+                release.await(); // a publish in progress: what comes in meanwhile is queued
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread publisher = new Thread(() -> fanOut.publish(frame(true, 100)));
+        publisher.start();
+        publishing.await();
+        Subscriber<Frame> leaver = chunk -> { };
+        fanOut.subscribe(leaver); // queued behind the publish
+        fanOut.unsubscribe(leaver); // it left at once
+        release.countDown();
+        publisher.join(5_000);
+        assertEquals(1, fanOut.subscriberCount(), "only the first subscriber is left");
+    }
 }

@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.io.file.PathUtils;
+import java.util.function.Supplier;
+import org.camstream.camera.source.V4l2Device;
 import org.camstream.launcher.EmbeddedServer;
+import org.camstream.web.WebcamListing;
 
 /**
  * camstream in an embedded Tomcat on a free loopback port, started from src/main/webapp and the compiled
@@ -78,6 +81,30 @@ public final class TestServer implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * Makes {@code /api/config} list these webcams instead of the machine's, which has none: the listing is
+     * what the test fakes, the rest of the server is real.
+     */
+    public void listWebcams(List<V4l2Device> webcams) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (V4l2Device webcam : webcams) {
+            List<Map<String, Object>> formats = new ArrayList<>();
+            for (V4l2Device.Format format : webcam.formats()) {
+                formats.add(Map.of("compressed", format.compressed(), "format", format.format(),
+                        "description", format.description(), "sizes", format.sizes()));
+            }
+            list.add(Map.of("path", webcam.path(), "name", webcam.name(), "formats", formats));
+        }
+        try {
+            String json = JSON.std.asString(list);
+            // A JDK type, because the web application loads camstream's classes with a class loader of its own.
+            Supplier<String> listing = () -> json;
+            server.context().getServletContext().setAttribute(WebcamListing.ATTRIBUTE, listing);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** A request builder for this server, with the admin login. */

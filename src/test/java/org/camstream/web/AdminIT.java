@@ -1,6 +1,7 @@
 package org.camstream.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.commons.io.file.PathUtils;
+import org.camstream.camera.source.V4l2Device;
 import org.camstream.codec.h264.AnnexBReader;
 import org.camstream.codec.h264.NalUnit;
 import org.camstream.codec.h264.SpsParser;
@@ -222,6 +224,84 @@ class AdminIT {
     }
 
     @Test
+    void theCheckGivesEveryRefusalInTheServersWordsAndChangesNothing() throws Exception {
+        try (TestServer server = TestServer.start("--codec", "mjpeg")) {
+            Map<String, Object> before = values(config(server));
+            HttpResponse<byte[]> both = check(server, "{\"width\":100000,\"fps\":0,\"jpegQuality\":50}");
+            assertEquals(400, both.statusCode());
+            Map<String, Object> verdict = JSON.std.mapFrom(both.body());
+            List<?> errors = (List<?>) verdict.get("errors");
+            assertEquals(2, errors.size(), "one per refused field: " + verdict);
+            Map<String, Object> put = JSON.std.mapFrom(put(server, "{\"width\":100000,\"fps\":0}").body());
+            assertEquals(put.get("error"), verdict.get("error"), "the check words it as PUT does");
+            assertEquals("width must be from 64 to 4096, got '100000'", verdict.get("error"));
+            assertEquals(Map.of("field", "fps", "error", "fps must be from 1.0 to 120.0, got '0'",
+                    "reason", "must be from 1.0 to 120.0"), errors.get(1));
+
+            HttpResponse<byte[]> noInput = check(server, "{\"source\":\"ffmpeg\"}");
+            assertEquals(400, noInput.statusCode());
+            Map<String, Object> missing = JSON.std.mapFrom(noInput.body());
+            assertEquals("input", missing.get("field"), "the fault is in the field the source needs");
+            assertEquals("input is needed for source ffmpeg: an rtsp:// or http:// URL, or a file", missing.get("error"));
+
+            HttpResponse<byte[]> fine = check(server, "{\"width\":640,\"height\":480}");
+            assertEquals(200, fine.statusCode(), new String(fine.body()));
+            assertEquals(true, JSON.std.mapFrom(fine.body()).get("valid"));
+            assertEquals(before, values(config(server)), "checking changes nothing");
+            assertTrue(Files.notExists(server.dataDir().resolve("saved-settings.properties")), "nothing was saved");
+            assertEquals(401, server.send(HttpRequest.newBuilder(server.uri("/api/config/check"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build()).statusCode(), "only for the admin");
+        }
+    }
+
+    @Test
+    void theInputIsGivenOutOnlyToTheAdminAndAMaskedOneKeepsItsPassword() throws Exception {
+        String password = "Cam-Pa55word";
+        String input = "rtsp://cam:" + password + "@127.0.0.1:9/live";
+        try (TestServer server = TestServer.start("--codec", "mjpeg")) {
+            HttpResponse<byte[]> set = put(server, "{\"source\":\"ffmpeg\",\"input\":\"" + input + "\"}");
+            assertEquals(200, set.statusCode(), new String(set.body()));
+            Map<String, Object> config = config(server);
+            assertEquals(input, values(config).get("input"), "the admin's own settings API gives the real input");
+            assertEquals(Map.of("input", "rtsp://cam:***@127.0.0.1:9/live"), config.get("masked"));
+            assertEquals(List.of("input"), ((Map<?, ?>) ((Map<?, ?>) config.get("allowed")).get("sourceFields"))
+                    .get("ffmpeg"));
+            assertFalse(new String(server.get("/api/status").body()).contains(password), "the status masks it");
+            Path saved = server.dataDir().resolve("saved-settings.properties");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)),
+                    "the saved input's password is for the owner only");
+
+            // The page sends back what it shows: the password masked.
+            assertEquals(200, put(server, "{\"input\":\"rtsp://cam:***@127.0.0.1:9/live\"}").statusCode());
+            assertEquals(input, values(config(server)).get("input"), "re-applied unchanged, the password stays");
+            assertEquals(200, put(server, "{\"input\":\"rtsp://cam:***@127.0.0.2:9/other\"}").statusCode());
+            assertEquals("rtsp://cam:" + password + "@127.0.0.2:9/other", values(config(server)).get("input"),
+                    "an edited address keeps the password");
+
+            HttpResponse<byte[]> refused = put(server, "{\"source\":\"v4l2\",\"device\":\"video0\"}");
+            assertEquals(400, refused.statusCode());
+            assertEquals("device must be a device path such as /dev/video0, got 'video0'",
+                    JSON.std.mapFrom(refused.body()).get("error"));
+        }
+    }
+
+    @Test
+    void theWebcamsListedComeWithTheFormatCamstreamWouldAskFor() throws Exception {
+        try (TestServer server = TestServer.start("--codec", "mjpeg")) {
+            server.listWebcams(List.of(new V4l2Device("/dev/video4", "USB Camera", List.of(
+                    new V4l2Device.Format(false, "yuyv422", "YUYV 4:2:2", List.of("640x480")),
+                    new V4l2Device.Format(true, "mjpeg", "Motion-JPEG", List.of("1280x720", "640x480"))))));
+            List<?> devices = (List<?>) config(server).get("devices");
+            assertEquals(1, devices.size());
+            Map<?, ?> webcam = (Map<?, ?>) devices.get(0);
+            assertEquals("/dev/video4", webcam.get("path"));
+            assertEquals("mjpeg", webcam.get("used"), "an MJPEG camera copies the webcam's MJPEG");
+            assertEquals(List.of("1280x720", "640x480"), ((Map<?, ?>) ((List<?>) webcam.get("formats")).get(1)).get("sizes"));
+        }
+    }
+
+    @Test
     void withoutAPasswordOneIsGeneratedStoredPrivatelyAndLoggedOnce(@org.junit.jupiter.api.io.TempDir Path dataDir)
             throws Exception {
         try (TestServer server = TestServer.startIn(dataDir, "--admin-password", "", "--codec", "mjpeg")) {
@@ -233,6 +313,20 @@ class AdminIT {
             String credentials = java.util.Base64.getEncoder().encodeToString(("admin:" + password).getBytes());
             assertEquals(200, server.send(HttpRequest.newBuilder(server.uri("/api/config"))
                     .header("Authorization", "Basic " + credentials).build()).statusCode());
+
+            // Cancelling the browser's login shows camstream's page: where the password is, how to choose one.
+            RawHttp.Answer cancelled = RawHttp.get(server.port(), "/admin", ErrorChecks.BROWSER);
+            ErrorChecks.assertPage(cancelled, 401, "the login page a browser shows when the login is cancelled", "/");
+            assertEquals("Basic realm=\"camstream\"", cancelled.header("www-authenticate"), "browsers still prompt");
+            String where = file.toAbsolutePath().toString();
+            String home = System.getProperty("user.home");
+            if (where.startsWith(home + "/")) {
+                where = "~" + where.substring(home.length());
+            }
+            assertTrue(cancelled.body().contains("cat " + where), "names the file really used: " + cancelled.body());
+            assertTrue(cancelled.body().contains("--admin-password"), cancelled.body());
+            assertFalse(cancelled.body().contains(password), "never the password itself");
+            assertFalse(cancelled.body().contains("Tomcat"), cancelled.body());
         }
         String first = Files.readString(dataDir.resolve("admin-password"));
         try (TestServer again = TestServer.startIn(dataDir, "--admin-password", "", "--codec", "mjpeg")) {
@@ -265,6 +359,11 @@ class AdminIT {
     private static HttpResponse<byte[]> put(TestServer server, String json) {
         return server.send(server.asAdmin("/api/config").header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private static HttpResponse<byte[]> check(TestServer server, String json) {
+        return server.send(server.asAdmin("/api/config/check").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     private static Map<String, Object> config(TestServer server) throws IOException {

@@ -2,12 +2,15 @@ package org.camstream.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +22,12 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.camstream.camera.source.V4l2Device;
+import org.camstream.testing.Axe;
 import org.camstream.testing.Browser;
+import org.camstream.testing.Fixtures;
 import org.camstream.testing.MjpegClient;
 import org.camstream.testing.Poll;
 import org.camstream.testing.TestServer;
@@ -34,6 +41,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The admin page in a real Chromium against the real server: the form shows and changes the server's settings,
@@ -158,7 +166,9 @@ class AdminPageIT {
     @Test
     void anInvalidWidthShowsTheServersErrorNextToTheFieldAndChangesNothing() {
         type("width", "100000");
-        // The page warns at once, but lets the server decide.
+        // The page warns while the person types, in the server's own words: it asked the server (nothing changes).
+        Poll.until(Duration.ofSeconds(10), "the server's warning while typing", () -> text("width-error"),
+                "width must be from 64 to 4096, got '100000'"::equals);
         assertEquals("advice", browser.findElement(By.id("width-error")).getAttribute("data-kind"));
         browser.findElement(By.id("apply")).click();
 
@@ -166,8 +176,8 @@ class AdminPageIT {
         Poll.until(Duration.ofSeconds(10), "the server's error next to the width",
                 () -> error.getAttribute("data-kind"), "server"::equals);
         assertTrue(error.isDisplayed());
-        assertTrue(error.getText().contains("must be from 64 to 4096"), error.getText());
-        assertTrue(error.getText().contains("100000"), "the server's message names the value: " + error.getText());
+        assertEquals("width must be from 64 to 4096, got '100000'", text("width-error"),
+                "the warning before and the refusal after Apply read the same");
         assertEquals("true", browser.findElement(By.id("width")).getAttribute("aria-invalid"));
         assertTrue(browser.findElement(By.cssSelector("[data-field~=width]")).getAttribute("class").contains("invalid"));
         assertTrue(browser.findElement(By.id("summary")).isDisplayed());
@@ -230,8 +240,9 @@ class AdminPageIT {
                         () -> Integer.parseInt(browser.findElement(By.id(chart)).getAttribute("data-points")),
                         points -> points >= 3);
             }
-            assertTrue(text("chart-fps-range").matches("min [\\d.]+ · max [\\d.]+ fps · set 30\\.0"),
-                    text("chart-fps-range"));
+            // The server's history may begin before the camera ran (0 fps, nothing set): wait for the running camera.
+            Poll.until(Duration.ofSeconds(20), "the range with the configured rate", () -> text("chart-fps-range"),
+                    range -> range.matches("min [\\d.]+ · max [1-9][\\d.]* fps · set 30\\.0"));
         } finally {
             browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
@@ -257,35 +268,260 @@ class AdminPageIT {
                 () -> text("form-message"), message -> message.startsWith("Cannot reach the server"));
     }
 
+    @Test
+    void theFormSwitchesToAnFfmpegInputFileThatTheCameraRunsFromAndBack() {
+        select("source", "ffmpeg");
+        assertTrue(browser.findElement(By.id("input")).isDisplayed(), "the ffmpeg source's own field");
+        assertFalse(browser.findElement(By.cssSelector("[data-field=device]")).isDisplayed(), "not the webcam's");
+        assertFalse(browser.findElement(By.cssSelector("[data-field=camera]")).isDisplayed(), "not the Pi camera's");
+        // Without an input the server refuses, and the page says so beforehand in the very same words.
+        Poll.until(Duration.ofSeconds(10), "the server's warning for the missing input", () -> text("input-error"),
+                "input is needed for source ffmpeg: an rtsp:// or http:// URL, or a file"::equals);
+
+        String file = Fixtures.piH264(Fixtures.PI_480P_ONCE).toAbsolutePath().normalize().toString();
+        type("input", file);
+        Poll.until(Duration.ofSeconds(10), "the warning to go", () -> browser.findElement(By.id("input-error"))
+                .isDisplayed(), shown -> !shown);
+        assertEquals("Apply 2 changes", text("apply"));
+        browser.findElement(By.id("apply")).click();
+        Poll.until(Duration.ofSeconds(40), "the camera to run from the file",
+                () -> server.camera(), camera -> "ffmpeg".equals(camera.get("source"))
+                        && "running".equals(camera.get("state")) && ((Number) camera.get("measuredFps")).doubleValue() > 0);
+        Poll.until(Duration.ofSeconds(20), "the page to report it", () -> text("form-message"),
+                message -> message.contains("The camera is running"));
+        assertEquals(file, values(configDocument()).get("input"));
+        assertEquals(file, value("input"), "a file path has no secret to mask");
+        Poll.until(Duration.ofSeconds(10), "the live status to name the source", () -> text("st-source"),
+                source -> source.startsWith("ffmpeg input"));
+
+        select("source", "test");
+        assertFalse(browser.findElement(By.id("input")).isDisplayed(), "the test pattern has no input");
+        assertEquals("Apply 1 change", text("apply"), "the hidden input is not sent");
+        browser.findElement(By.id("apply")).click();
+        Poll.until(Duration.ofSeconds(40), "the test pattern again", () -> server.camera(),
+                camera -> "test".equals(camera.get("source")) && "running".equals(camera.get("state")));
+    }
+
+    @Test
+    void theWebcamPickerOffersEachListedDevicesFormatsAndSizes() {
+        // No webcam on a test machine: the listing is faked, the page, the API and the camera's attempt are real.
+        server.listWebcams(List.of(new V4l2Device("/dev/video-camstream-test", "USB Camera", List.of(
+                new V4l2Device.Format(false, "yuyv422", "YUYV 4:2:2", List.of("640x480", "320x240")),
+                new V4l2Device.Format(true, "mjpeg", "Motion-JPEG", List.of("1280x720", "800x600", "640x480"))))));
+        openThePage();
+        select("source", "v4l2");
+        WebElement device = browser.findElement(By.id("device"));
+        assertTrue(device.isDisplayed());
+        assertFalse(browser.findElement(By.id("input")).isDisplayed());
+        select("device", "/dev/video-camstream-test");
+        assertEquals("/dev/video-camstream-test · USB Camera", new Select(device).getFirstSelectedOption().getText());
+        assertTrue(browser.findElement(By.id("device-format-mjpeg")).isSelected(),
+                "the format camstream would ask for is chosen first");
+        assertTrue(text("device-formats").contains("MJPEG · Motion-JPEG (used)"), text("device-formats"));
+        assertEquals(List.of("1280×720", "800×600", "640×480"), chipTexts("device-sizes"));
+        browser.findElement(By.id("device-format-yuyv422")).findElement(By.xpath("..")).click();
+        assertEquals(List.of("640×480", "320×240"), chipTexts("device-sizes"), "the sizes of the chosen format");
+        assertEquals("Sizes in YUYV", text("device-sizes-label"));
+        browser.findElement(By.id("device-size-320x240")).findElement(By.xpath("..")).click();
+        assertEquals("320", value("width"), "a size fills in the picture size");
+        assertEquals("240", value("height"));
+        assertEquals("Apply 4 changes", text("apply"), "source, device, width and height");
+
+        browser.findElement(By.id("apply")).click();
+        // The device is not really there: the camera says so, and so do the log and the errors panel.
+        Poll.until(Duration.ofSeconds(30), "the log panel to say what the camera is doing",
+                () -> text("camera-log-state"), state -> state.startsWith("Camera restarting after: there is no webcam at"
+                        + " /dev/video-camstream-test"));
+        assertTrue(text("camera-log-state").matches(".*Next try \\S.*, (in \\d+ s|now)\\..*"), text("camera-log-state"));
+        assertNotEquals("No messages from the camera process.", text("camera-log"));
+        assertEquals("/dev/video-camstream-test · USB Camera", new Select(browser.findElement(By.id("device")))
+                .getFirstSelectedOption().getText(), "the saved device, still with its listing");
+        assertEquals(List.of("640×480", "320×240"), chipTexts("device-sizes"), "the saved size's format stays chosen");
+        assertEquals("current", browser.findElement(By.id("st-error")).getAttribute("data-kind"));
+        assertTrue(text("st-error").matches("there is no webcam at /dev/video-camstream-test.* — " + CLOCK
+                + "; next try " + CLOCK + " \\((in \\d+ s|now)\\).*"), text("st-error"));
+
+        select("source", "test");
+        browser.findElement(By.id("apply")).click();
+        Poll.until(Duration.ofSeconds(40), "the test pattern again", () -> server.camera(),
+                camera -> "test".equals(camera.get("source")) && "running".equals(camera.get("state")));
+        Poll.until(Duration.ofSeconds(10), "the log panel's state line to go", () -> browser.findElement(
+                By.id("camera-log-state")).isDisplayed(), shown -> !shown);
+    }
+
+    @Test
+    void anInputPasswordIsMaskedOnThePageAndKeptWhenTheSettingsAreAppliedAgain() throws IOException {
+        String password = "Rtsp-S3cret-77";
+        try (ServerSocket refusing = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = refusing.getLocalPort();
+            refusing.close(); // nothing listens there any more: the camera's connection is refused
+            String input = "rtsp://cam:" + password + "@127.0.0.1:" + port + "/live";
+            select("source", "ffmpeg");
+            type("input", input);
+            browser.findElement(By.id("apply")).click();
+            String masked = "rtsp://cam:***@127.0.0.1:" + port + "/live";
+            Poll.until(Duration.ofSeconds(20), "the field to show the saved input masked", () -> value("input"),
+                    masked::equals);
+            assertEquals(input, values(configDocument()).get("input"), "the admin's own API keeps the real one");
+
+            // The camera tries and fails; its error and log, masked, reach the page.
+            Poll.until(Duration.ofSeconds(40), "the refusal to show in the log panel", () -> text("camera-log-state"),
+                    state -> state.startsWith("Camera restarting after:"));
+            assertNotEquals("No messages from the camera process.", text("camera-log"));
+            assertEquals(List.of(), secretsInThePage(password), "the password is nowhere in the page");
+
+            // Applying again with the field untouched sends no input; with the address edited, *** keeps it.
+            type("fps", "25");
+            assertEquals("Apply 1 change", text("apply"));
+            browser.findElement(By.id("apply")).click();
+            Poll.until(Duration.ofSeconds(20), "the frame rate to be applied",
+                    () -> ((Number) values(configDocument()).get("fps")).doubleValue(), fps -> fps == 25.0);
+            assertEquals(input, values(configDocument()).get("input"), "re-applying lost nothing");
+            type("input", masked.replace("/live", "/other"));
+            browser.findElement(By.id("apply")).click();
+            Poll.until(Duration.ofSeconds(20), "the edited address to be applied",
+                    () -> values(configDocument()).get("input"), input.replace("/live", "/other")::equals);
+            Poll.until(Duration.ofSeconds(10), "the field to show it masked", () -> value("input"),
+                    masked.replace("/live", "/other")::equals);
+            assertEquals(List.of(), secretsInThePage(password), "the password is nowhere in the page");
+        }
+    }
+
+    @Test
+    void theErrorsPanelSaysWhenTheCameraWasKilledAndWhenItRecovered() {
+        Map<String, Object> camera = Poll.until(Duration.ofSeconds(30), "a running camera process",
+                () -> server.camera(), c -> "running".equals(c.get("state")) && c.get("pid") != null);
+        long pid = ((Number) camera.get("pid")).longValue();
+        assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly(), "SIGKILL to the camera process " + pid);
+
+        Map<String, Object> recovered = Poll.until(Duration.ofSeconds(30), "the camera to recover",
+                () -> server.camera(), c -> "running".equals(c.get("state")) && c.get("previousError") != null
+                        && c.get("pid") instanceof Number now && now.longValue() != pid);
+        String message = (String) ((Map<?, ?>) recovered.get("previousError")).get("message");
+        assertTrue(message.contains("signal 9"), message);
+        WebElement panel = browser.findElement(By.id("st-error"));
+        // The page polls once a second: wait for the poll that saw this recovery.
+        Poll.until(Duration.ofSeconds(10), "the panel to say when it happened and when the camera came back",
+                () -> text("st-error"), shown -> shown.matches(Pattern.quote(message) + " — " + CLOCK + ", recovered "
+                        + CLOCK));
+        assertEquals("recovered", panel.getAttribute("data-kind"));
+        assertEquals("camera running", text("camera-state"));
+        assertFalse(panel.getAttribute("class").contains("has-error"), "no red error next to running");
+        String red = (String) js.executeScript("return getComputedStyle(document.documentElement).getPropertyValue('--bad')");
+        String shown = (String) js.executeScript("return getComputedStyle(document.querySelector('#st-error .trouble')).color");
+        assertNotEquals(rgb(red.trim()), shown, "a recovered error is not drawn in the error colour");
+    }
+
+    @Test
+    void theChartsShowTheLastMinutesAtOnceAfterAReload() throws IOException {
+        int held = Poll.until(Duration.ofSeconds(30), "the server to have sampled for a while",
+                () -> history().size(), n -> n >= 15);
+        assertTrue(held <= 300, "bounded at five minutes of samples: " + held);
+        long loadedAt = System.nanoTime();
+        browser.navigate().refresh();
+        int points = Poll.until(Duration.ofSeconds(5), "the charts to draw the server's history",
+                () -> Integer.parseInt(browser.findElement(By.id("chart-viewers")).getAttribute("data-points")),
+                n -> n >= 12);
+        double seconds = (System.nanoTime() - loadedAt) / 1e9;
+        // The page polls once a second: on its own it could not have more than a few points yet.
+        assertTrue(points > seconds + 3, points + " points " + seconds + " s after the reload");
+        assertTrue(Integer.parseInt(browser.findElement(By.id("chart-fps")).getAttribute("data-points")) >= 12);
+    }
+
+    @Test
+    void thePagePassesAxeFitsAndHidesWhatIsHiddenOnADesktopAndAPhone() throws IOException {
+        try {
+            for (int[] viewport : VIEWPORTS) {
+                emulate(viewport);
+                for (String source : List.of("test", "ffmpeg", "v4l2")) {
+                    openThePage();
+                    select("source", source);
+                    String where = viewport[0] + "x" + viewport[1] + " with source " + source;
+                    // Running, so that the state's colour is checked in the state it is seen most.
+                    Poll.until(Duration.ofSeconds(30), "the camera to run", () -> text("camera-state"),
+                            "camera running"::equals);
+                    assertEquals(List.of(), Axe.violations(browser), "axe-core WCAG 2.1 A and AA at " + where);
+                    assertEquals(List.of(), renderedHidden(), "elements with hidden that are rendered at " + where);
+                    assertEquals(List.of(), smallTargets(), "touch targets under 44 px at " + where);
+                    assertEquals(List.of(), cutOff(), "elements cut off at " + where);
+                }
+            }
+            // The dark scheme too, with a change pending so that Apply wears the accent colour.
+            browser.executeCdpCommand("Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+            emulate(VIEWPORTS.get(0));
+            openThePage();
+            select("source", "ffmpeg");
+            Poll.until(Duration.ofSeconds(30), "the camera to run", () -> text("camera-state"), "camera running"::equals);
+            assertEquals(List.of(), Axe.violations(browser), "axe-core WCAG 2.1 A and AA in the dark scheme");
+        } finally {
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+            browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+            openThePage();
+        }
+    }
+
     /**
-     * Screenshots for a person to look at: light, dark and phone width, into the directory named by
-     * {@code -Dadmin.screenshots=/tmp/shots}.
+     * Screenshots for a person to look at, in each state the page has: light, dark and phone width with a
+     * refused value; an ffmpeg input with its password masked while the camera cannot connect; the webcam
+     * picker; and the errors panel after the camera recovered. Into the directory named by
+     * {@code -Dadmin.screenshots}, such as docs/screenshots for the README:
+     * {@code mvn verify -Dit.test=AdminPageIT#screenshots -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+     * -Dadmin.screenshots=docs/screenshots}.
      */
     @Test
     @EnabledIfSystemProperty(named = "admin.screenshots", matches = ".+")
     void screenshots() throws IOException {
         Path directory = Path.of(System.getProperty("admin.screenshots"));
         Files.createDirectories(directory);
-        // A few seconds of samples, so that the charts have a line to show.
+        // The server's history fills the charts; a few more seconds of the page's own polls join it.
         Poll.until(Duration.ofSeconds(30), "some chart samples",
                 () -> Integer.parseInt(browser.findElement(By.id("chart-fps")).getAttribute("data-points")),
                 points -> points >= 15);
-        browser.findElement(By.id("preview-toggle")).click();
-        Poll.until(Duration.ofSeconds(10), "the preview picture",
-                () -> ((Number) js.executeScript("return document.getElementById('preview-img').naturalWidth")).intValue(),
-                width -> width > 0);
-        type("width", "100000");
-        browser.findElement(By.id("apply")).click();
-        Poll.until(Duration.ofSeconds(10), "the server's error", () -> text("width-error"), t -> t.contains("100000"));
-        js.executeScript("window.scrollTo(0, 0)");
         try {
+            // The camera was killed and came back: the errors panel says when, in the muted colour.
+            long pid = ((Number) Poll.until(Duration.ofSeconds(30), "a running camera", () -> server.camera(),
+                    c -> "running".equals(c.get("state")) && c.get("pid") != null).get("pid")).longValue();
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            Poll.until(Duration.ofSeconds(30), "the recovery on the page",
+                    () -> browser.findElement(By.id("st-error")).getAttribute("data-kind"), "recovered"::equals);
+            browser.findElement(By.id("preview-toggle")).click();
+            Poll.until(Duration.ofSeconds(10), "the preview picture", () -> ((Number) js.executeScript(
+                    "return document.getElementById('preview-img').naturalWidth")).intValue(), width -> width > 0);
+            type("width", "100000");
+            browser.findElement(By.id("apply")).click();
+            Poll.until(Duration.ofSeconds(10), "the server's error", () -> text("width-error"), t -> t.contains("100000"));
+            js.executeScript("window.scrollTo(0, 0)");
             shoot(directory.resolve("admin-light.png"), 1400, 1300);
             browser.executeCdpCommand("Emulation.setEmulatedMedia",
                     Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
             shoot(directory.resolve("admin-dark.png"), 1400, 1300);
             browser.executeCdpCommand("Emulation.setEmulatedMedia",
                     Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "light"))));
-            shoot(directory.resolve("admin-phone.png"), 390, 2600);
+            shoot(directory.resolve("admin-phone.png"), 390, 2900);
+
+            // The webcam picker, with a listing faked as in the picker's test.
+            browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+            server.listWebcams(List.of(new V4l2Device("/dev/video2", "HD Pro Webcam C920", List.of(
+                    new V4l2Device.Format(false, "yuyv422", "YUYV 4:2:2", List.of("640x480", "1280x720")),
+                    new V4l2Device.Format(true, "mjpeg", "Motion-JPEG", List.of("1920x1080", "1280x720", "640x480"))))));
+            openThePage();
+            select("source", "v4l2");
+            select("device", "/dev/video2");
+            browser.findElement(By.id("device-size-1280x720")).findElement(By.xpath("..")).click();
+            js.executeScript("window.scrollTo(0, 0)");
+            shoot(directory.resolve("admin-webcam.png"), 1400, 1300);
+
+            // An RTSP camera that refuses: the field masks the saved password, the log says what happens.
+            openThePage();
+            select("source", "ffmpeg");
+            type("input", "rtsp://camera:not-shown@127.0.0.1:9/stream1");
+            browser.findElement(By.id("apply")).click();
+            Poll.until(Duration.ofSeconds(40), "the refusal in the log panel", () -> text("camera-log-state"),
+                    state -> state.startsWith("Camera restarting after:"));
+            js.executeScript("window.scrollTo(0, 0)");
+            shoot(directory.resolve("admin-ffmpeg-refused.png"), 1400, 1300);
+            shoot(directory.resolve("admin-ffmpeg-refused-phone.png"), 390, 2900);
         } finally {
             browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
             browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
@@ -303,6 +539,99 @@ class AdminPageIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A desktop, and a phone (390x844 CSS pixels at three device pixels each): width, height, scale, mobile. */
+    private static final List<int[]> VIEWPORTS = List.of(new int[] {1280, 800, 1, 0}, new int[] {390, 844, 3, 1});
+    /** A time of day as the page shows it, in any locale's 12- or 24-hour form. */
+    private static final String CLOCK = "\\d{1,2}:\\d\\d:\\d\\d(\\s?[AP]M)?";
+
+    private static void emulate(int[] viewport) {
+        browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", viewport[0],
+                "height", viewport[1], "deviceScaleFactor", viewport[2], "mobile", viewport[3] == 1));
+    }
+
+    private static void select(String id, String value) {
+        new Select(browser.findElement(By.id(id))).selectByValue(value);
+    }
+
+    private static List<String> chipTexts(String id) {
+        return browser.findElement(By.id(id)).findElements(By.cssSelector(".chip span")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    /** Where the password shows: the page's markup, its text, or any field's value. Empty when nowhere. */
+    @SuppressWarnings("unchecked")
+    private static List<String> secretsInThePage(String secret) {
+        return (List<String>) js.executeScript("const secret = arguments[0]; const found = [];"
+                + "if (document.documentElement.outerHTML.includes(secret)) found.push('markup');"
+                + "if (document.body.innerText.includes(secret)) found.push('text');"
+                + "document.querySelectorAll('input, select, textarea').forEach(e => {"
+                + "  if (String(e.value).includes(secret)) found.push('value of #' + e.id); });"
+                + "return found;", secret);
+    }
+
+    /** Elements with the hidden attribute that take space or are displayed anyway (a CSS display rule wins). */
+    @SuppressWarnings("unchecked")
+    private static List<String> renderedHidden() {
+        return (List<String>) js.executeScript("return [...document.querySelectorAll('[hidden]')].filter(e => {"
+                + " const r = e.getBoundingClientRect();"
+                + " return getComputedStyle(e).display !== 'none' || r.width > 0 || r.height > 0; })"
+                + ".map(e => e.tagName + '#' + e.id + '.' + e.className);");
+    }
+
+    /**
+     * Controls a finger hits that are under 44 by 44 CSS pixels. A radio button or checkbox is hit through its
+     * label, which is measured instead; the skip link is off screen until it has the focus.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> smallTargets() {
+        return (List<String>) js.executeScript("const small = [];"
+                + "document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]:not([tabindex=\"-1\"])')"
+                + ".forEach(e => {"
+                + "  if (e.matches('a.skip')) return;"
+                + "  const target = e.matches('input[type=radio], input[type=checkbox]') ? (e.closest('label') || e) : e;"
+                + "  const r = target.getBoundingClientRect();"
+                + "  if (r.width === 0 && r.height === 0) return;"
+                + "  if (r.width < 43.5 || r.height < 43.5) small.push(e.tagName + '#' + e.id + ' ' + (e.value || e.textContent).trim().slice(0, 30)"
+                + "    + ': ' + r.width.toFixed(1) + 'x' + r.height.toFixed(1)); });"
+                + "return small;");
+    }
+
+    /** The page scrolls sideways, or a shown element reaches past the viewport's edges, outside a scroll box. */
+    @SuppressWarnings("unchecked")
+    private static List<String> cutOff() {
+        return (List<String>) js.executeScript("const width = document.documentElement.clientWidth; const cut = [];"
+                + "if (document.documentElement.scrollWidth > width) cut.push('the page scrolls sideways: '"
+                + "  + document.documentElement.scrollWidth + ' > ' + width);"
+                + "const clipped = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {"
+                + "  if (getComputedStyle(p).overflowX !== 'visible') return true; } return false; };"
+                + "document.querySelectorAll('body *').forEach(e => {"
+                + "  if (e.matches('a.skip') || e.closest('[hidden]')) return;"
+                + "  const r = e.getBoundingClientRect();"
+                + "  if (r.width === 0 || r.height === 0 || clipped(e)) return;"
+                + "  if (r.left < -0.5 || r.right > width + 0.5) cut.push(e.tagName + '#' + e.id + '.' + e.className"
+                + "    + ' spans ' + r.left.toFixed(1) + ' to ' + r.right.toFixed(1)); });"
+                + "return cut;");
+    }
+
+    /** "#c92a2a" as the rgb() computed styles give. */
+    private static String rgb(String hex) {
+        int v = Integer.parseInt(hex.substring(1), 16);
+        return "rgb(" + (v >> 16) + ", " + ((v >> 8) & 0xff) + ", " + (v & 0xff) + ")";
+    }
+
+    private static List<?> history() {
+        HttpResponse<byte[]> response = server.get("/api/status/history");
+        assertEquals(200, response.statusCode());
+        Map<String, Object> document;
+        try {
+            document = JSON.std.mapFrom(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("/api/status/history is not JSON", e);
+        }
+        assertEquals(300, document.get("capacity"));
+        return (List<?>) document.get("samples");
+    }
 
     private static String value(String id) {
         return browser.findElement(By.id(id)).getAttribute("value");

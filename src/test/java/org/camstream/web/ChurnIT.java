@@ -29,6 +29,7 @@ class ChurnIT {
     private static final int AT_ONCE = 8;
 
     @Test
+    @SuppressWarnings("unchecked")
     void athousandViewersComeAndGoAndLeaveNothingBehind() throws Exception {
         try (WarProcess server = WarProcess.start(WarProcess.SMALL_BOARD, "--width", "640", "--height", "360", "--bitrate", "800k",
                 "--idle-stop", "120")) {
@@ -42,6 +43,16 @@ class ChurnIT {
             AtomicInteger completed = churn(server, CYCLES);
             assertEquals(CYCLES, completed.get(), "every cycle got its answer");
             settle(server);
+            // No viewer that left is still fed: not one that closed before its subscription ran.
+            Poll.until(Duration.ofSeconds(30), "no subscription left in the fan-outs",
+                    () -> (Map<String, Object>) server.statusDocument().get("subscriptions"),
+                    subscriptions -> subscriptions.values().stream().allMatch(n -> ((Number) n).intValue() == 0));
+            // Tomcat can keep an upgraded connection's processor in its waitingProcessors after the socket closed
+            // (apache/tomcat#683), and the viewer with it, but never what the viewer had queued.
+            Poll.until(Duration.ofSeconds(45), "at most a few WebSocket viewers held by Tomcat",
+                    () -> count(server, "org.camstream.web.WebSocketViewer"), n -> n <= 5);
+            Poll.until(Duration.ofSeconds(10), "no HTTP viewer left",
+                    () -> count(server, "org.camstream.web.StreamingResponse"), n -> n == 0);
             int threadsAfter = server.threads();
             int fdsAfter = server.fileDescriptors();
             long heapAfter = server.heapAfterGc();
@@ -75,6 +86,15 @@ class ChurnIT {
                 throw new AssertionError(e);
             }
         });
+    }
+
+    private static long count(WarProcess server, String className) {
+        try {
+            long[] row = server.histogram().classes().get(className);
+            return row == null ? 0 : row[0];
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static AtomicInteger churn(WarProcess server, int cycles) throws Exception {

@@ -1,6 +1,7 @@
 package org.camstream.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.servlet.http.HttpServlet;
@@ -129,8 +130,9 @@ class ErrorResponsesIT {
         Answer login = RawHttp.get(server.port(), "/admin", BROWSER);
         assertPage(login, 401, "/admin from a browser");
         assertEquals("Basic realm=\"camstream\"", login.header("www-authenticate"));
-        assertTrue(login.body().contains("~/.camstream/admin-password") && login.body().contains("admin-password"
-                + " setting"), "the page says where the password comes from: " + login.body());
+        assertTrue(login.body().contains("admin-password setting") && login.body().contains("--admin-password"),
+                "the page says where the password comes from: " + login.body());
+        assertFalse(login.body().contains(TestServer.ADMIN_PASSWORD), "never the password: " + login.body());
         // The API answers JSON even to a browser: scripts read it.
         assertJsonError(RawHttp.get(server.port(), "/api/config", BROWSER), 401, "/api/config from a browser");
 

@@ -108,7 +108,7 @@ class SecretsIT {
         Poll.until(Duration.ofSeconds(30), "the camera to report an error",
                 () -> server.camera().get("lastError") != null);
         List<String> answers = new ArrayList<>();
-        for (String path : List.of("/api/status", "/", "/index.html", "/player.js", "/camstream.js", "/snapshot.jpg",
+        for (String path : List.of("/api/status", "/api/status/history", "/", "/index.html", "/player.js", "/camstream.js", "/snapshot.jpg",
                 "/admin", "/api/config", "/no-such-page", "/stream.jpg?fps=abc")) {
             HttpResponse<byte[]> response = server.get(path);
             answers.add(path + " " + response.statusCode() + " " + response.headers().map() + " "

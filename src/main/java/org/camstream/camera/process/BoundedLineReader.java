@@ -10,20 +10,20 @@ import java.nio.charset.StandardCharsets;
  * Lines from a program's output, each cut at a fixed number of bytes. {@link java.io.BufferedReader} would
  * keep a line without end in memory however long it grew; here the rest of an overlong line is skipped.
  */
-final class BoundedLineReader implements AutoCloseable {
+public final class BoundedLineReader implements AutoCloseable {
 
     private final InputStream in;
     private final int maxBytes;
     private final ByteArrayOutputStream line;
 
-    BoundedLineReader(InputStream in, int maxBytes) {
+    public BoundedLineReader(InputStream in, int maxBytes) {
         this.in = new BufferedInputStream(in, 8192);
         this.maxBytes = maxBytes;
         this.line = new ByteArrayOutputStream(Math.min(maxBytes, 256));
     }
 
     /** The next line without its terminator (LF, CR or CRLF), cut at the limit; null at the end of the input. */
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         line.reset();
         boolean any = false;
         while (true) {

@@ -34,14 +34,10 @@ final class V4l2Capture {
             throw new CameraException("there is no webcam at " + settings.device()
                     + "; plug one in, or set device (the admin page lists the ones found)");
         }
-        List<V4l2Device.Format> formats = V4l2Devices.formats(settings.device());
+        V4l2Device device = new V4l2Device(settings.device(), "", V4l2Devices.formats(settings.device()));
         String wanted = settings.codec() == Codec.H264 ? "h264" : "mjpeg";
-        boolean offersWanted = formats.stream().anyMatch(f -> f.format().equals(wanted));
-        boolean copy = offersWanted && !VideoFilters.changesOrientation(settings);
-        // Without a copy, still ask for MJPEG if the webcam has it: raw pictures at 720p or more do not fit
-        // through USB 2.0 at full frame rate.
-        String inputFormat = copy ? wanted
-                : formats.stream().anyMatch(f -> f.format().equals("mjpeg")) ? "mjpeg" : null;
+        boolean copy = device.offers(wanted) && !VideoFilters.changesOrientation(settings);
+        String inputFormat = device.formatFor(settings);
         UrlInput input = UrlInput.fromUrl(settings.device()).setFormat("v4l2")
                 .addArguments("-video_size", settings.width() + "x" + settings.height())
                 .addArguments("-framerate", RpicamCommand.fps(settings.fps()));

@@ -1,0 +1,49 @@
+package org.camstream.web;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.camstream.config.Setting;
+
+/**
+ * {@code POST /api/config/check}: the server's verdict on changes, without making them. The admin page asks it
+ * while a person types, so that its warnings are the server's own words and no second copy of the rules lives
+ * in the page. It takes what {@code PUT /api/config} takes and answers {@code 200 {"status":200,"valid":true}}
+ * or the 400 that PUT would give. Nothing is saved or changed either way, so it needs no check of the origin.
+ */
+final class ConfigCheckServlet extends HttpServlet {
+
+    private final Camstream app;
+
+    ConfigCheckServlet(Camstream app) {
+        this.app = app;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Map<Setting, String> changes = ConfigRequests.readChanges(request, response, app.liveSettings().current());
+        if (changes == null) {
+            return;
+        }
+        List<ConfigRequests.Problem> problems = ConfigRequests.problems(app.liveSettings().resolved(), changes);
+        if (!problems.isEmpty()) {
+            ConfigRequests.sendProblems(response, problems);
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", HttpServletResponse.SC_OK);
+        body.put("valid", true);
+        ConfigRequests.send(response, HttpServletResponse.SC_OK, body);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Allow", "POST");
+        Responses.sendError(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                "POST the changes to check as a JSON object");
+    }
+}

@@ -1,0 +1,43 @@
+package org.camstream.web;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /api/status/history}: the samples {@link StatusHistory} holds, oldest first, with the server's clock,
+ * so that a page places them on its own clock by their age and not by comparing two machines' clocks.
+ */
+final class StatusHistoryServlet extends HttpServlet {
+
+    private final Camstream app;
+
+    StatusHistoryServlet(Camstream app) {
+        this.app = app;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        StatusHistory history = app.history();
+        List<Map<String, Object>> samples = new ArrayList<>();
+        for (StatusSample sample : history.samples()) {
+            samples.add(sample.json());
+        }
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("serverTime", System.currentTimeMillis());
+        document.put("intervalSeconds", history.interval().toMillis() / 1000.0);
+        document.put("capacity", history.capacity());
+        document.put("samples", samples);
+        byte[] body = Responses.json(document).getBytes(StandardCharsets.UTF_8);
+        response.setContentType("application/json;charset=UTF-8");
+        Responses.noCache(response);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}
