@@ -5,6 +5,7 @@
 // window.camstream.view() the message shown ({kind, title, detail, retry}, or null while pictures play).
 (function () {
   const { MsePlayer, Mp4Player, ImagePlayer } = window.CamstreamPlayers;
+  const HlsPlayer = window.CamstreamHlsPlayer;
   const { describe } = window.CamstreamViewState;
   const $ = (id) => document.getElementById(id);
   const video = $('video');
@@ -17,8 +18,8 @@
   const state = $('camera-state');
   const caption = $('caption');
   const buttons = Array.from(document.querySelectorAll('#modes button'));
-  const MODES = { mse: MsePlayer, mp4: Mp4Player, mjpeg: ImagePlayer, jpeg: ImagePlayer };
-  const NAMES = { mse: 'MSE', mp4: 'MP4', mjpeg: 'MJPEG', jpeg: 'Stills' };
+  const MODES = { mse: MsePlayer, mp4: Mp4Player, hls: HlsPlayer, mjpeg: ImagePlayer, jpeg: ImagePlayer };
+  const NAMES = { mse: 'MSE', mp4: 'MP4', hls: 'HLS', mjpeg: 'MJPEG', jpeg: 'Stills' };
   const POLL_MS = 1000;
 
   let player = null;
@@ -36,6 +37,8 @@
 
   function bestMode() {
     if (MsePlayer.supported()) return 'mse';
+    // Native HLS before progressive MP4: an iPhone without MSE plays both, HLS far better.
+    if (HlsPlayer.supported()) return 'hls';
     if (Mp4Player.supported()) return 'mp4';
     return 'mjpeg';
   }
@@ -44,6 +47,7 @@
     switch (chosen) {
       case 'mse': return new MsePlayer(video, hooks);
       case 'mp4': return new Mp4Player(video, hooks);
+      case 'hls': return new HlsPlayer(video, hooks);
       case 'jpeg': return new ImagePlayer(img, hooks, 'jpeg');
       default: return new ImagePlayer(img, hooks, 'mjpeg');
     }

@@ -200,6 +200,11 @@ class ViewerStatesIT {
                 assertEquals(List.of(), renderedHiddenElements());
                 browser.findElement(By.cssSelector("#modes button[data-mode=mjpeg]")).click();
                 waitUntilPlaying("mjpeg, chosen after");
+                // Chromium plays no HLS by itself, and camstream ships no hls.js: that is said too.
+                browser.get(server.uri("/?mode=hls").toString());
+                Map<String, Object> hls = Poll.until(Duration.ofSeconds(10), "the not-supported message for HLS",
+                        ViewerStatesIT::view, v -> v != null && "unsupported".equals(v.get("kind")));
+                assertEquals("This browser cannot play HLS", hls.get("title"));
             } finally {
                 browser.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
             }
