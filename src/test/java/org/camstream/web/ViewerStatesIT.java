@@ -191,7 +191,10 @@ class ViewerStatesIT {
     void aBrowserWithoutMediaSourceExtensionsIsToldToChooseMjpeg() {
         try (TestServer server = TestServer.start("--width", "640", "--height", "360")) {
             Object script = browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
-                    "delete window.MediaSource; delete window.ManagedMediaSource;")).get("identifier");
+                    "delete window.MediaSource; delete window.ManagedMediaSource;"
+                    + "const canPlay = HTMLMediaElement.prototype.canPlayType;"
+                    + "HTMLMediaElement.prototype.canPlayType = function (t) {"
+                    + " return /mpegurl/i.test(t) ? '' : canPlay.call(this, t); };")).get("identifier");
             try {
                 browser.get(server.uri("/?mode=mse").toString());
                 Map<String, Object> view = Poll.until(Duration.ofSeconds(10), "the not-supported message",
@@ -200,7 +203,7 @@ class ViewerStatesIT {
                 assertEquals(List.of(), renderedHiddenElements());
                 browser.findElement(By.cssSelector("#modes button[data-mode=mjpeg]")).click();
                 waitUntilPlaying("mjpeg, chosen after");
-                // Chromium plays no HLS by itself, and camstream ships no hls.js: that is said too.
+                // A browser with neither MSE nor HLS of its own (this one says it has no HLS): said too.
                 browser.get(server.uri("/?mode=hls").toString());
                 Map<String, Object> hls = Poll.until(Duration.ofSeconds(10), "the not-supported message for HLS",
                         ViewerStatesIT::view, v -> v != null && "unsupported".equals(v.get("kind")));
@@ -208,6 +211,23 @@ class ViewerStatesIT {
             } finally {
                 browser.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
             }
+        }
+    }
+
+    @Test
+    void hlsModePlaysNativelyWhereTheBrowserPlaysHls() {
+        try (TestServer server = TestServer.start("--width", "640", "--height", "360")) {
+            browser.get(server.uri("/?mode=hls").toString());
+            assertEquals(true, js.executeScript("return document.createElement('video')"
+                    + ".canPlayType('application/vnd.apple.mpegurl') !== ''"), "this Chromium plays HLS by itself");
+            waitUntilPlaying("hls");
+            assertEquals("hls", js.executeScript("return window.camstream.stats().mode"));
+            assertEquals(true, js.executeScript("return window.Hls === undefined"), "no hls.js on the real page: native");
+            Poll.until(Duration.ofSeconds(20), "640 px wide video", () -> js.executeScript(
+                    "return JSON.stringify([window.camstream.stats(), document.getElementById('video').videoWidth,"
+                    + " document.getElementById('video').currentTime, document.getElementById('video').readyState])"),
+                    v -> String.valueOf(v).contains("\"width\":640"));
+            assertEquals(List.of(), renderedHiddenElements(), "hls");
         }
     }
 
