@@ -134,7 +134,7 @@ class AdminPageIT {
                 count -> "1".equals(count));
         assertTrue(Integer.parseInt(text("viewers-total")) >= 1);
         assertTrue(text("st-uptime").matches("\\d+ (s|min \\d\\d s)"), text("st-uptime"));
-        assertTrue(text("st-heap").matches("[\\d.]+ MB of [\\d.]+ [MG]B"), text("st-heap"));
+        assertTrue(text("st-heap").matches("[\\d.]+ [MG]B of [\\d.]+ [MG]B"), text("st-heap"));
     }
 
     @Test
