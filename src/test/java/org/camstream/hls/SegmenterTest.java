@@ -18,6 +18,7 @@ import java.util.List;
 import org.camstream.stream.Frame;
 import org.camstream.stream.H264Pipeline;
 import org.camstream.stream.Mp4Chunk;
+import org.camstream.testing.CameraFrames;
 import org.camstream.testing.Fixtures;
 import org.camstream.testing.MediaTools;
 import org.camstream.testing.Playlists;
@@ -30,7 +31,7 @@ class SegmenterTest {
     @TempDir
     Path dir;
 
-    private final HlsFrames source = new HlsFrames();
+    private final CameraFrames source = new CameraFrames();
     private final H264Pipeline pipeline = new H264Pipeline(30);
     private final List<HlsSnapshot> published = new ArrayList<>();
     private final Segmenter segmenter = new Segmenter("run1", PartPlan.forFrameRate(30), published::add);

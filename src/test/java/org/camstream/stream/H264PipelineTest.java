@@ -11,9 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.camstream.codec.h264.AccessUnit;
-import org.camstream.codec.h264.AccessUnitAssembler;
-import org.camstream.codec.h264.AnnexBReader;
 import org.camstream.codec.h264.NalUnit;
+import org.camstream.testing.CameraFrames;
 import org.camstream.testing.Fixtures;
 import org.camstream.testing.MediaTools;
 import org.junit.jupiter.api.Test;
@@ -25,9 +24,7 @@ class H264PipelineTest {
     @TempDir
     Path dir;
 
-    private long sequence;
-    private long micros = 1_790_000_000_000_000L;
-    private long nanos = 5_000_000_000L;
+    private final CameraFrames camera = new CameraFrames();
 
     @Test
     void aViewerJoiningMidStreamGetsADecodableMp4() throws IOException {
@@ -117,24 +114,8 @@ class H264PipelineTest {
         assertEquals(frames, MediaTools.intField(stream, "nb_read_frames"));
     }
 
-    /** The recording as the camera layer delivers it: one Annex B frame per picture, 30 fps capture times. */
     private List<Frame> frames(String fixture) {
-        List<AccessUnit> aus = new ArrayList<>();
-        AccessUnitAssembler assembler = new AccessUnitAssembler(aus::add);
-        AnnexBReader reader = new AnnexBReader(assembler);
-        byte[] bytes = Fixtures.read(Fixtures.piH264(fixture));
-        reader.feed(bytes, 0, bytes.length);
-        reader.flush();
-        assembler.flush();
-        List<Frame> frames = new ArrayList<>();
-        for (AccessUnit au : aus) {
-            byte[] annexB = new byte[au.annexBSize()];
-            au.writeAnnexB(annexB, 0);
-            micros += 33_333;
-            nanos += 33_333_333;
-            frames.add(Frame.of(annexB, ++sequence, micros, nanos, au.isKeyframe()));
-        }
-        return frames;
+        return camera.frames(fixture);
     }
 
     private static int indexOfKeyframe(List<Frame> frames, int n) {

@@ -1,4 +1,4 @@
-package org.camstream.hls;
+package org.camstream.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,16 +6,16 @@ import org.camstream.codec.h264.AccessUnit;
 import org.camstream.codec.h264.AccessUnitAssembler;
 import org.camstream.codec.h264.AnnexBReader;
 import org.camstream.stream.Frame;
-import org.camstream.testing.Fixtures;
 
 /** A Raspberry Pi camera's recordings as the camera layer delivers them: one frame per picture at 30 fps. */
-final class HlsFrames {
+public final class CameraFrames {
 
     private long sequence;
     private long micros = 1_790_000_000_000_000L;
     private long nanos = 5_000_000_000L;
 
-    List<Frame> frames(String fixture) {
+    /** The recording's pictures, numbered and timed on from the frames before. */
+    public List<Frame> frames(String fixture) {
         List<AccessUnit> aus = new ArrayList<>();
         AccessUnitAssembler assembler = new AccessUnitAssembler(aus::add);
         AnnexBReader reader = new AnnexBReader(assembler);
@@ -35,7 +35,7 @@ final class HlsFrames {
     }
 
     /** Moves the capture clock on, as a camera that stopped for a while. */
-    void pause(long millis) {
+    public void pause(long millis) {
         micros += millis * 1000;
         nanos += millis * 1_000_000;
     }
