@@ -10,25 +10,22 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.camstream.codec.h264.AccessUnit;
-import org.camstream.codec.h264.AccessUnitAssembler;
-import org.camstream.codec.h264.AnnexBReader;
 import org.camstream.stream.Chunk;
 import org.camstream.stream.Frame;
 import org.camstream.stream.H264Pipeline;
+import org.camstream.testing.CameraFrames;
 import org.camstream.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 /** The bounded queue between the camera's fMP4 and a publishing ffmpeg. */
 class PublishFeedTest {
 
-    private long sequence;
-    private long nanos = 5_000_000_000L;
+    private final CameraFrames camera = new CameraFrames();
 
     @Test
     void theInitSegmentComesFirstThenTheFragmentsFromAKeyframe() throws Exception {
         H264Pipeline pipeline = new H264Pipeline(30);
-        List<Frame> frames = frames(Fixtures.PI_720P_INLINE);
+        List<Frame> frames = camera.frames(Fixtures.PI_720P_INLINE);
         int second = keyframe(frames, 2);
         for (Frame frame : frames.subList(0, second + 3)) {
             pipeline.onFrame(frame); // the feed joins mid-GOP, as after a reconnect
@@ -55,11 +52,11 @@ class PublishFeedTest {
         H264Pipeline pipeline = new H264Pipeline(30);
         PublishFeed feed = new PublishFeed(30);
         pipeline.mp4().subscribe(feed);
-        List<Frame> frames = frames(Fixtures.PI_720P_INLINE);
+        List<Frame> frames = camera.frames(Fixtures.PI_720P_INLINE);
         long started = System.nanoTime();
         for (int round = 0; round < 3; round++) {
             for (Frame frame : frames) {
-                pipeline.onFrame(renumbered(frame));
+                pipeline.onFrame(camera.again(frame));
             }
         }
         assertTrue(System.nanoTime() - started < 5_000_000_000L, "offering never waits for the reader");
@@ -80,11 +77,11 @@ class PublishFeedTest {
         H264Pipeline pipeline = new H264Pipeline(30);
         PublishFeed feed = new PublishFeed(30);
         pipeline.mp4().subscribe(feed);
-        List<Frame> big = frames(Fixtures.PI_720P_INLINE);
+        List<Frame> big = camera.frames(Fixtures.PI_720P_INLINE);
         for (Frame frame : big.subList(0, keyframe(big, 1) + 5)) {
             pipeline.onFrame(frame);
         }
-        for (Frame frame : frames(Fixtures.PI_480P_ONCE)) {
+        for (Frame frame : camera.frames(Fixtures.PI_480P_ONCE)) {
             pipeline.onFrame(frame);
         }
         assertTrue(feed.trackChanged());
@@ -97,31 +94,6 @@ class PublishFeedTest {
         }
         assertEquals(1 + 5, chunks, "the init segment and the 720p frames from the first keyframe");
         assertEquals(1280, feed.track().width());
-    }
-
-    private Frame renumbered(Frame frame) {
-        nanos += 33_333_333;
-        byte[] copy = new byte[frame.size()];
-        frame.copyTo(copy, 0);
-        return Frame.of(copy, ++sequence, nanos / 1000, nanos, frame.isKeyframe());
-    }
-
-    private List<Frame> frames(String fixture) {
-        List<AccessUnit> aus = new ArrayList<>();
-        AccessUnitAssembler assembler = new AccessUnitAssembler(aus::add);
-        AnnexBReader reader = new AnnexBReader(assembler);
-        byte[] bytes = Fixtures.read(Fixtures.piH264(fixture));
-        reader.feed(bytes, 0, bytes.length);
-        reader.flush();
-        assembler.flush();
-        List<Frame> frames = new ArrayList<>();
-        for (AccessUnit au : aus) {
-            byte[] annexB = new byte[au.annexBSize()];
-            au.writeAnnexB(annexB, 0);
-            nanos += 33_333_333;
-            frames.add(Frame.of(annexB, ++sequence, nanos / 1000, nanos, au.isKeyframe()));
-        }
-        return frames;
     }
 
     private static int keyframe(List<Frame> frames, int n) {

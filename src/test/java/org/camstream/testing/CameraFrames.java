@@ -34,6 +34,15 @@ public final class CameraFrames {
         return frames;
     }
 
+    /** The same picture again, as the camera's next frame: a copy with the next number and capture time. */
+    public Frame again(Frame frame) {
+        byte[] copy = new byte[frame.size()];
+        frame.copyTo(copy, 0);
+        micros += 33_333;
+        nanos += 33_333_333;
+        return Frame.of(copy, ++sequence, micros, nanos, frame.isKeyframe());
+    }
+
     /** Moves the capture clock on, as a camera that stopped for a while. */
     public void pause(long millis) {
         micros += millis * 1000;
