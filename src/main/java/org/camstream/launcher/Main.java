@@ -39,6 +39,18 @@ public final class Main {
     /** Where the message is put together, without allocating: the error's name, message and thread. */
     private static final byte[] VM_ERROR_LINE = new byte[1024];
 
+    /** What is said when even putting the line together fails: the one error that is likely then. */
+    private static final byte[] OOM_FALLBACK = (new String(VM_ERROR_MESSAGE, StandardCharsets.US_ASCII)
+            + OutOfMemoryError.class.getName() + "\n").getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        // Class.getName() allocates the name the first time it is asked for: not when the heap is gone.
+        for (Class<?> type : List.of(OutOfMemoryError.class, StackOverflowError.class, InternalError.class,
+                UnknownError.class)) {
+            type.getName();
+        }
+    }
+
     private Main() {
     }
 
@@ -98,6 +110,11 @@ public final class Main {
                         VM_ERROR_LINE[length++] = '\n';
                         System.err.write(VM_ERROR_LINE, 0, length); // one write, not torn apart by other lines
                         System.err.flush();
+                    } catch (Throwable failed) {
+                        if (error instanceof OutOfMemoryError) {
+                            System.err.write(OOM_FALLBACK, 0, OOM_FALLBACK.length);
+                            System.err.flush();
+                        }
                     } finally {
                         Runtime.getRuntime().halt(EXIT_ON_VM_ERROR);
                     }
