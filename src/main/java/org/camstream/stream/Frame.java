@@ -75,6 +75,11 @@ public final class Frame implements Chunk {
     }
 
     @Override
+    public ByteBuffer asByteBuffer() {
+        return asReadOnlyBuffer();
+    }
+
+    @Override
     public void writeTo(OutputStream out) throws IOException {
         out.write(data);
     }

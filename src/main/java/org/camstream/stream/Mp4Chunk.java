@@ -47,6 +47,7 @@ public final class Mp4Chunk implements Chunk {
         return slot.timing();
     }
 
+    @Override
     public ByteBuffer asByteBuffer() {
         return fragment().asByteBuffer();
     }

@@ -2,6 +2,7 @@ package org.camstream.web;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.camstream.stream.Chunk;
 import org.camstream.stream.Frame;
@@ -92,5 +93,10 @@ final class MultipartPart implements Chunk {
     @Override
     public void writeTo(OutputStream out) throws IOException {
         out.write(bytes());
+    }
+
+    @Override
+    public ByteBuffer asByteBuffer() {
+        return ByteBuffer.wrap(bytes()).asReadOnlyBuffer();
     }
 }

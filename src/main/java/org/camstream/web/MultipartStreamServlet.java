@@ -59,7 +59,7 @@ final class MultipartStreamServlet extends HttpServlet {
             admit = part -> pacer.admit(part.frame().captureNanos());
         }
         try {
-            StreamingResponse.open(request, app.responses(), app.writers(), lease, app.path().jpeg().parts(), new LatestMailbox<>(), stats, admit,
+            StreamingResponse.open(request, response, app.responses(), app.writers(), lease, app.path().jpeg().parts(), new LatestMailbox<>(), stats, admit,
                     Preamble.none());
         } catch (IOException | RuntimeException e) {
             lease.close();

@@ -1,17 +1,25 @@
 package org.camstream.web;
 
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
+import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
+import org.apache.coyote.http11.upgrade.UpgradeInfo;
+import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
+import org.apache.tomcat.util.net.SSLSupport;
+import org.apache.tomcat.util.net.SocketEvent;
+import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.camstream.camera.Lease;
 import org.camstream.stream.Broadcast;
 import org.camstream.stream.Chunk;
@@ -20,79 +28,99 @@ import org.camstream.stream.StreamStats;
 import org.camstream.stream.Subscriber;
 
 /**
- * One viewer's never-ending response, written with non-blocking I/O: a viewer costs its mailbox, not a
- * thread.
+ * One viewer's never-ending HTTP response, written straight to Tomcat's socket: a viewer costs its mailbox,
+ * not a thread, and a picture costs one system call per viewer, from the one array every viewer shares.
  *
- * <p>The producer {@link #offer offers} chunks; they wait in the mailbox, and a drain task on camstream's
- * writer pool (not the container's request threads, which a flood of requests may keep busy) writes them
- * while the socket is ready. When it is not, the drain returns, and the container calls
- * {@link #onWritePossible} on one of its threads once the socket has taken everything. At most one drain runs
- * at a time: {@code busy} is true from the moment one is scheduled until it finds the mailbox empty, and
- * also while the container owes an {@code onWritePossible}. The headers go out at once, before the first
- * chunk, so a viewer knows it is connected even while the camera starts or fails.
+ * <p>Why not the Servlet API's non-blocking output: Tomcat 10.1 copies every write into the connection's
+ * buffer (8 KB, one system call each), keeps the last bytes of every write back until a flush, and once data
+ * waits in its buffer, {@code isReady()} is false until its poller has handed the connection to a container
+ * thread, which flushes and calls {@code onWritePossible}. That is three to five writes and a thread hand-off
+ * per picture per viewer, and a picture's end one frame late unless flushed. So the response is committed
+ * (status and headers, {@code Connection: close}, so no chunked framing: the stream ends only with the
+ * connection anyway), and then the connection is taken over through Tomcat's
+ * {@link InternalHttpUpgradeHandler}, the interface Tomcat's own WebSocket uses for the same reason. The bytes
+ * after the headers are the same as before; only the way they are written changed.
+ *
+ * <p>The producer {@link #offer offers} chunks. If no write is under way, the producer's own thread writes at
+ * once, gathering what the mailbox holds into one vectored, non-blocking write: it never waits. A write the
+ * socket cannot take whole completes later, on a container thread, when the socket drains; meanwhile chunks wait
+ * in the mailbox, which drops what a slow viewer cannot take. At most one write is under way at a time:
+ * {@code busy} is true from the moment a drain starts until it finds the mailbox empty, and while a write is
+ * pending.
+ *
+ * <p>Closing (which releases the lease and may stop the camera) never runs on the producer's thread: it goes to
+ * camstream's writer pool.
  */
-final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteListener, AsyncListener {
+public final class StreamingResponse<T extends Chunk> implements InternalHttpUpgradeHandler, Subscriber<T> {
 
-    private final AsyncContext async;
-    private final ServletOutputStream out;
-    private final Mailbox<T> mailbox;
-    private final StreamStats stats;
-    private final Predicate<T> admit;
-    private final Preamble<T> preamble;
-    private final Consumer<StreamingResponse<T>> onClose;
-    private final Runnable drainTask = this::drain;
-    private final Executor writers;
+    /** Chunks gathered into one write: a keyframe catching up with its GOP can be dozens. */
+    static final int MAX_GATHERED = 16;
+    private static final int WRITING = 0;
+    private static final int COMPLETED_INLINE = 1;
+    private static final int RETURNED = 2;
 
-    /** True until the container's first onWritePossible, which starts the stream. */
-    private final AtomicBoolean busy = new AtomicBoolean(true);
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** When the socket last refused data without having taken it since; 0 while it accepts. */
+    /** True until the connection is ours (then the first drain runs), and while a drain or a write is under way. */
+    private final AtomicBoolean busy = new AtomicBoolean(true);
+    /** Tells the writing thread and the completion which of them goes on with the drain. */
+    private final AtomicInteger handoff = new AtomicInteger(RETURNED);
+    private final UpgradeInfo upgradeInfo = new UpgradeInfo();
+    private final CompletionHandler<Long, Void> completion = new Completion();
+
+    private Mailbox<T> mailbox;
+    private StreamStats stats;
+    private Predicate<T> admit;
+    private Preamble<T> preamble;
+    private Executor writers;
+    private Consumer<StreamingResponse<T>> onClose;
+    private volatile SocketWrapperBase<?> socket;
+
+    /** When the pending write started, or 0 while none is pending. */
     private volatile long blockedSinceNanos;
     private long lastSequence = Long.MIN_VALUE;
     /** A chunk taken from the mailbox that waits behind the preamble's chunk; only the drain touches it. */
     private T deferred;
-    /** Whether the headers were sent; only the drain touches it. */
-    private boolean headersSent;
+    /** The size of the write under way, for the statistics when it completes. */
+    private long writing;
+    /** A write failed: nothing more is written while the close is on its way. */
+    private volatile boolean broken;
 
-    /**
-     * @param admit decides, on the producer's thread, which chunks this viewer wants (pacing)
-     * @param onClose runs once when the response ends, however it ends
-     */
-    StreamingResponse(AsyncContext async, ServletOutputStream out, Mailbox<T> mailbox, StreamStats stats,
-            Predicate<T> admit, Preamble<T> preamble, Executor writers, Consumer<StreamingResponse<T>> onClose) {
-        this.async = async;
-        this.out = out;
-        this.mailbox = mailbox;
-        this.stats = stats;
-        this.admit = admit;
-        this.preamble = preamble;
-        this.writers = writers;
-        this.onClose = onClose;
+    /** For Tomcat, which creates the handler in {@link HttpServletRequest#upgrade}; {@link #open} configures it. */
+    public StreamingResponse() {
     }
 
     /**
-     * Turns the request into an endless response fed by {@code source}, and returns at once: from here on the
-     * viewer holds no thread. {@code lease} keeps the camera (and the viewer's place) until the response ends,
-     * however it ends; if this throws, everything it took is given back.
+     * Sends the response's status and headers (set by the caller), then turns the connection into an endless
+     * stream fed by {@code source}, and returns at once: from here on the viewer holds no thread. {@code lease}
+     * keeps the camera (and the viewer's place) until the stream ends, however it ends; if this throws,
+     * everything it took is given back, except the lease when the headers could not be sent.
      */
-    static <T extends Chunk> void open(HttpServletRequest request, StreamingResponses registry, Executor writers,
-            Lease lease, Broadcast<T> source, Mailbox<T> mailbox, StreamStats stats, Predicate<T> admit,
-            Preamble<T> preamble) throws IOException {
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0); // streams are endless; stalled viewers are closed by StreamingResponses
-        ServletOutputStream out = async.getResponse().getOutputStream();
-        StreamingResponse<T> viewer = new StreamingResponse<>(async, out, mailbox, stats, admit, preamble, writers,
-                closed -> {
-                    source.unsubscribe(closed);
-                    registry.remove(closed);
-                    stats.viewerLeft();
-                    lease.close();
-                });
+    @SuppressWarnings("unchecked")
+    static <T extends Chunk> void open(HttpServletRequest request, HttpServletResponse response,
+            StreamingResponses registry, Executor writers, Lease lease, Broadcast<T> source, Mailbox<T> mailbox,
+            StreamStats stats, Predicate<T> admit, Preamble<T> preamble) throws IOException {
+        response.setHeader("Connection", "close");
+        response.flushBuffer(); // commits the headers now: after the upgrade, Tomcat would answer 101 instead
+        StreamingResponse<T> viewer;
+        try {
+            viewer = request.upgrade(StreamingResponse.class);
+        } catch (jakarta.servlet.ServletException e) {
+            throw new IOException("the container cannot hand over the connection", e);
+        }
+        viewer.mailbox = mailbox;
+        viewer.stats = stats;
+        viewer.admit = admit;
+        viewer.preamble = preamble;
+        viewer.writers = writers;
+        viewer.onClose = closed -> {
+            source.unsubscribe(closed);
+            registry.remove(closed);
+            stats.viewerLeft();
+            lease.close();
+        };
         stats.viewerJoined();
         registry.add(viewer);
         try {
-            async.addListener(viewer);
-            out.setWriteListener(viewer);
             source.subscribe(viewer);
         } catch (RuntimeException e) {
             viewer.close();
@@ -120,66 +148,95 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
             stats.dropped();
         }
         if (busy.compareAndSet(false, true)) {
-            try {
-                writers.execute(drainTask);
-            } catch (RejectedExecutionException e) {
-                close(); // shutting down
-            }
+            drain();
         }
     }
 
-    @Override
-    public void onWritePossible() {
-        drain();
-    }
-
+    /** Writes what the mailbox holds until it is empty or a write has to wait for the socket. */
     private void drain() {
         try {
-            while (!closed.get()) {
+            while (!closed.get() && !broken) {
+                ByteBuffer[] buffers = gather();
+                if (buffers == null) {
+                    busy.set(false);
+                    // A chunk offered between gather() and here saw busy == true and left it to us.
+                    if (mailbox.isEmpty() || !busy.compareAndSet(false, true)) {
+                        return;
+                    }
+                    continue;
+                }
                 blockedSinceNanos = System.nanoTime();
-                if (!out.isReady()) {
-                    return; // still busy: the container calls onWritePossible when the socket drains
+                handoff.set(WRITING);
+                socket.write(SocketWrapperBase.BlockingMode.NON_BLOCK, -1, TimeUnit.MILLISECONDS, null,
+                        SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, completion, buffers);
+                if (handoff.compareAndSet(WRITING, RETURNED)) {
+                    return; // pending: the completion goes on with the drain, on a container thread
                 }
-                blockedSinceNanos = 0;
-                Chunk next;
-                if (deferred != null) {
-                    next = deferred;
-                    deferred = null;
-                } else {
-                    T chunk = mailbox.take();
-                    if (chunk == null) {
-                        if (!headersSent) {
-                            headersSent = true;
-                            out.flush(); // commits the headers; the loop then waits for the socket to take them
-                            continue;
-                        }
-                        busy.set(false);
-                        // A chunk offered between take() and here saw busy == true and left it to us.
-                        if (mailbox.isEmpty() || !busy.compareAndSet(false, true)) {
-                            return;
-                        }
-                        continue;
-                    }
-                    Chunk before = preamble.before(chunk);
-                    if (before != null) {
-                        deferred = chunk;
-                        next = before;
-                    } else {
-                        next = chunk;
-                    }
-                }
-                headersSent = true;
-                next.writeTo(out);
-                stats.sent(next.size());
             }
-        } catch (Preamble.EndOfStream e) {
-            close();
-        } catch (IOException | RuntimeException e) {
-            close();
+        } catch (Preamble.EndOfStream | RuntimeException e) {
+            closeOffThisThread();
         }
     }
 
-    /** Nanoseconds the socket has refused data for, or 0. */
+    /** The next chunks to write as buffers of their own, the preamble's first; null when there are none. */
+    private ByteBuffer[] gather() throws Preamble.EndOfStream {
+        Chunk first = next();
+        if (first == null) {
+            return null;
+        }
+        writing = first.size();
+        if (deferred == null && mailbox.isEmpty()) {
+            return new ByteBuffer[] {first.asByteBuffer()}; // the usual case: one picture
+        }
+        ByteBuffer[] buffers = new ByteBuffer[MAX_GATHERED];
+        buffers[0] = first.asByteBuffer();
+        int count = 1;
+        for (Chunk next; count < MAX_GATHERED && (next = next()) != null; count++) {
+            buffers[count] = next.asByteBuffer();
+            writing += next.size();
+        }
+        return count == MAX_GATHERED ? buffers : Arrays.copyOf(buffers, count);
+    }
+
+    private Chunk next() throws Preamble.EndOfStream {
+        if (deferred != null) {
+            Chunk next = deferred;
+            deferred = null;
+            return next;
+        }
+        T chunk = mailbox.take();
+        if (chunk == null) {
+            return null;
+        }
+        Chunk before = preamble.before(chunk);
+        if (before != null) {
+            deferred = chunk;
+            return before;
+        }
+        return chunk;
+    }
+
+    /** A write finished: inline, the writing thread goes on; later, this container thread does. */
+    private final class Completion implements CompletionHandler<Long, Void> {
+        @Override
+        public void completed(Long written, Void attachment) {
+            blockedSinceNanos = 0;
+            stats.sent(writing);
+            if (!handoff.compareAndSet(WRITING, COMPLETED_INLINE)) {
+                drain();
+            }
+        }
+
+        @Override
+        public void failed(Throwable error, Void attachment) {
+            broken = true; // before the hand-off: a writing thread that goes on finds it and stops
+            blockedSinceNanos = 0;
+            handoff.set(COMPLETED_INLINE);
+            closeOffThisThread();
+        }
+    }
+
+    /** Nanoseconds the pending write has waited for the socket, or 0. */
     long blockedNanos(long now) {
         long since = blockedSinceNanos;
         return since == 0 ? 0 : now - since;
@@ -189,45 +246,108 @@ final class StreamingResponse<T extends Chunk> implements Subscriber<T>, WriteLi
         return closed.get();
     }
 
-    /** Ends the response and releases everything it held. Safe to call more than once, from any thread. */
+    /** Ends the stream and releases everything it held. Safe to call more than once, from any thread. */
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        mailbox.clear();
+        if (mailbox != null) {
+            mailbox.clear();
+        }
         try {
-            onClose.accept(this);
+            if (onClose != null) {
+                onClose.accept(this);
+            }
         } finally {
-            try {
-                async.complete();
-            } catch (IllegalStateException e) {
-                // already completed by the container
+            SocketWrapperBase<?> current = socket;
+            if (current != null) {
+                current.close();
             }
         }
     }
 
+    /** Closes on the writer pool: the drain may be running on the camera's thread, which closing may stop. */
+    private void closeOffThisThread() {
+        try {
+            writers.execute(this::close);
+        } catch (RejectedExecutionException e) {
+            close(); // shutting down
+        }
+    }
+
     @Override
-    public void onError(Throwable t) {
+    public void setSocketWrapper(SocketWrapperBase<?> wrapper) {
+        this.socket = wrapper;
+    }
+
+    /** The connection is ours: the first drain writes what the mailbox gathered meanwhile. */
+    @Override
+    public void init(WebConnection connection) {
+        if (closed.get()) {
+            socket.close();
+            return;
+        }
+        drain();
+    }
+
+    /**
+     * Tomcat's events for the connection. A viewer sends nothing after its request, so a read event is the
+     * viewer closing its end (or stray bytes, which are dropped); the end of the connection ends the stream.
+     */
+    @Override
+    public SocketState upgradeDispatch(SocketEvent status) {
+        switch (status) {
+            case OPEN_READ:
+                if (readUntilNothingLeft() && !closed.get()) {
+                    return SocketState.UPGRADED;
+                }
+                break;
+            case OPEN_WRITE:
+                return SocketState.UPGRADED; // writes complete through their completion handler
+            default: // STOP, DISCONNECT, ERROR, TIMEOUT, CONNECT_FAIL
+                break;
+        }
+        close();
+        return SocketState.CLOSED;
+    }
+
+    /** Reads and drops what the viewer sent; false when it has closed its end or the connection broke. */
+    private boolean readUntilNothingLeft() {
+        try {
+            ByteBuffer discard = ByteBuffer.allocate(256);
+            int n;
+            while ((n = socket.read(false, discard)) > 0) {
+                discard.clear();
+            }
+            return n == 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Tomcat releases the connection, whoever closed it. */
+    @Override
+    public void destroy() {
         close();
     }
 
     @Override
-    public void onComplete(AsyncEvent event) {
-        close();
+    public void timeoutAsync(long now) {
+        // stalls are StreamingResponses' job, with camstream's viewer-timeout
     }
 
     @Override
-    public void onTimeout(AsyncEvent event) {
-        close();
+    public void setSslSupport(SSLSupport sslSupport) {
+        // plain HTTP
     }
 
     @Override
-    public void onError(AsyncEvent event) {
-        close();
+    public void pause() {
+        // the connector is pausing for shutdown; CamstreamLifecycle ends the streams
     }
 
     @Override
-    public void onStartAsync(AsyncEvent event) {
-        // not re-dispatched
+    public UpgradeInfo getUpgradeInfo() {
+        return upgradeInfo;
     }
 }

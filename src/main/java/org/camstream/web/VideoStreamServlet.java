@@ -40,7 +40,7 @@ final class VideoStreamServlet<T extends Chunk> extends HttpServlet {
         }
         writeHead(response);
         try {
-            StreamingResponse.open(request, app.responses(), app.writers(), lease, source, GopMailbox.forVideo(app.settings().fps()), stats,
+            StreamingResponse.open(request, response, app.responses(), app.writers(), lease, source, GopMailbox.forVideo(app.settings().fps()), stats,
                     chunk -> true, preamble.get());
         } catch (IOException | RuntimeException e) {
             lease.close();
