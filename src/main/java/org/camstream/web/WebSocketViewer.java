@@ -29,9 +29,11 @@ import org.camstream.stream.VideoTrack;
  *
  * <p>Tomcat allows one asynchronous send in flight per session, so sends are chained: each one's completion
  * starts the next. A completion that arrives while {@code send} is still on the stack is noticed by the
- * sending loop instead of recursing, so a long backlog cannot overflow the stack. Sending never starts on
- * the thread that offers a fragment: that is the camera's reader, and must not touch a socket; a shared pool
- * starts it instead. Anything that goes wrong in a send closes the viewer: it never stays half alive.
+ * sending loop instead of recursing, so a long backlog cannot overflow the stack. A send starts on the thread
+ * that offers a fragment, the camera's reader, which holds no lock then (the fan-out runs its subscribers
+ * through a SerialRunner): Tomcat's asynchronous send never waits for the socket, and handing every fragment
+ * of every viewer to a pool first cost more than the send. Anything that goes wrong in a send closes the
+ * viewer, on the pool, since closing gives back the camera's lease: it never stays half alive.
  *
  * <p>A send in flight is timed by {@link WebSocketViewers}, which closes the viewer when it takes too long.
  * Closing sends a close frame, which must wait for the message in flight; the session's blocking-send timeout
@@ -140,15 +142,10 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         pump();
     }
 
-    /** Starts sending on the pool, unless a send is already under way. */
+    /** Starts sending on this thread, unless a send is already under way. */
     private void pump() {
-        if (!busy.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            executor.execute(this::sendLoop);
-        } catch (RejectedExecutionException e) {
-            busy.set(false); // shutting down
+        if (busy.compareAndSet(false, true)) {
+            sendLoop();
         }
     }
 
@@ -158,7 +155,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
             sendWhileReady();
         } catch (RuntimeException e) {
             // A send refused by the container (the session closed under us, a second send in flight...)
-            close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
+            closeOnPool(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
         }
     }
 
@@ -248,7 +245,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     private void onSent(SendResult result) {
         sendStartedNanos = 0;
         if (!result.isOK()) {
-            close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "send failed or timed out"));
+            closeOnPool(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "send failed or timed out"));
             return;
         }
         if (sendState.compareAndSet(SENDING, COMPLETED_INLINE)) {
@@ -266,6 +263,15 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         init.put("generation", track.generation());
         init.put("serverTime", System.currentTimeMillis());
         return Responses.json(init);
+    }
+
+    /** Closes from a sending thread, which may be the camera's: closing may stop the camera. */
+    private void closeOnPool(CloseReason reason) {
+        try {
+            executor.execute(() -> close(reason));
+        } catch (RejectedExecutionException e) {
+            close(reason); // shutting down
+        }
     }
 
     /** Ends the viewer and releases what it held, once; the session is closed on the pool. */
