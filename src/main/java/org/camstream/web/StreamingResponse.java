@@ -248,21 +248,35 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
 
     /** Ends the stream and releases everything it held. Safe to call more than once, from any thread. */
     void close() {
+        if (release()) {
+            disconnect();
+        }
+    }
+
+    /** Gives back what the viewer holds, once; true the first time. */
+    private boolean release() {
         if (!closed.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         if (mailbox != null) {
             mailbox.clear();
         }
-        try {
-            if (onClose != null) {
-                onClose.accept(this);
-            }
-        } finally {
-            SocketWrapperBase<?> current = socket;
-            if (current != null) {
-                current.close();
-            }
+        if (onClose != null) {
+            onClose.accept(this);
+        }
+        return true;
+    }
+
+    /**
+     * Has Tomcat close the connection on one of its threads, in turn with its own processing of it. Closing the
+     * socket from here instead can race Tomcat parking the connection after an event, and a parked connection
+     * whose socket is closed stays in Tomcat's waitingProcessors for good, and this viewer with it (the cause of
+     * apache/tomcat#683 for WebSockets).
+     */
+    private void disconnect() {
+        SocketWrapperBase<?> current = socket;
+        if (current != null && !current.isClosed()) {
+            current.processSocket(SocketEvent.DISCONNECT, true);
         }
     }
 
@@ -283,11 +297,9 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
     /** The connection is ours: the first drain writes what the mailbox gathered meanwhile. */
     @Override
     public void init(WebConnection connection) {
-        if (closed.get()) {
-            socket.close();
-            return;
-        }
-        drain();
+        if (!closed.get()) {
+            drain();
+        } // else the dispatch that follows init finds it closed, and Tomcat closes the connection
     }
 
     /**
@@ -307,8 +319,8 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
             default: // STOP, DISCONNECT, ERROR, TIMEOUT, CONNECT_FAIL
                 break;
         }
-        close();
-        return SocketState.CLOSED;
+        release();
+        return SocketState.CLOSED; // Tomcat closes the connection, on this thread
     }
 
     /** Reads and drops what the viewer sent; false when it has closed its end or the connection broke. */
@@ -328,7 +340,7 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
     /** Tomcat releases the connection, whoever closed it. */
     @Override
     public void destroy() {
-        close();
+        release();
     }
 
     @Override

@@ -49,8 +49,10 @@ class ChurnIT {
                     subscriptions -> subscriptions.values().stream().allMatch(n -> ((Number) n).intValue() == 0));
             // Tomcat can keep an upgraded connection's processor in its waitingProcessors after the socket closed
             // (apache/tomcat#683), and the viewer with it, but never what the viewer had queued.
+            // About 1.5% of the WebSocket viewers that vanish without a close frame, at most 1% of all cycles.
             Poll.until(Duration.ofSeconds(45), "at most a few WebSocket viewers held by Tomcat",
-                    () -> count(server, "org.camstream.web.WebSocketViewer"), n -> n <= 5);
+                    () -> count(server, "org.camstream.web.WebSocketViewer"), n -> n <= CYCLES / 100);
+            // HTTP streams are upgraded connections too, but camstream has Tomcat close them on its own thread.
             Poll.until(Duration.ofSeconds(10), "no HTTP viewer left",
                     () -> count(server, "org.camstream.web.StreamingResponse"), n -> n == 0);
             int threadsAfter = server.threads();

@@ -6,22 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import org.camstream.testing.MjpegClient;
+import org.camstream.testing.Poll;
 import org.camstream.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
 /**
  * How the HTTP streams reach the socket. At 2 fps a picture that waited in a buffer for the next one to push it
- * out would arrive half a second late; and a picture is one write per viewer, not one per 8 KB.
+ * out would arrive half a second late; a picture is one write per viewer, not one per 8 KB; and the shared
+ * transcoder hands a picture on as soon as it is encoded.
  */
 class StreamWritesIT {
 
@@ -32,25 +34,11 @@ class StreamWritesIT {
     @Test
     void mjpegPicturesArriveWholeAtOnceWithoutChunkedFraming() throws IOException {
         try (TestServer server = TestServer.start("--codec", "mjpeg", "--fps", "2", "--width", "1280", "--height", "720");
-                Socket socket = new Socket("127.0.0.1", server.port())) {
-            InputStream in = request(socket, "/stream.mjpeg");
-            Map<String, String> head = readHead(in);
-            assertEquals("close", head.get("connection"), "the stream ends with its connection");
-            assertNull(head.get("transfer-encoding"), "no chunked framing around the pictures");
-            List<Double> latencies = new ArrayList<>();
-            for (int part = 0; part < 5; part++) {
-                Map<String, String> headers = readHead(in);
-                int length = Integer.parseInt(headers.get("content-length"));
-                double captured = Double.parseDouble(headers.get("x-timestamp"));
-                byte[] jpeg = in.readNBytes(length);
-                double arrived = System.currentTimeMillis() / 1000.0;
-                assertTrue(length > 20_000, "pictures larger than Tomcat's 8 KB buffer: " + length);
-                assertEquals((byte) 0xD9, jpeg[length - 1], "a whole JPEG");
-                assertEquals("", readLine(in), "the part's closing CRLF");
-                if (part > 0) { // the first is the latest picture, offered on connecting: up to 500 ms old
-                    latencies.add(1000 * (arrived - captured));
-                }
-            }
+                MjpegClient client = MjpegClient.open(server.port(), "/stream.mjpeg")) {
+            assertEquals("close", client.headers().get("connection"), "the stream ends with its connection");
+            assertNull(client.headers().get("transfer-encoding"), "no chunked framing around the pictures");
+            client.next(); // the latest picture, offered on connecting: up to 500 ms old
+            List<Double> latencies = latencies(client, 4);
             for (double latency : latencies) {
                 assertTrue(latency < LATE_MS, "each picture arrives whole when it is captured: " + latencies + " ms");
             }
@@ -58,13 +46,44 @@ class StreamWritesIT {
     }
 
     @Test
+    void transcodedPicturesAreNotHeldBackByTheEncoder() throws IOException {
+        // At 5 fps every picture an encoder's frame threads held back would add 200 ms.
+        try (TestServer server = TestServer.start("--codec", "h264", "--fps", "5", "--width", "1280", "--height", "720");
+                MjpegClient client = MjpegClient.open(server.port(), "/stream.mjpeg")) {
+            Poll.until(Duration.ofSeconds(20), "a transcoded picture", () -> {
+                try {
+                    return client.next() != null;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            client.next();
+            List<Double> latencies = latencies(client, 5);
+            latencies.sort(null);
+            double median = latencies.get(latencies.size() / 2);
+            assertTrue(median < 150, "decoding and encoding again take a few ms, not pictures: " + latencies + " ms");
+        }
+    }
+
+    /** The next {@code count} pictures' capture-to-arrival times, in ms. */
+    private static List<Double> latencies(MjpegClient client, int count) throws IOException {
+        List<Double> latencies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            MjpegClient.Part part = client.next();
+            double arrivedMs = System.currentTimeMillis() - (System.nanoTime() - part.receivedNanos()) / 1e6;
+            assertTrue(part.body().length > 0 && part.body()[part.body().length - 1] == (byte) 0xD9, "a whole JPEG");
+            latencies.add(arrivedMs - 1000 * part.timestamp());
+        }
+        return latencies;
+    }
+
+    @Test
     void mp4FragmentsArriveWholeAtOnce() throws IOException {
         try (TestServer server = TestServer.start("--codec", "h264", "--fps", "2", "--width", "640", "--height", "360");
-                Socket socket = new Socket("127.0.0.1", server.port())) {
-            DataInputStream in = new DataInputStream(request(socket, "/stream.mp4"));
-            Map<String, String> head = readHead(in);
-            assertEquals("close", head.get("connection"));
-            assertNull(head.get("transfer-encoding"));
+                MjpegClient client = MjpegClient.open(server.port(), "/stream.mp4")) {
+            assertEquals("close", client.headers().get("connection"));
+            assertNull(client.headers().get("transfer-encoding"));
+            DataInputStream in = new DataInputStream(client.body());
             long connected = System.nanoTime();
             List<Double> latencies = new ArrayList<>();
             double captured = Double.NaN;
@@ -73,7 +92,7 @@ class StreamWritesIT {
                 String type = new String(in.readNBytes(4), StandardCharsets.US_ASCII);
                 byte[] body = in.readNBytes(size - 8);
                 if (type.equals("prft")) {
-                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(body);
+                    ByteBuffer b = ByteBuffer.wrap(body);
                     long seconds = b.getInt(8) & 0xFFFFFFFFL;
                     long fraction = b.getInt(12) & 0xFFFFFFFFL;
                     captured = (seconds - NTP_UNIX_OFFSET_SECONDS) * 1000.0 + fraction * 1000.0 / 4294967296.0;
@@ -91,35 +110,27 @@ class StreamWritesIT {
     void aPictureIsOneWritePerViewer() throws Exception {
         Path io = Path.of("/proc/self/io");
         try (TestServer server = TestServer.start("--codec", "mjpeg", "--width", "1280", "--height", "720")) {
-            List<Socket> sockets = new ArrayList<>();
-            List<InputStream> streams = new ArrayList<>();
+            List<MjpegClient> viewers = new ArrayList<>();
             try {
                 for (int i = 0; i < 5; i++) {
-                    Socket socket = new Socket("127.0.0.1", server.port());
-                    sockets.add(socket);
-                    InputStream in = request(socket, "/stream.mjpeg");
-                    readHead(in);
-                    streams.add(in);
+                    viewers.add(MjpegClient.open(server.port(), "/stream.mjpeg"));
                 }
                 long pictures = 0;
-                long writesBefore = writeCalls(io);
                 long bytes = 0;
+                long writesBefore = writeCalls(io);
                 for (int round = 0; round < 30; round++) { // about a second of pictures for each viewer
-                    for (InputStream in : streams) {
-                        Map<String, String> headers = readHead(in);
-                        int length = Integer.parseInt(headers.get("content-length"));
-                        bytes += in.readNBytes(length).length;
-                        readLine(in);
+                    for (MjpegClient viewer : viewers) {
+                        bytes += viewer.next().body().length;
                         pictures++;
                     }
                 }
                 long writes = writeCalls(io) - writesBefore;
-                // This JVM's other writes (the log, the camera's pipe) are few; 8 KB pieces would be 10 per picture.
+                // This JVM's other writes (the log, the camera's pipe) are few; 8 KB pieces would be 5 or more.
                 assertTrue(writes < 2.0 * pictures, String.format(Locale.ROOT,
                         "%d write calls for %d pictures of %.0f KB on average", writes, pictures, bytes / 1024.0 / pictures));
             } finally {
-                for (Socket socket : sockets) {
-                    socket.close();
+                for (MjpegClient viewer : viewers) {
+                    viewer.close();
                 }
             }
         }
@@ -133,41 +144,5 @@ class StreamWritesIT {
             }
         }
         throw new IOException("no syscw in " + io);
-    }
-
-    private static InputStream request(Socket socket, String path) throws IOException {
-        socket.setSoTimeout(10_000);
-        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        return new java.io.BufferedInputStream(socket.getInputStream());
-    }
-
-    /** Lines up to an empty one, as lower-case header names and values; a status line is kept under "". */
-    private static Map<String, String> readHead(InputStream in) throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        String line;
-        while (!(line = readLine(in)).isEmpty() || headers.isEmpty()) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && !line.startsWith("HTTP/")) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            } else if (!line.isEmpty()) {
-                headers.put("", line);
-            }
-        }
-        return headers;
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) != '\n') {
-            if (c < 0) {
-                throw new IOException("the stream ended");
-            }
-            if (c != '\r') {
-                line.append((char) c);
-            }
-        }
-        return line.toString();
     }
 }

@@ -49,6 +49,8 @@ final class TestPatternCapture {
                 .addArguments("-strict", "unofficial")
                 .addArguments("-color_range", "pc")
                 .addArguments("-q:v", Integer.toString(qscale(settings.jpegQuality())))
+                .addArguments("-threads", Integer.toString(EncoderThreads.forPicture(settings.width(), settings.height())))
+                .addArguments("-thread_type", "slice")
                 .addArguments("-flush_packets", "1");
     }
 
