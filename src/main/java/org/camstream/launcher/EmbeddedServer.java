@@ -42,7 +42,10 @@ public final class EmbeddedServer implements AutoCloseable {
     static final String ADMIN_ROLE = "camstream-admin";
     static final String VIEWER_ROLE = "camstream-viewer";
 
-    /** Enough for hundreds of viewers: streams use non-blocking I/O and hold no thread. */
+    /**
+     * Enough for hundreds of viewers: a stream holds no thread, and pictures are written by the thread that made
+     * them; these threads work only when a full socket drains, or for requests.
+     */
     static final int MAX_THREADS = 12;
 
     /*
@@ -125,7 +128,10 @@ public final class EmbeddedServer implements AutoCloseable {
      * are small, and a larger read only needs more calls.
      */
     static final int READ_BUFFER_BYTES = 1024;
-    /** Tomcat's write buffer per connection, kept at Tomcat's default: every picture goes through it. */
+    /**
+     * Tomcat's write buffer per connection, kept at Tomcat's default: pictures do not go through it (see
+     * StreamingResponse), pages and status answers do, so a bigger one would only cost memory.
+     */
     static final int WRITE_BUFFER_BYTES = 8192;
     /**
      * Idle processors Tomcat keeps for reuse; each keeps its request's buffers, about 70 KB. More than the
@@ -282,6 +288,8 @@ public final class EmbeddedServer implements AutoCloseable {
         // No cache of connections' buffers either (Tomcat's default for heaps under 2 GB, said here for any -Xmx).
         set(connector, "socket.bufferPool", "0");
         set(connector, "processorCache", PROCESSOR_CACHE);
+        // Tomcat's default, said because StreamingResponse's vectored non-blocking writes need it.
+        set(connector, "useAsyncIO", "true");
         return connector;
     }
 

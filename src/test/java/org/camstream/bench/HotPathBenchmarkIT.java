@@ -22,7 +22,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * transcoder costs per picture. The server is the WAR with the small-board JVM options. It measures; it asserts
  * nothing tight. Run it with
  * {@code mvn verify -Dit.test=HotPathBenchmarkIT -Dbenchmark=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}
- * and optionally {@code -Dviewers=100 -Dseconds=20 -Dsize=640x480 -Dmjpg-streamer=/path/to/mjpg_streamer}
+ * and optionally {@code -Dviewers=100 -Dseconds=20 -Dsize=640x480 -Dtranscoder-sizes=640x480,1280x720|none
+ * -Dmjpg-streamer=/path/to/mjpg_streamer}
  * (mjpg-streamer built from source, its plugins in {@code plugins/} beside it) to serve the very same JPEG
  * pictures from mjpg-streamer in the same run. See docs/BENCHMARKS.md.
  */
@@ -96,12 +97,16 @@ class HotPathBenchmarkIT {
      * what it adds to the latency, against the fMP4 of the same camera in the same run.
      */
     private void transcoder() throws Exception {
+        String sizes = System.getProperty("transcoder-sizes", "640x480,1280x720,1920x1080");
+        if (sizes.isBlank() || sizes.equals("none")) {
+            return;
+        }
         System.out.printf(Locale.ROOT, "%n=== transcoder (H.264 camera, 10 MJPEG viewers and 1 fMP4 viewer, %d s) ===%n",
                 seconds);
         System.out.println("| size | transcoder CPU ms per picture | MJPEG p50 / p99 ms | fMP4 p50 / p99 ms "
                 + "| added p50 / p99 ms | MJPEG fps |");
         System.out.println("|---|---|---|---|---|---|");
-        for (String s : System.getProperty("transcoder-sizes", "640x480,1280x720,1920x1080").split(",")) {
+        for (String s : sizes.split(",")) {
             String[] wh = s.split("x");
             try (WarProcess server = WarProcess.start(WarProcess.SMALL_BOARD, "--width", wh[0], "--height", wh[1],
                     "--codec", "h264");

@@ -7,7 +7,24 @@ import org.camstream.config.Settings;
 /** ffmpeg's H.264 encoder set up for live viewing, writing FLV so that each picture arrives framed. */
 final class H264Output {
 
+    /** The Raspberry Pi's hardware encoder (up to the Pi 4) as ffmpeg drives it, through video4linux. */
+    static final String HARDWARE_ENCODER = "h264_v4l2m2m";
+
     private H264Output() {
+    }
+
+    /**
+     * The hardware encoder takes none of the CPU libx264 needs (on a Pi 4, most of a core at 1280x720), and
+     * adds no B-frames or lookahead either; it knows only the bitrate and the keyframe interval.
+     */
+    static void configureHardware(PipeOutput output, Settings settings) {
+        output.setFormat("flv")
+                .setCodec(StreamType.VIDEO, HARDWARE_ENCODER)
+                .setPixelFormat("yuv420p")
+                .addArguments("-g", Integer.toString(settings.keyframeInterval()))
+                .addArguments("-b:v", Integer.toString(settings.bitrate()))
+                .addArguments("-flvflags", "no_duration_filesize")
+                .addArguments("-flush_packets", "1");
     }
 
     static void configure(PipeOutput output, Settings settings) {

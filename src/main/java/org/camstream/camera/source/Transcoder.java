@@ -3,8 +3,12 @@ package org.camstream.camera.source;
 import com.github.kokorin.jaffree.ffmpeg.PipeInput;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.camstream.config.Codec;
 import org.camstream.config.Settings;
 import org.camstream.stream.Frame;
@@ -20,22 +24,40 @@ import org.camstream.camera.picture.MjpegPictureParser;
  * The one shared transcoder: an ffmpeg that turns the camera's pictures into the other codec, H.264 into
  * JPEG or JPEG into H.264, for the viewers who need it. Run under a {@link CaptureSupervisor}, so it starts
  * with the first such viewer, stops after the last, and is restarted if it dies. Never one per viewer.
+ *
+ * <p>JPEG into H.264 uses the Pi's hardware encoder where there is one (up to the Pi 4). If it gives no
+ * picture (the device is busy, or this ffmpeg cannot drive it), the transcoder encodes in software from then
+ * on, until the server restarts.
  */
 public final class Transcoder implements CaptureFactory {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
     private static final int PIPE_BUFFER_BYTES = 64 * 1024;
 
     private final ScheduledExecutorService scheduler;
     private final Supplier<List<Frame>> seed;
+    private final BooleanSupplier hardwareEncoder;
     private final AtomicReference<TranscoderInput> feed = new AtomicReference<>();
+    private volatile boolean hardwareFailed;
 
     /**
      * @param seed the pictures a new transcoder starts with, so it can output one at once: the camera's
      *     cached GOP for H.264, or its latest picture for JPEG
      */
     public Transcoder(ScheduledExecutorService scheduler, Supplier<List<Frame>> seed) {
+        this(scheduler, seed, () -> HardwareEncoder.present(HardwareEncoder.VIDEO4LINUX));
+    }
+
+    /** @param hardwareEncoder whether this board has the hardware H.264 encoder; asked at each start */
+    Transcoder(ScheduledExecutorService scheduler, Supplier<List<Frame>> seed, BooleanSupplier hardwareEncoder) {
         this.scheduler = scheduler;
         this.seed = seed;
+        this.hardwareEncoder = hardwareEncoder;
+    }
+
+    /** Whether the next JPEG-to-H.264 start would use the hardware encoder. */
+    boolean usesHardware() {
+        return !hardwareFailed && hardwareEncoder.getAsBoolean();
     }
 
     /** Hands a camera picture to the running transcoder, if there is one. Called on the camera's thread. */
@@ -57,7 +79,8 @@ public final class Transcoder implements CaptureFactory {
         if (previous != null) {
             previous.close();
         }
-        CaptureListener timed = new OriginalTimes(listener, input);
+        OriginalTimes timed = new OriginalTimes(listener, input);
+        boolean hardware = !fromH264 && usesHardware();
         PipeInput pipe = PipeInput.pumpFrom(input, PIPE_BUFFER_BYTES)
                 .setFormat(fromH264 ? "h264" : "mjpeg")
                 // Decode each picture as soon as it is whole: no probing, no frame threads. Not -fflags nobuffer:
@@ -72,13 +95,22 @@ public final class Transcoder implements CaptureFactory {
                     .addArguments("-fps_mode", "passthrough"), new MjpegPictureParser(timed), timed, scheduler);
         } else {
             capture = FfmpegCapture.start(List.of(pipe), output -> {
-                H264Output.configure(output, settings);
+                if (hardware) {
+                    H264Output.configureHardware(output, settings);
+                } else {
+                    H264Output.configure(output, settings);
+                }
                 output.addArguments("-fps_mode", "passthrough");
             }, new FlvPictureParser(timed), timed, scheduler);
         }
         capture.exit().whenComplete((how, error) -> {
             input.close();
             feed.compareAndSet(input, null);
+            if (hardware && timed.pictures() == 0) {
+                hardwareFailed = true;
+                LOG.warn("The hardware H.264 encoder ({}) gave no picture; the transcoder encodes in software "
+                        + "(libx264) from now on", H264Output.HARDWARE_ENCODER);
+            }
         });
         return capture;
     }
@@ -87,14 +119,20 @@ public final class Transcoder implements CaptureFactory {
     private static final class OriginalTimes implements CaptureListener {
         private final CaptureListener listener;
         private final TranscoderInput input;
+        private final AtomicLong pictures = new AtomicLong();
 
         OriginalTimes(CaptureListener listener, TranscoderInput input) {
             this.listener = listener;
             this.input = input;
         }
 
+        long pictures() {
+            return pictures.get();
+        }
+
         @Override
         public void onPicture(byte[] data, boolean keyframe) {
+            pictures.incrementAndGet();
             long[] times = input.nextCaptureTimes();
             if (times == null) {
                 listener.onPicture(data, keyframe);
