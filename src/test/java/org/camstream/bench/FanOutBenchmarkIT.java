@@ -1,9 +1,7 @@
 package org.camstream.bench;
 
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.camstream.testing.Poll;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.camstream.testing.WarProcess;
@@ -29,12 +27,12 @@ class FanOutBenchmarkIT {
                 "--max-viewers", Integer.toString(viewers + 10), "--width", wh[0], "--height", wh[1],
                 "--codec", codec);
                 HttpLoad load = HttpLoad.start(server.port(), "/stream.mjpeg", viewers, HttpLoad.Kind.MULTIPART)) {
-            pass(3); // warm-up
+            HttpLoad.pass(3); // warm-up
             long cameraFramesBefore = server.cameraFrames();
             load.startMeasuring();
-            pass(seconds / 2);
+            HttpLoad.pass(seconds / 2);
             Map<String, Object> midStatus = server.statusDocument();
-            pass(seconds - seconds / 2);
+            HttpLoad.pass(seconds - seconds / 2);
             HttpLoad.Result result = load.stopMeasuring(seconds);
             double cameraFps = (server.cameraFrames() - cameraFramesBefore) / (double) seconds;
             System.out.printf("%n=== fan-out benchmark: %d MJPEG viewers, %s, camera codec %s, %d s, server -Xmx64m ===%n",
@@ -49,8 +47,4 @@ class FanOutBenchmarkIT {
         }
     }
 
-    private static void pass(int seconds) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        Poll.until(Duration.ofSeconds(seconds + 10L), seconds + " s to pass", () -> System.nanoTime() >= end);
-    }
 }

@@ -72,11 +72,11 @@ class HotPathBenchmarkIT {
     private void measure(String name, long pid, int port, String path, HttpLoad.Kind kind,
             java.util.function.LongSupplier cameraFrames) throws Exception {
         try (HttpLoad load = HttpLoad.start(port, path, viewers, kind)) {
-            waitSeconds(3); // warm-up: every viewer connected and at the live edge
+            HttpLoad.pass(3); // warm-up: every viewer connected and at the live edge
             ProcessMeter before = ProcessMeter.of(pid);
             long framesBefore = cameraFrames.getAsLong();
             load.startMeasuring();
-            waitSeconds(seconds);
+            HttpLoad.pass(seconds);
             HttpLoad.Result result = load.stopMeasuring(seconds);
             ProcessMeter after = ProcessMeter.of(pid);
             long frames = cameraFrames.getAsLong() - framesBefore;
@@ -115,11 +115,11 @@ class HotPathBenchmarkIT {
                 ProcessMeter.Child transcoder = Poll.until(Duration.ofSeconds(20), "the transcoder's ffmpeg",
                         () -> transcoderOf(server.pid()), c -> c != null);
                 System.out.println("transcoder: " + transcoder.commandLine());
-                waitSeconds(3);
+                HttpLoad.pass(3);
                 ProcessMeter before = ProcessMeter.of(transcoder.pid());
                 mjpeg.startMeasuring();
                 mp4.startMeasuring();
-                waitSeconds(seconds);
+                HttpLoad.pass(seconds);
                 HttpLoad.Result jpeg = mjpeg.stopMeasuring(seconds);
                 HttpLoad.Result video = mp4.stopMeasuring(seconds);
                 ProcessMeter after = ProcessMeter.of(transcoder.pid());
@@ -174,10 +174,6 @@ class HotPathBenchmarkIT {
         }
     }
 
-    private static void waitSeconds(int s) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(s);
-        Poll.until(Duration.ofSeconds(s + 10L), s + " s to pass", () -> System.nanoTime() >= end);
-    }
 
     /** mjpg-streamer serving a folder of JPEG files at 30 fps over its HTTP output. */
     private record Mjpgstreamer(Process process, int port) implements AutoCloseable {

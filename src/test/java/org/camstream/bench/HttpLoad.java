@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.camstream.testing.Poll;
 
 /**
  * Many HTTP viewers of one endless stream, all read by one selector thread, as a benchmark's load: it counts
@@ -92,6 +95,12 @@ final class HttpLoad implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Lets {@code seconds} pass: a benchmark's warm-up and measuring window. */
+    static void pass(int seconds) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        Poll.until(Duration.ofSeconds(seconds + 10L), seconds + " s to pass", () -> System.nanoTime() >= end);
     }
 
     /** Starts counting; what arrived before (the warm-up) is not counted. */
