@@ -302,7 +302,10 @@ class ConnectionCostBenchmarkIT {
         return List.of("-Xmx" + System.getProperty("xmx", "64m"), "-XX:+UseSerialGC", "-Xss256k");
     }
 
+    /** A server whose max-viewers (100 by default) lets every step's viewers in. */
     private static WarProcess server(String... settings) throws Exception {
-        return WarProcess.start(jvmOptions(), settings);
+        List<String> all = new ArrayList<>(List.of("--max-viewers", "400"));
+        all.addAll(List.of(settings));
+        return WarProcess.start(jvmOptions(), all.toArray(String[]::new));
     }
 }
