@@ -56,7 +56,7 @@ final class FramePath implements AutoCloseable {
      * How much earlier than the times its frames arrive the sound was captured: ffmpeg's AAC encoder holds
      * back its priming frame and a frame of look-ahead. Measured with the test source's beeps and flashes.
      */
-    static final long AUDIO_DELAY_NANOS = 64_000_000L;
+    static final long AUDIO_DELAY_NANOS = 30_000_000L;
 
     FramePath(Settings initial, Supplier<Settings> settings, Scheduler scheduler, ScheduledExecutorService executor) {
         this(initial, settings, scheduler, executor, AUDIO_DELAY_NANOS);

@@ -75,14 +75,16 @@ final class TestPatternCapture {
     }
 
     /**
-     * A white band over the top quarter of the picture for one frame at the start of every second of the wall
-     * clock, when the test sound beeps: sound and picture captured at the same moment, for measuring sync.
-     * The wall time of frame 0 is kept in variable 0, as the test sound keeps its own (see AudioCaptures).
+     * A white band over the top quarter of the picture for one frame every second: the frame nearest to the
+     * start of a second of the wall clock, when the test sound beeps. So sound and picture are captured at
+     * the same moment, to within half a frame interval, for measuring sync. The wall time of frame 0 is kept
+     * in variable 0, as the test sound keeps its own (see AudioCaptures).
      */
     static String flash(double fps) {
         String frame = String.format(Locale.ROOT, "%.6f", 1 / fps);
+        String half = String.format(Locale.ROOT, "%.6f", 0.5 / fps);
         return "drawbox=x=0:y=0:w=iw:h=ih/4:color=white:t=fill"
-                + ":enable='if(eq(n\\,0)\\,st(0\\,time(0)-t)*0)+lt(mod(ld(0)+t\\,1)\\," + frame + ")'";
+                + ":enable='if(eq(n\\,0)\\,st(0\\,time(0)-t)*0)+lt(mod(ld(0)+t+" + half + "\\,1)\\," + frame + ")'";
     }
 
     static String fps(double fps) {
