@@ -32,8 +32,9 @@ public final class AudioTimeline {
     private long next; // the next sample's decode time, in ticks of the sample rate
     private boolean heard;
     private long lastHeardNanos;
-    private long dropped;
-    private long filled;
+    // Written by the muxing thread only; volatile for the status, which reads them from another.
+    private volatile long dropped;
+    private volatile long filled;
 
     /**
      * @param silence one raw AAC frame that decodes to silence, in the track's format

@@ -34,7 +34,7 @@ public final class H264Pipeline implements FrameSink {
     private final LongSupplier nanoClock;
     private volatile VideoTrack track;
     private volatile AudioSpecificConfig audioFormat;
-    private AudioTimeline audioTimeline;
+    private volatile AudioTimeline audioTimeline; // volatile for the status; written on the frames' thread only
     private long generation;
 
     public H264Pipeline(double fps) {
