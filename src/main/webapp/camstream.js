@@ -154,6 +154,8 @@
     if (s.latencyMs !== null) lines.push('latency ' + s.latencyMs + ' ms');
     if (s.fps !== null) lines.push(s.fps + ' fps');
     if (s.reconnects) lines.push(s.reconnects + ' reconnect' + (s.reconnects > 1 ? 's' : ''));
+    const heard = sound.stats();
+    if (heard.available) lines.push('sound ' + (heard.muted ? 'muted' : 'on') + (heard.avOffsetMs !== null ? ', A/V ' + heard.avOffsetMs + ' ms' : ''));
     if (notice) lines.push(notice);
     overlay.textContent = lines.join('\n');
   }
@@ -180,7 +182,9 @@
     }
   }
 
-  window.camstream = { stats, play, view };
+  const sound = window.CamstreamSound.attach(video, $('sound'), $('sound-level'));
+
+  window.camstream = { stats, play, view, sound: sound.stats, measureSync: sound.measureSync };
   play(requestedMode() || bestMode());
   refreshStatus();
   setInterval(refreshStatus, POLL_MS);

@@ -24,7 +24,7 @@
   const LABELS = {
     source: 'Source', width: 'Width', height: 'Height', fps: 'Frame rate', bitrate: 'H.264 bitrate',
     jpegQuality: 'JPEG quality', keyframeInterval: 'Keyframe interval', rotation: 'Rotation',
-    hflip: 'Mirror', vflip: 'Flip', camera: 'Camera number', device: 'Webcam', input: 'Input',
+    hflip: 'Mirror', vflip: 'Flip', camera: 'Camera number', device: 'Webcam', input: 'Input', audio: 'Sound',
   };
   const PIXEL_FORMATS = { mjpeg: 'MJPEG', h264: 'H.264', yuyv422: 'YUYV', nv12: 'NV12', yuv420p: 'YUV 4:2:0' };
 
@@ -183,6 +183,7 @@
     camera: $('camera'),
     device: $('device'),
     input: $('input'),
+    audio: $('audio'),
   };
 
   function rotationInputs() {
@@ -220,6 +221,7 @@
     camera: () => numberIn(inputs.camera),
     device: () => inputs.device.value,
     input: () => inputs.input.value.trim(),
+    audio: () => inputs.audio.value,
   };
 
   /** The source a field belongs to, from the server's allowed.sourceFields, or null for every source's fields. */
@@ -435,6 +437,24 @@
     return { label, radio };
   }
 
+  /** The sound choices: none, the test sound, every capture device the server found, and the other kinds. */
+  function buildAudio(allowed) {
+    const names = { none: 'Off', test: 'Test tone (beeps with the test pattern)', 'alsa:default': 'ALSA default device',
+      pulse: 'PulseAudio or PipeWire', input: "The ffmpeg input's own sound" };
+    const options = [];
+    const seen = new Set();
+    const add = (value, text) => { if (!seen.has(value)) { seen.add(value); options.push(new Option(text, value)); } };
+    const kinds = Array.isArray(allowed.audio) ? allowed.audio : ['none'];
+    add('none', names.none);
+    for (const device of Array.isArray(config.audioDevices) ? config.audioDevices : []) {
+      add(device.setting, device.name + ' (' + device.setting + ')');
+    }
+    kinds.forEach((kind) => add(kind, names[kind] || kind));
+    const current = config.values.audio;
+    if (current) add(current, current);
+    inputs.audio.replaceChildren(...options);
+  }
+
   /** Builds the choices that come from the server: sources, size presets, rotations. */
   function buildChoices(allowed) {
     const select = inputs.source;
@@ -444,6 +464,7 @@
     select.replaceChildren(...sources.map((id) => new Option(sourceName(id), id)));
 
     buildDevices();
+    buildAudio(allowed);
 
     const presets = $('presets');
     presets.replaceChildren();
@@ -615,12 +636,32 @@
   }
 
   /** Puts a document from api/config into the form. */
+  /** The sound process: its state, its level as a bar (-60 to 0 dBFS), and its errors, as the camera's. */
+  function showAudio(audio) {
+    const bar = $('st-audio-bar');
+    if (!audio || audio.state === 'off') {
+      text('st-audio', 'off');
+      text('st-audio-error', 'none');
+      bar.style.width = '0';
+      return;
+    }
+    const level = isNumber(audio.level) ? fixed(audio.level, 0) + ' dBFS' : 'no sound coming';
+    text('st-audio', audio.state + ' · ' + level + (isNumber(audio.restarts) && audio.restarts ? ' · '
+      + count(audio.restarts) + ' restart' + (audio.restarts === 1 ? '' : 's') : ''));
+    bar.style.width = isNumber(audio.level) ? Math.max(0, Math.min(100, (audio.level + 60) / 60 * 100)) + '%' : '0';
+    const error = audio.lastError ? audio.lastError + (audio.retryInMs !== null && audio.retryInMs !== undefined
+      ? ' — retrying in ' + Math.ceil(audio.retryInMs / 1000) + ' s' : '')
+      : audio.previousError ? audio.previousError.message + ' (recovered)' : 'none';
+    text('st-audio-error', error);
+    $('st-audio-error').classList.toggle('current', !!audio.lastError);
+  }
+
   function load(doc) {
     config = doc;
     const values = doc.values || {};
     const allowed = doc.allowed || {};
     // Rebuilding the chips would take focus from one; the choices rarely change, so keep them when they do not.
-    const choices = JSON.stringify([allowed, values.source, values.device, doc.devices]);
+    const choices = JSON.stringify([allowed, values.source, values.device, doc.devices, values.audio, doc.audioDevices]);
     if (choices !== load.choices) {
       buildChoices(allowed);
       load.choices = choices;
@@ -638,6 +679,7 @@
     rotationInputs().forEach((r) => { r.checked = Number(r.value) === values.rotation; });
     inputs.camera.value = isNumber(values.camera) ? values.camera : '';
     if ('device' in values) inputs.device.value = values.device;
+    if ('audio' in values) inputs.audio.value = values.audio;
     // The password of an input URL is never put into the page, not even into this field: what is shown is
     // what the server masked, and *** sent back keeps the password.
     inputs.input.value = typeof loaded('input') === 'string' ? loaded('input') : '';
@@ -1110,6 +1152,7 @@
     } else {
       text('st-transcoder', 'none');
     }
+    showAudio(status.audio);
     text('st-frames', count(status.framesSent));
     text('st-dropped', isNumber(status.framesDropped) ? '(' + count(status.framesDropped) + ' dropped)' : '');
     text('st-uptime', duration(status.uptimeSeconds));

@@ -24,6 +24,7 @@ public enum Setting {
     CAMERA("camera", "0", "which Raspberry Pi camera to use, for source rpicam (0 to 9)"),
     DEVICE("device", "/dev/video0", "the video4linux device of a USB webcam, for source v4l2"),
     INPUT("input", "", "what ffmpeg reads, for source ffmpeg: an rtsp:// or http:// URL, or a file (played in a loop)"),
+    AUDIO("audio", "none", "sound for the MP4 streams, WebSocket and HLS: none, test, alsa:<device> (alsa:hw:1,0, alsa:default), pulse, or input (source ffmpeg's own sound)"),
     PUBLISH("publish", "", "relays to publish the H.264 stream to, comma-separated (at most 4): rtmp://, rtmps://, rtsp:// or srt:// URLs"),
     PUBLISH_RETRY("publish-retry", "5", "longest wait in seconds between attempts to reach a relay that is away (0.1 to 300, decimals allowed)"),
     ALLOWED_ORIGINS("allowed-origins", "", "other origins allowed to open the WebSocket, comma-separated"),

@@ -27,6 +27,7 @@ public final class Settings {
     private final int camera;
     private final String device;
     private final String input;
+    private final AudioInput audio;
     private final List<PublishUrl> publish;
     private final Duration publishRetry;
     private final List<String> allowedOrigins;
@@ -58,6 +59,7 @@ public final class Settings {
         this.camera = b.camera;
         this.device = Objects.requireNonNull(b.device, "device");
         this.input = Objects.requireNonNull(b.input, "input");
+        this.audio = Objects.requireNonNull(b.audio, "audio");
         this.publish = List.copyOf(b.publish);
         this.publishRetry = Objects.requireNonNull(b.publishRetry, "publishRetry");
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
@@ -145,6 +147,11 @@ public final class Settings {
     /** What ffmpeg reads for source ffmpeg. May hold a password: show it only through {@link Secrets#mask}. */
     public String input() {
         return input;
+    }
+
+    /** Where the sound comes from; {@link AudioInput#NONE} for none. */
+    public AudioInput audio() {
+        return audio;
     }
 
     /** The relays to publish to; their URLs may hold secrets: show a {@link PublishUrl} only as its toString. */
@@ -235,6 +242,7 @@ public final class Settings {
         private int camera;
         private String device = "/dev/video0";
         private String input = "";
+        private AudioInput audio = AudioInput.NONE;
         private List<PublishUrl> publish = List.of();
         private Duration publishRetry = Duration.ofSeconds(Long.parseLong(Setting.PUBLISH_RETRY.defaultValue()));
         private List<String> allowedOrigins = List.of();
@@ -269,6 +277,7 @@ public final class Settings {
             camera = s.camera;
             device = s.device;
             input = s.input;
+            audio = s.audio;
             publish = s.publish;
             publishRetry = s.publishRetry;
             allowedOrigins = s.allowedOrigins;
@@ -357,6 +366,11 @@ public final class Settings {
 
         public Builder input(String value) {
             input = value;
+            return this;
+        }
+
+        public Builder audio(AudioInput value) {
+            audio = value;
             return this;
         }
 

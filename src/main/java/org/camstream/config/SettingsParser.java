@@ -32,6 +32,10 @@ final class SettingsParser {
         if (source == Source.FFMPEG && input.isEmpty()) {
             throw r.invalid(Setting.INPUT, "is needed for source ffmpeg: an rtsp:// or http:// URL, or a file");
         }
+        AudioInput audio = r.audio(Setting.AUDIO);
+        if (audio.kind() == AudioInput.Kind.INPUT && source != Source.FFMPEG) {
+            throw r.invalid(Setting.AUDIO, "input needs source ffmpeg: it is the sound of that source's input");
+        }
         Settings settings = Settings.builder()
                 .port(r.integer(Setting.PORT, 0, 65535))
                 .bind(r.text(Setting.BIND))
@@ -48,6 +52,7 @@ final class SettingsParser {
                 .camera(r.integer(Setting.CAMERA, 0, 9))
                 .device(r.device(Setting.DEVICE))
                 .input(input)
+                .audio(audio)
                 .publish(r.publishUrls(Setting.PUBLISH))
                 .publishRetry(r.seconds(Setting.PUBLISH_RETRY, 0.1, 300))
                 .allowedOrigins(r.origins(Setting.ALLOWED_ORIGINS))
@@ -239,6 +244,14 @@ final class SettingsParser {
         }
 
         /** The rule names what is wrong; the value is never repeated, since it may hold a stream key. */
+        AudioInput audio(Setting setting) {
+            try {
+                return AudioInput.parse(raw(setting));
+            } catch (IllegalArgumentException e) {
+                throw invalid(setting, AudioInput.RULE);
+            }
+        }
+
         List<PublishUrl> publishUrls(Setting setting) {
             try {
                 return PublishUrl.parseList(raw(setting));

@@ -27,6 +27,11 @@ public final class Fmp4Muxer {
         return FragmentWriter.write(slot.sequenceNumber(), slot.timing(), captureEpochMicros, au);
     }
 
+    /** The video timeline, which the audio track is placed by. */
+    public FragmentTimeline timeline() {
+        return timeline;
+    }
+
     /** A fragment's number and place on the timeline, for writing it later with {@link FragmentWriter}. */
     public record Slot(int sequenceNumber, SampleTiming timing) {
     }

@@ -96,6 +96,15 @@ public final class FragmentTimeline {
         return timing;
     }
 
+    /**
+     * Where something captured at {@code monotonicNanos} belongs on this timeline, in ticks: its time since the
+     * first sample, less the time given up after gaps. The audio track is placed by it. Long.MIN_VALUE before
+     * the first sample.
+     */
+    public long ticksAt(long monotonicNanos) {
+        return started ? ticks(monotonicNanos - firstNanos) - forgiven : Long.MIN_VALUE;
+    }
+
     /** The decode time the next sample will get. */
     public long decodeTime() {
         return decodeTime;

@@ -4,19 +4,22 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import org.camstream.codec.aac.AudioSpecificConfig;
 import org.camstream.codec.h264.AvcCodecString;
 import org.camstream.codec.h264.NalUnit;
 import org.camstream.codec.h264.Sps;
 
 /**
- * The initialization segment of a fragmented MP4 stream with one H.264 video track: 'ftyp' and a
- * 'moov' with no samples, whose 'mvex' announces that movie fragments follow. A decoder needs it
- * once, before the first fragment; it must be rebuilt when the SPS or PPS change.
+ * The initialization segment of a fragmented MP4 stream with one H.264 video track, and an AAC audio
+ * track when there is sound: 'ftyp' and a 'moov' with no samples, whose 'mvex' announces that movie
+ * fragments follow. A decoder needs it once, before the first fragment; it must be rebuilt when the SPS
+ * or PPS change.
  *
  * <p>Immutable; the bytes can be shared by every viewer.
  */
 public final class InitSegment {
     public static final int TRACK_ID = 1;
+    public static final int AUDIO_TRACK_ID = 2;
 
     private static final int FTYP = BoxWriter.fourcc("ftyp");
     private static final int MOOV = BoxWriter.fourcc("moov");
@@ -51,19 +54,26 @@ public final class InitSegment {
 
     private final Sps sps;
     private final NalUnit pps;
+    private final AudioSpecificConfig audio;
     private final byte[] bytes;
 
-    private InitSegment(Sps sps, NalUnit pps, byte[] bytes) {
+    private InitSegment(Sps sps, NalUnit pps, AudioSpecificConfig audio, byte[] bytes) {
         this.sps = sps;
         this.pps = pps;
+        this.audio = audio;
         this.bytes = bytes;
     }
 
-    /** The init segment for a stream with this SPS and PPS. */
+    /** The init segment for a stream with this SPS and PPS, and no sound. */
     public static InitSegment of(Sps sps, NalUnit pps) {
+        return of(sps, pps, null);
+    }
+
+    /** The init segment for a stream with this SPS and PPS, and an AAC track of {@code audio} if not null. */
+    public static InitSegment of(Sps sps, NalUnit pps, AudioSpecificConfig audio) {
         Objects.requireNonNull(sps, "sps");
         if (pps.type() != NalUnit.PPS) throw new IllegalArgumentException("not a PPS: " + pps);
-        byte[] buf = new byte[1024 + AvcConfigurationBox.size(sps, pps)];
+        byte[] buf = new byte[2048 + AvcConfigurationBox.size(sps, pps)];
         BoxWriter w = new BoxWriter(buf);
 
         int ftyp = w.start(FTYP);
@@ -76,7 +86,7 @@ public final class InitSegment {
         w.u32(0).u32(0).u32(FragmentTimeline.TIMESCALE).u32(0); // times, timescale, duration unknown
         w.u32(0x0001_0000).u16(0x0100).zeros(2 + 8); // rate 1.0, volume 1.0
         matrix(w);
-        w.zeros(24).u32(TRACK_ID + 1); // pre_defined, next_track_ID
+        w.zeros(24).u32((audio == null ? TRACK_ID : AUDIO_TRACK_ID) + 1); // pre_defined, next_track_ID
         w.end(mvhd);
 
         int trak = w.start(TRAK);
@@ -146,16 +156,29 @@ public final class InitSegment {
         w.end(minf);
         w.end(mdia);
         w.end(trak);
+        if (audio != null) {
+            AudioTrackBox.write(w, audio);
+        }
 
         int mvex = w.start(MVEX);
         int trex = w.startFull(TREX, 0, 0);
         // Sample description 1; no other defaults, since every trun states duration, size and flags.
         w.u32(TRACK_ID).u32(1).u32(0).u32(0).u32(0);
         w.end(trex);
+        if (audio != null) {
+            // Every AAC frame is 1024 samples and a sync sample (flags 0); the trun states the sizes.
+            int audioTrex = w.startFull(TREX, 0, 0);
+            w.u32(AUDIO_TRACK_ID).u32(1).u32(AudioTimeline.SAMPLES_PER_FRAME).u32(0).u32(0);
+            w.end(audioTrex);
+        }
         w.end(mvex);
         w.end(moov);
 
-        return new InitSegment(sps, pps, java.util.Arrays.copyOf(buf, w.position()));
+        return new InitSegment(sps, pps, audio, java.util.Arrays.copyOf(buf, w.position()));
+    }
+
+    static void matrixOf(BoxWriter w) {
+        matrix(w);
     }
 
     private static void matrix(BoxWriter w) {
@@ -170,9 +193,14 @@ public final class InitSegment {
         return pps;
     }
 
-    /** The RFC 6381 codecs parameter, such as {@code avc1.640028}. */
+    /** The sound's format, or null for a stream without sound. */
+    public AudioSpecificConfig audio() {
+        return audio;
+    }
+
+    /** The RFC 6381 codecs parameter, such as {@code avc1.640028} or {@code avc1.640028,mp4a.40.2}. */
     public String codecs() {
-        return AvcCodecString.of(sps);
+        return audio == null ? AvcCodecString.of(sps) : AvcCodecString.of(sps) + "," + audio.codecs();
     }
 
     /** The MIME type for {@code MediaSource.addSourceBuffer}. */

@@ -1,9 +1,15 @@
 package org.camstream.stream;
 
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.camstream.codec.aac.AudioSpecificConfig;
 import org.camstream.codec.h264.AccessUnit;
 import org.camstream.codec.h264.AvcCodecString;
 import org.camstream.codec.h264.ParameterSetCache;
 import org.camstream.codec.h264.Sps;
+import org.camstream.mp4.AudioRun;
+import org.camstream.mp4.AudioSample;
+import org.camstream.mp4.AudioTimeline;
 import org.camstream.mp4.Fmp4Muxer;
 import org.camstream.mp4.FragmentTimeline;
 import org.camstream.mp4.InitSegment;
@@ -12,6 +18,10 @@ import org.camstream.mp4.InitSegment;
  * Everything made from the camera's H.264 pictures, once per picture and shared by every viewer: the Annex
  * B frames of {@code /stream.h264}, and the fMP4 fragments of {@code /stream.mp4} and the WebSocket. Each
  * has its GOP cache. Frames arrive on one thread, the camera's (or the transcoder's) reader.
+ *
+ * <p>With sound on, each picture's fragment also carries the AAC frames that arrived since the one before
+ * (from {@link #audioInbox()}), placed on the audio track by an {@link AudioTimeline}: so the sound reaches
+ * every MP4-based format, its GOP cache and HLS with no second fan-out, and raw H.264 stays video-only.
  */
 public final class H264Pipeline implements FrameSink {
 
@@ -20,11 +30,37 @@ public final class H264Pipeline implements FrameSink {
     private final ParameterSetCache parameters = new ParameterSetCache();
     private final Fmp4Muxer muxer;
     private final RateMeter throughput = RateMeter.forFrames();
+    private final AudioInbox audioInbox = new AudioInbox();
+    private final LongSupplier nanoClock;
     private volatile VideoTrack track;
+    private volatile AudioSpecificConfig audioFormat;
+    private volatile AudioTimeline audioTimeline; // volatile for the status; written on the frames' thread only
     private long generation;
 
     public H264Pipeline(double fps) {
+        this(fps, System::nanoTime);
+    }
+
+    /** @param nanoClock the monotonic clock frames are stamped on, to tell lost sound from late sound */
+    public H264Pipeline(double fps, LongSupplier nanoClock) {
         this.muxer = new Fmp4Muxer(FragmentTimeline.forFrameRate(fps));
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Whether the fragments carry sound, and in which format (null for none). Takes effect at the next
+     * keyframe, with a new track generation, since the init segment changes.
+     */
+    public void setAudio(AudioSpecificConfig format) {
+        audioFormat = format;
+        if (format == null) {
+            audioInbox.clear();
+        }
+    }
+
+    /** Where the sound's frames go, to be carried by the next picture's fragment. */
+    public AudioInbox audioInbox() {
+        return audioInbox;
     }
 
     @Override
@@ -33,9 +69,14 @@ public final class H264Pipeline implements FrameSink {
         if (frame.isKeyframe()) {
             boolean changed = parameters.update(au);
             ParameterSetCache.Snapshot params = parameters.snapshot();
-            if ((changed || track == null) && params.isComplete()) {
+            AudioSpecificConfig audio = audioFormat;
+            boolean audioChanged = track != null && !java.util.Objects.equals(audio, track.init().audio());
+            if ((changed || audioChanged || track == null) && params.isComplete()) {
                 Sps sps = params.sps();
-                track = new VideoTrack(InitSegment.of(sps, params.pps()), AvcCodecString.of(sps), sps.width(),
+                if (audio != null && (track == null || track.init().audio() == null)) {
+                    audioTimeline = new AudioTimeline(audio.sampleRate(), SILENCE, LOST_AUDIO_NANOS);
+                }
+                track = new VideoTrack(InitSegment.of(sps, params.pps(), audio), AvcCodecString.of(sps), sps.width(),
                         sps.height(), ++generation);
             }
         }
@@ -43,8 +84,14 @@ public final class H264Pipeline implements FrameSink {
         if (current == null) {
             return; // nothing decodable before the first keyframe
         }
-        Mp4Chunk fragment = new Mp4Chunk(au, muxer.next(frame.captureNanos()), frame.captureEpochMicros(), current,
-                frame.sequence());
+        Fmp4Muxer.Slot slot = muxer.next(frame.captureNanos());
+        AudioRun audio = null;
+        if (current.init().audio() != null) {
+            List<AudioSample> arrived = audioInbox.drain();
+            audio = audioTimeline.place(arrived, muxer.timeline(), slot.timing(), frame.captureEpochMicros(),
+                    nanoClock.getAsLong());
+        }
+        Mp4Chunk fragment = new Mp4Chunk(au, slot, frame.captureEpochMicros(), current, frame.sequence(), audio);
         throughput.mark(frame.captureNanos(), frame.size());
         annexB.publish(frame);
         mp4.publish(fragment);
@@ -54,6 +101,17 @@ public final class H264Pipeline implements FrameSink {
     public void onCameraStopped() {
         annexB.clear();
         mp4.clear();
+    }
+
+    /** One AAC-LC frame of silence at 48 kHz, mono: what ffmpeg's encoder makes of digital silence. */
+    private static final byte[] SILENCE = {0x01, 0x18, 0x20, 0x07};
+    /** No sound for this long counts as lost, and is filled with silence: a little over the encoder's delay. */
+    static final long LOST_AUDIO_NANOS = 400_000_000L;
+
+    /** Frames of sound given up for being too late or out of place, and frames of silence put in. */
+    public long[] audioCorrections() {
+        AudioTimeline timeline = audioTimeline;
+        return timeline == null ? new long[2] : new long[] {timeline.dropped(), timeline.filled()};
     }
 
     /** Raw H.264 frames; keyframes carry their SPS and PPS. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import org.camstream.codec.h264.AccessUnit;
+import org.camstream.mp4.AudioRun;
 import org.camstream.mp4.Fmp4Muxer;
 import org.camstream.mp4.Fragment;
 import org.camstream.mp4.FragmentWriter;
@@ -21,16 +22,24 @@ public final class Mp4Chunk implements Chunk {
     private final long captureEpochMicros;
     private final VideoTrack track;
     private final long sequence;
+    private final AudioRun audio;
     private final int size;
     private volatile Fragment fragment;
 
-    Mp4Chunk(AccessUnit au, Fmp4Muxer.Slot slot, long captureEpochMicros, VideoTrack track, long sequence) {
+    Mp4Chunk(AccessUnit au, Fmp4Muxer.Slot slot, long captureEpochMicros, VideoTrack track, long sequence,
+            AudioRun audio) {
         this.au = au;
         this.slot = slot;
         this.captureEpochMicros = captureEpochMicros;
         this.track = track;
         this.sequence = sequence;
-        this.size = FragmentWriter.size(au);
+        this.audio = audio;
+        this.size = FragmentWriter.size(au, audio);
+    }
+
+    /** The sound this fragment carries beside its picture, or null. */
+    public AudioRun audio() {
+        return audio;
     }
 
     public VideoTrack track() {
@@ -58,7 +67,7 @@ public final class Mp4Chunk implements Chunk {
             synchronized (this) {
                 written = fragment;
                 if (written == null) {
-                    written = FragmentWriter.write(slot.sequenceNumber(), slot.timing(), captureEpochMicros, au);
+                    written = FragmentWriter.write(slot.sequenceNumber(), slot.timing(), captureEpochMicros, au, audio);
                     fragment = written;
                 }
             }

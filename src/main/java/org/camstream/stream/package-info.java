@@ -10,7 +10,10 @@
  *       picture (a slow viewer skips to the newest), {@link org.camstream.stream.GopMailbox} about a second of
  *       video and at most {@code GopFanOut.MAX_GOP_BYTES} plus 2 MB (a slow viewer skips to the next
  *       keyframe).</li>
- *   <li>{@link org.camstream.stream.H264Pipeline} makes the raw H.264 and fMP4 chunks of each picture once.</li>
+ *   <li>{@link org.camstream.stream.H264Pipeline} makes the raw H.264 and fMP4 chunks of each picture once;
+ *       with sound, each fMP4 chunk also carries the AAC frames that arrived since the picture before, which
+ *       wait in a bounded {@link org.camstream.stream.AudioInbox} (2 s, the oldest dropped at the bound),
+ *       stamped on the pictures' clocks by {@link org.camstream.stream.AudioSink}.</li>
  * </ul>
  *
  * <p>No component calls out while it holds its own lock: fan-outs offer chunks with no lock held

@@ -69,7 +69,7 @@ final class Camstream implements AutoCloseable {
         // Held HLS requests: twice max-viewers, one blocking playlist and one hinted part for each of that many
         // players; behind a caching proxy there are only a few.
         HeldRequests held = new HeldRequests(Scheduler.on(executor), writers, () -> 2 * settings.current().maxViewers());
-        this.hls = new HlsService(path::acquireVideo, path.video().mp4(), () -> settings.current().fps(),
+        this.hls = new HlsService(path::acquireMp4, path.video().mp4(), () -> settings.current().fps(),
                 Scheduler.on(executor), held, () -> hlsIdle(settings.current()), System::nanoTime);
         path.camera().onStateChange(() -> webSockets.broadcast(path.camera().status()));
         Scheduler scheduler = Scheduler.on(executor);

@@ -62,9 +62,9 @@ public final class CamstreamLifecycle implements ServletContextListener {
         register(context, "mjpeg", MultipartStreamServlet.everyFrame(app), "/stream.mjpeg", "/stream");
         register(context, "root", new CompatibleUrls(), "");
         register(context, "h264", new VideoStreamServlet<>(app, "video/h264", app.path().video().annexB(),
-                app.counters().h264, Preamble::none), "/stream.h264");
+                app.counters().h264, Preamble::none, app.path()::acquireVideo), "/stream.h264");
         register(context, "mp4", new VideoStreamServlet<>(app, "video/mp4", app.path().video().mp4(),
-                app.counters().mp4, Mp4Preamble::new), "/stream.mp4");
+                app.counters().mp4, Mp4Preamble::new, app.path()::acquireMp4), "/stream.mp4");
         register(context, "hls", new HlsServlet(app), "/hls/*");
         register(context, "status", new StatusServlet(app), "/api/status");
         register(context, "status-history", new StatusHistoryServlet(app), "/api/status/history");

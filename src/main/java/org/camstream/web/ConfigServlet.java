@@ -4,6 +4,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.file.Path;
+import org.camstream.audio.AudioDevices;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +66,7 @@ final class ConfigServlet extends HttpServlet {
         fields.put("camera", Setting.CAMERA);
         fields.put("device", Setting.DEVICE);
         fields.put("input", Setting.INPUT);
+        fields.put("audio", Setting.AUDIO);
         fields.put("publish", Setting.PUBLISH);
         return fields;
     }
@@ -73,10 +76,19 @@ final class ConfigServlet extends HttpServlet {
         ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(app.liveSettings().resolved()));
     }
 
-    /** The document with the webcams, whose {@code used} format depends on the settings just made. */
+    /** The document with the webcams, whose {@code used} format depends on the settings just made, and the sound devices. */
     private Map<String, Object> withDevices(ResolvedSettings resolved) {
         Map<String, Object> document = document(resolved);
         document.put("devices", webcams.devices(resolved.settings()));
+        Object root = getServletContext().getAttribute(AudioDevices.ATTRIBUTE);
+        List<Map<String, Object>> sound = new java.util.ArrayList<>();
+        for (AudioDevices.Device device : AudioDevices.list(root instanceof String r ? Path.of(r) : AudioDevices.SYSTEM)) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("setting", device.setting());
+            one.put("name", device.name());
+            sound.add(one);
+        }
+        document.put("audioDevices", sound);
         return document;
     }
 
@@ -192,6 +204,7 @@ final class ConfigServlet extends HttpServlet {
         // The admin's own settings API is the one place the input's password is given out, so that a program
         // can read back what it set; the page shows only the masked form below.
         values.put("input", s.input());
+        values.put("audio", s.audio().id());
         values.put("publish", s.publish().stream().map(org.camstream.config.PublishUrl::url)
                 .collect(java.util.stream.Collectors.joining(",")));
         Map<String, Object> masked = new LinkedHashMap<>();
@@ -223,6 +236,9 @@ final class ConfigServlet extends HttpServlet {
         allowed.put("rotation", List.of(0, 180));
         allowed.put("camera", range(0, 9, null));
         allowed.put("sourceFields", SOURCE_FIELDS);
+        // The kinds of sound; an ALSA device is any alsa:<name>, the ones found are in audioDevices.
+        allowed.put("audio", s.source() == Source.FFMPEG ? List.of("none", "test", "alsa:default", "pulse", "input")
+                : List.of("none", "test", "alsa:default", "pulse"));
 
         Map<String, Object> limit = new LinkedHashMap<>();
         limit.put("maxWidth", limits.maxWidth());

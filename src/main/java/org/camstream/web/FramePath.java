@@ -14,6 +14,9 @@ import org.camstream.camera.source.Sources;
 import org.camstream.camera.source.Transcoder;
 import org.camstream.config.Codec;
 import org.camstream.config.Settings;
+import org.camstream.audio.AudioCaptures;
+import org.camstream.audio.AudioLevel;
+import org.camstream.stream.AudioSink;
 import org.camstream.stream.Frame;
 import org.camstream.stream.FrameSink;
 import org.camstream.stream.H264Pipeline;
@@ -29,6 +32,10 @@ import org.camstream.stream.H264Pipeline;
  * The camera makes its native codec, H.264 or JPEG. H.264 pictures feed {@link H264Pipeline} (raw H.264, fMP4
  * for files and the WebSocket); JPEG pictures feed {@link JpegOutputs} (snapshot, stills, MJPEG). Viewers of
  * the other codec also hold a lease on the transcoder, one ffmpeg that exists only while they do.
+ *
+ * <p>Sound has its own process, supervised like the camera ({@link AudioCaptures}), whose AAC frames go into
+ * the H.264 pipeline's fragments. Viewers of the MP4-based formats hold a lease on it beside the camera's; it
+ * dies and restarts on its own, and the pictures never wait for it.
  */
 final class FramePath implements AutoCloseable {
 
@@ -39,11 +46,29 @@ final class FramePath implements AutoCloseable {
     private final Transcoder transcoderFactory;
     private final CaptureSupervisor camera;
     private final CaptureSupervisor transcoder;
+    private final CaptureSupervisor audio;
+    private final AudioSink audioSink;
+    private final AudioLevel audioLevel = new AudioLevel();
+    private final Supplier<Settings> settings;
     private final AtomicBoolean restartTranscoderWhenCameraRuns = new AtomicBoolean();
 
+    /**
+     * How much earlier than the times its frames arrive the sound was captured: ffmpeg's AAC encoder holds
+     * back its priming frame and a frame of look-ahead. Measured with the test source's beeps and flashes.
+     */
+    static final long AUDIO_DELAY_NANOS = 30_000_000L;
+
     FramePath(Settings initial, Supplier<Settings> settings, Scheduler scheduler, ScheduledExecutorService executor) {
+        this(initial, settings, scheduler, executor, AUDIO_DELAY_NANOS);
+    }
+
+    FramePath(Settings initial, Supplier<Settings> settings, Scheduler scheduler, ScheduledExecutorService executor,
+            long audioDelayNanos) {
         this.nativeCodec = initial.codec();
+        this.settings = settings;
         this.video = new H264Pipeline(initial.fps());
+        video.setAudio(initial.audio().enabled() ? AudioCaptures.FORMAT : null);
+        this.audioSink = new AudioSink(video.audioInbox(), audioDelayNanos);
         FrameSink nativeSink = nativeCodec == Codec.H264 ? video : jpeg;
         FrameSink transcodedSink = nativeCodec == Codec.H264 ? jpeg : video;
         this.transcoderFactory = new Transcoder(executor, this::transcoderSeed);
@@ -63,6 +88,8 @@ final class FramePath implements AutoCloseable {
                 RestartPolicy.standard(), sequence);
         this.transcoder = new CaptureSupervisor("transcoder", transcoderFactory, settings, transcodedSink, scheduler,
                 RestartPolicy.standard(), sequence);
+        this.audio = new CaptureSupervisor("audio", new AudioCaptures(executor, audioLevel), settings, audioSink,
+                scheduler, RestartPolicy.standard(), new AtomicLong());
         camera.onStateChange(this::restartTranscoderIfDue);
     }
 
@@ -85,6 +112,21 @@ final class FramePath implements AutoCloseable {
         return acquire(Codec.H264);
     }
 
+    /**
+     * A claim on the fMP4 fragments: H.264 pictures, and the sound when there is any. The sound's claim is
+     * taken whatever the setting says, so that turning sound on reaches the viewers already watching; with
+     * {@code audio=none} its process does nothing.
+     */
+    Lease acquireMp4() {
+        Lease pictures = acquireVideo();
+        try {
+            return Lease.both(pictures, audio.acquire());
+        } catch (RuntimeException e) {
+            pictures.close();
+            throw e;
+        }
+    }
+
     private Lease acquire(Codec wanted) {
         Lease cameraLease = camera.acquire();
         if (wanted == nativeCodec) {
@@ -101,7 +143,9 @@ final class FramePath implements AutoCloseable {
     /** New settings: the camera restarts with them, and the transcoder once the camera's new pictures come. */
     void restartWithNewSettings() {
         restartTranscoderWhenCameraRuns.set(true);
+        video.setAudio(settings.get().audio().enabled() ? AudioCaptures.FORMAT : null);
         camera.restart();
+        audio.restart();
     }
 
     // The transcoder's encoder keeps the picture size it started with; after new settings it must start again
@@ -134,6 +178,18 @@ final class FramePath implements AutoCloseable {
         return transcoder;
     }
 
+    CaptureSupervisor audio() {
+        return audio;
+    }
+
+    AudioSink audioSink() {
+        return audioSink;
+    }
+
+    AudioLevel audioLevel() {
+        return audioLevel;
+    }
+
     H264Pipeline video() {
         return video;
     }
@@ -142,9 +198,10 @@ final class FramePath implements AutoCloseable {
         return jpeg;
     }
 
-    /** The transcoder first: it quits promptly only while the camera still feeds it. */
+    /** The sound and the transcoder first: the transcoder quits promptly only while the camera still feeds it. */
     @Override
     public void close() {
+        audio.close();
         transcoder.close();
         camera.close();
     }

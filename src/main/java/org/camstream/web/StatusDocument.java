@@ -19,6 +19,36 @@ final class StatusDocument {
     private StatusDocument() {
     }
 
+    /**
+     * The sound: {@code setting} (none, test, alsa:…), and unless it is none, the audio process's state, errors,
+     * pid and log like the camera's, its {@code level} (peak dBFS over the last tenth of a second, null while
+     * none comes), its {@code bitrate}, and the frames the muxer {@code dropped} or {@code filled} with silence.
+     */
+    static Map<String, Object> audio(Camstream app) {
+        FramePath path = app.path();
+        org.camstream.config.AudioInput setting = app.settings().audio();
+        Map<String, Object> audio = new LinkedHashMap<>();
+        audio.put("setting", setting.id());
+        if (!setting.enabled()) {
+            audio.put("state", "off");
+            return audio;
+        }
+        Map<String, Object> process = describe(path.audio().status());
+        process.remove("source");
+        process.remove("width");
+        process.remove("height");
+        process.remove("configuredFps");
+        process.remove("measuredFps");
+        audio.putAll(process);
+        audio.put("codec", org.camstream.audio.AudioCaptures.FORMAT.codecs());
+        audio.put("level", path.audioLevel().peakDb(System.nanoTime()));
+        audio.put("bitrate", path.audioSink().measuredBitrate());
+        long[] corrections = path.video().audioCorrections();
+        audio.put("dropped", corrections[0]);
+        audio.put("filled", corrections[1]);
+        return audio;
+    }
+
     static Map<String, Object> of(Camstream app) {
         FramePath path = app.path();
         Codec nativeCodec = path.nativeCodec();
@@ -70,6 +100,7 @@ final class StatusDocument {
 
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("camera", camera);
+        status.put("audio", audio(app));
         status.put("transcoder", transcoding);
         status.put("viewers", viewersByFormat);
         status.put("limits", limits);

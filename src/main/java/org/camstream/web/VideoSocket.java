@@ -61,7 +61,7 @@ final class VideoSocket extends Endpoint {
         }
         Lease lease;
         try {
-            lease = Lease.both(place, app.path().acquireVideo());
+            lease = Lease.both(place, app.path().acquireMp4());
         } catch (RuntimeException e) {
             place.close();
             throw e;

@@ -22,9 +22,12 @@ final class VideoStreamServlet<T extends Chunk> extends HttpServlet {
     private final GopFanOut<T> source;
     private final StreamStats stats;
     private final Supplier<Preamble<T>> preamble;
+    private final Supplier<Lease> claim;
 
+    /** @param claim what a viewer holds: the camera, and for MP4 the sound too */
     VideoStreamServlet(Camstream app, String contentType, GopFanOut<T> source, StreamStats stats,
-            Supplier<Preamble<T>> preamble) {
+            Supplier<Preamble<T>> preamble, Supplier<Lease> claim) {
+        this.claim = claim;
         this.app = app;
         this.contentType = contentType;
         this.source = source;
@@ -34,7 +37,7 @@ final class VideoStreamServlet<T extends Chunk> extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Lease lease = Admission.admit(app, response, app.path()::acquireVideo);
+        Lease lease = Admission.admit(app, response, claim);
         if (lease == null) {
             return;
         }

@@ -257,7 +257,8 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     static String initMessage(VideoTrack track) {
         Map<String, Object> init = new LinkedHashMap<>();
         init.put("type", "init");
-        init.put("codec", track.codec());
+        init.put("codec", track.init().codecs());
+        init.put("audio", track.init().audio() != null);
         init.put("width", track.width());
         init.put("height", track.height());
         init.put("generation", track.generation());

@@ -108,7 +108,9 @@ public final class StreamRecorder implements AutoCloseable {
                             byte[] box = new byte[(int) size];
                             System.arraycopy(payload, 0, box, 8, payload.length);
                             ByteBuffer.wrap(box).putInt(0, (int) size).putInt(4, type);
-                            capture = prftCaptureMicros(box);
+                            if (ByteBuffer.wrap(box).getInt(12) == 1) { // the picture's, not the sound's
+                                capture = prftCaptureMicros(box);
+                            }
                         } else if (type == 0x6d6f6f66) { // moof
                             recorder.picture(capture);
                         }

@@ -107,6 +107,15 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code /api/config} list the sound devices of {@code asoundRoot}, a directory laid out as
+     * {@code /proc/asound}, instead of the machine's, which has no sound card.
+     */
+    public void listSoundDevices(Path asoundRoot) {
+        server.context().getServletContext().setAttribute(org.camstream.audio.AudioDevices.ATTRIBUTE,
+                asoundRoot.toString());
+    }
+
     /** A request builder for this server, with the admin login. */
     public HttpRequest.Builder asAdmin(String path) {
         String credentials = java.util.Base64.getEncoder().encodeToString(

@@ -66,9 +66,18 @@ public final class FfmpegCapture implements Capture {
     /** @param notes facts about this capture for the status page */
     public static FfmpegCapture start(List<Input> inputs, Consumer<PipeOutput> output, PictureParser parser,
             CaptureListener listener, ScheduledExecutorService scheduler, List<String> notes) {
+        return start(inputs, output, parser, listener, scheduler, notes, LogLevel.WARNING);
+    }
+
+    /**
+     * @param logLevel what ffmpeg prints; only lines at info and above reach the listener. The audio process
+     *     asks for info, since its level reports are printed at that level
+     */
+    public static FfmpegCapture start(List<Input> inputs, Consumer<PipeOutput> output, PictureParser parser,
+            CaptureListener listener, ScheduledExecutorService scheduler, List<String> notes, LogLevel logLevel) {
         FfmpegCapture capture = new FfmpegCapture(scheduler, notes);
         CommandRecordingFFmpeg ffmpeg = new CommandRecordingFFmpeg(capture.recorder);
-        ffmpeg.setLogLevel(LogLevel.WARNING).setOutputListener(listener::onLogLine).addArgument("-hide_banner");
+        ffmpeg.setLogLevel(logLevel).setOutputListener(listener::onLogLine).addArgument("-hide_banner");
         inputs.forEach(ffmpeg::addInput);
         PipeOutput pipe = PipeOutput.pumpTo(parser.asOutputStream(), PIPE_BUFFER_BYTES);
         output.accept(pipe);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
+import org.camstream.config.AudioInput;
 import org.camstream.config.Codec;
 import org.camstream.config.Settings;
 import org.camstream.camera.Capture;
@@ -60,6 +61,9 @@ final class TestPatternCapture {
         for (String filter : VideoFilters.orientation(settings)) {
             pattern += "," + filter; // before the clock, so that the clock stays readable
         }
+        if (settings.audio().kind() == AudioInput.Kind.TEST) {
+            pattern += "," + flash(settings.fps());
+        }
         Path font = FONTS.stream().filter(Files::isReadable).findFirst().orElse(null);
         if (font == null) {
             return pattern; // no font to draw the clock with; the pattern alone still moves
@@ -70,6 +74,19 @@ final class TestPatternCapture {
                 + ":text='%{localtime\\:%H\\\\\\:%M\\\\\\:%S}'"
                 + ":x=(w-tw)/2:y=h-th-" + fontSize / 2
                 + ":fontsize=" + fontSize + ":fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=8";
+    }
+
+    /**
+     * A white band over the top quarter of the picture for one frame every second: the frame nearest to the
+     * start of a second of the wall clock, when the test sound beeps. So sound and picture are captured at
+     * the same moment, to within half a frame interval, for measuring sync. The wall time of frame 0 is kept
+     * in variable 0, as the test sound keeps its own (see AudioCaptures).
+     */
+    static String flash(double fps) {
+        String frame = String.format(Locale.ROOT, "%.6f", 1 / fps);
+        String half = String.format(Locale.ROOT, "%.6f", 0.5 / fps);
+        return "drawbox=x=0:y=0:w=iw:h=ih/4:color=white:t=fill"
+                + ":enable='if(eq(n\\,0)\\,st(0\\,time(0)-t)*0)+lt(mod(ld(0)+t+" + half + "\\,1)\\," + frame + ")'";
     }
 
     static String fps(double fps) {
