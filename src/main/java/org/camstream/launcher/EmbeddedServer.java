@@ -55,20 +55,20 @@ public final class EmbeddedServer implements AutoCloseable {
      * the figures with Tomcat's defaults, and the command):
      *
      *   half-sent request (request line and a header, more header bytes trickling in)   25 KB
-     *   WebSocket viewer of /ws/video (1280x720 H.264)                                    44 KB
-     *   MJPEG viewer, 640x360 or 1280x720 (pictures are shared, not copied per viewer)    70 KB
-     *   MJPEG viewer whose request has 39 headers in 3.9 KB, about the most allowed      82 KB
+     *   WebSocket viewer of /ws/video (1280x720 H.264)                                    43 KB
+     *   MJPEG viewer, any size and request (its connection taken over, see StreamingResponse) 10 KB
      *
      * 40 KB of every request in progress is Tomcat's own and fixed (the Request's and the Response's 8192-char
-     * buffers and the Response's 8 KB byte buffer); each request header parsed costs about 310 bytes more.
-     * The worst case is every connection of the dearest kind:
+     * buffers and the Response's 8 KB byte buffer); each request header parsed costs about 310 bytes more. An
+     * HTTP stream gives all that back once its headers are out. The worst case is every connection of the
+     * dearest kind:
      *
-     *   MAX_CONNECTIONS 360 x 82 KB                                           29.5 MB
+     *   MAX_CONNECTIONS 360 x 43 KB                                           15.5 MB
      *   the server with one viewer, camera running: embedded 8.8 MB, in Debian's Tomcat 11.6 MB
      *   PROCESSOR_CACHE 12 x 70 KB                                              0.8 MB
-     *                                                          39.1 MB (embedded), 41.9 MB (Tomcat) of 64 MB
+     *                                                          25.1 MB (embedded), 27.9 MB (Tomcat) of 64 MB
      *
-     * which leaves 22 MB or more for camstream's own caches: the GOP caches, at most 8 MB per format, and the
+     * which leaves 36 MB or more for camstream's own caches: the GOP caches, at most 8 MB per format, and the
      * frames. tomcat-conf/server.xml has the same limits, so one number holds for both.
      */
 
