@@ -19,7 +19,8 @@ import org.camstream.testing.WarProcess;
  * When the heap runs out, {@code java -jar camstream.war} exits, with status 3 and a line that says why, so that
  * systemd's Restart=on-failure starts it again, instead of staying alive with a dead acceptor. The exhaustion is
  * real: the server runs with a heap far below what its connection limits are sized for (16 MB instead of 64 MB,
- * and without -XX:+ExitOnOutOfMemoryError), and MJPEG viewers are opened until it gives.
+ * and without -XX:+ExitOnOutOfMemoryError), and WebSocket viewers are opened until it gives: at about 43 KB each
+ * they are the dearest connection (an MJPEG viewer costs about 10 KB, and 360 of them fit in 16 MB).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class OutOfMemoryExitIT {
@@ -27,10 +28,13 @@ class OutOfMemoryExitIT {
     @Test
     void runningOutOfHeapEndsTheProcess() throws Exception {
         WarProcess server = WarProcess.start(List.of("-Xmx16m", "-XX:+UseSerialGC", "-Xss256k"), "--width", "640",
-                "--height", "360", "--codec", "mjpeg");
+                "--height", "360", "--max-viewers", "1000");
+        String webSocket = "GET /ws/video HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: b29tLWV4aXQtdGVzdDEyMw==\r\n"
+                + "Origin: http://127.0.0.1:" + server.port() + "\r\n\r\n";
         Process process = server.process();
         try (ConnectionFlood flood = new ConnectionFlood(server.port(), 0)) {
-            flood.open(Kind.READER, 1, "/stream.mjpeg");
+            flood.openRaw(Kind.READER, 1, webSocket);
             long camera = Poll.until(Duration.ofSeconds(30), "the camera process", () -> cameraPid(server),
                     pid -> pid > 0);
             ProcessHandle ffmpeg = ProcessHandle.of(camera).orElseThrow();
@@ -40,7 +44,7 @@ class OutOfMemoryExitIT {
                 flood.checkHealthy();
                 if (process.isAlive() && flood.open(Kind.READER) + flood.notConnected(Kind.READER) < 450) {
                     try {
-                        flood.open(Kind.READER, 50, "/stream.mjpeg");
+                        flood.openRaw(Kind.READER, 50, webSocket);
                     } catch (java.io.IOException e) {
                         // no more sockets for now; the next round tries again
                     }
