@@ -46,6 +46,11 @@ public final class AudioCaptures implements CaptureFactory {
     }
 
     @Override
+    public String describe(Settings settings) {
+        return settings.audio().id() + ", AAC-LC mono 48 kHz";
+    }
+
+    @Override
     public Capture start(Settings settings, CaptureListener listener) throws CameraException {
         if (!settings.audio().enabled()) {
             return new NoSound();

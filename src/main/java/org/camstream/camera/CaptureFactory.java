@@ -12,4 +12,10 @@ public interface CaptureFactory {
      * @throws CameraException when the settings cannot be turned into a process at all
      */
     Capture start(Settings settings, CaptureListener listener) throws CameraException;
+
+    /** What a started process captures, for the log: the camera's source, size and rate by default. */
+    default String describe(Settings settings) {
+        return settings.source().id() + " " + settings.width() + "x" + settings.height() + " at " + settings.fps()
+                + " fps";
+    }
 }

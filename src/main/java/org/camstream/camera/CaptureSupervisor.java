@@ -219,8 +219,7 @@ public final class CaptureSupervisor implements AutoCloseable {
                     stopNow = state == CameraState.STOPPING || state == CameraState.CLOSED;
                 }
             }
-            LOG.info("{} started: {} {}x{} at {} fps", capitalized(role), current.source().id(), current.width(),
-                    current.height(), current.fps());
+            LOG.info("{} started: {}", capitalized(role), factory.describe(current));
             if (stopNow) {
                 started.stop();
             }
