@@ -62,7 +62,10 @@ class PublisherTest {
             scheduler.advance(Duration.ofMillis(waits.get(attempt) - 1));
             assertEquals(PublisherState.RETRYING, publisher.status().state(), "not before the wait is over");
             scheduler.advance(Duration.ofMillis(1));
-            assertEquals(PublisherState.STARTING, publisher.status().state());
+            // The manual scheduler runs the launch at once, and the stand-in may already have failed again.
+            PublisherStatus next = publisher.status();
+            assertTrue(next.state() == PublisherState.STARTING || next.restarts() == waits.size() + 1,
+                    "the next attempt began when the wait was over: " + next);
         }
         assertEquals(List.of(1000L, 2000L, 3000L, 3000L), waits);
         publisher.stop().get(10, TimeUnit.SECONDS);
