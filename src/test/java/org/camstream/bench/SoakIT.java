@@ -34,7 +34,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * samples heap after a full collection, resident memory, threads and file descriptors, and prints their
  * slopes per hour, the pictures every viewer got, and every gap of more than 3 s. Not part of the normal run:
  * {@code scripts/soak.sh [minutes]}, or
- * {@code mvn verify -Dit.test=SoakIT -Dsoak.minutes=30 -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code mvn verify -Dit.test=SoakIT -Dsoak.minutes=30 [-Dsoak.audio=test] -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @EnabledIfSystemProperty(named = "soak.minutes", matches = "[0-9.]+")
 class SoakIT {
@@ -55,7 +56,9 @@ class SoakIT {
         List<Sample> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicLong churned = new AtomicLong();
         AtomicLong churnFailures = new AtomicLong();
-        try (WarProcess server = WarProcess.start(WarProcess.SMALL_BOARD, "--idle-stop", "30")) {
+        // -Dsoak.audio=test soaks the sound too: a second process, and two tracks in every MP4 viewer's stream.
+        String audio = System.getProperty("soak.audio", "none");
+        try (WarProcess server = WarProcess.start(WarProcess.SMALL_BOARD, "--idle-stop", "30", "--audio", audio)) {
             List<StreamRecorder> viewers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 viewers.add(StreamRecorder.multipart(server.port(), "/stream.mjpeg"));
