@@ -115,6 +115,8 @@ class SoakIT {
                     resizes.get()) + growth(afterWarmUp.get(), atEnd);
             System.out.println(report);
             Files.writeString(Path.of("target", "soak-report.md"), report, StandardCharsets.UTF_8);
+            // The server's own log, for explaining a gap: its data directory goes with it.
+            Files.writeString(Path.of("target", "soak-server.log"), server.log(), StandardCharsets.UTF_8);
             for (StreamRecorder viewer : viewers) {
                 assertEquals(null, viewer.failure(), viewer.name() + " was disconnected");
                 assertEquals(List.of(), viewer.longGaps(), viewer.name());

@@ -55,6 +55,11 @@ class ChurnIT {
             // HTTP streams are upgraded connections too, but camstream has Tomcat close them on its own thread.
             Poll.until(Duration.ofSeconds(10), "no HTTP viewer left",
                     () -> count(server, "org.camstream.web.StreamingResponse"), n -> n == 0);
+            // Nor the statistics Tomcat keeps per upgraded connection until its handler closes the upgrade: only
+            // those of the few WebSocket viewers Tomcat holds.
+            long webSockets = count(server, "org.camstream.web.WebSocketViewer");
+            Poll.until(Duration.ofSeconds(10), "no upgrade statistics of viewers that left",
+                    () -> count(server, "org.apache.coyote.http11.upgrade.UpgradeInfo"), n -> n <= webSockets + 2);
             int threadsAfter = server.threads();
             int fdsAfter = server.fileDescriptors();
             long heapAfter = server.heapAfterGc();
