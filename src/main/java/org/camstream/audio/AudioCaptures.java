@@ -47,7 +47,8 @@ public final class AudioCaptures implements CaptureFactory {
 
     @Override
     public String describe(Settings settings) {
-        return settings.audio().id() + ", AAC-LC mono 48 kHz";
+        return settings.audio().enabled() ? settings.audio().id() + ", AAC-LC mono 48 kHz"
+                : "nothing (audio=none), no process";
     }
 
     @Override
