@@ -9,15 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
-import org.camstream.camera.CameraException;
-import org.camstream.camera.Capture;
-import org.camstream.camera.CaptureFactory;
-import org.camstream.camera.CaptureListener;
-import org.camstream.camera.picture.AdtsPictureParser;
-import org.camstream.camera.process.FfmpegCapture;
+import org.camstream.process.StartException;
+import org.camstream.process.ChildProcess;
+import org.camstream.process.Launcher;
+import org.camstream.process.SampleListener;
+import org.camstream.audio.AdtsSampleParser;
+import org.camstream.process.FfmpegProcess;
 import org.camstream.codec.aac.AudioSpecificConfig;
 import org.camstream.config.AudioInput;
-import org.camstream.config.Settings;
+import org.camstream.config.CameraSettings;
 
 /**
  * Starts the one audio process: ffmpeg reading the {@code audio} setting's source and encoding AAC-LC, mono,
@@ -28,7 +28,7 @@ import org.camstream.config.Settings;
  * The process also reports the sound's peak level ten times a second on its standard error, which
  * {@link AudioLevel} takes out of the log.
  */
-public final class AudioCaptures implements CaptureFactory {
+public final class AudioCaptures implements Launcher {
 
     public static final AudioSpecificConfig FORMAT = AudioSpecificConfig.LC_48K_MONO;
     static final int BITRATE = 64_000;
@@ -46,21 +46,21 @@ public final class AudioCaptures implements CaptureFactory {
     }
 
     @Override
-    public String describe(Settings settings) {
+    public String describe(CameraSettings settings) {
         return settings.audio().enabled() ? settings.audio().id() + ", AAC-LC mono 48 kHz"
                 : "nothing (audio=none), no process";
     }
 
     @Override
-    public Capture start(Settings settings, CaptureListener listener) throws CameraException {
+    public ChildProcess start(CameraSettings settings, SampleListener listener) throws StartException {
         if (!settings.audio().enabled()) {
             return new NoSound();
         }
         Input input = input(settings);
-        CaptureListener levels = new CaptureListener() {
+        SampleListener levels = new SampleListener() {
             @Override
-            public void onPicture(byte[] data, boolean keyframe) {
-                listener.onPicture(data, keyframe);
+            public void onSample(byte[] data, boolean keyframe) {
+                listener.onSample(data, keyframe);
             }
 
             @Override
@@ -75,12 +75,12 @@ public final class AudioCaptures implements CaptureFactory {
                 }
             }
         };
-        return FfmpegCapture.start(List.of(input), AudioCaptures::configure, new AdtsPictureParser(FORMAT, levels),
+        return FfmpegProcess.start(List.of(input), AudioCaptures::configure, new AdtsSampleParser(FORMAT, levels),
                 levels, scheduler, List.of(describe(settings.audio()) + ", AAC-LC mono 48 kHz at "
                         + BITRATE / 1000 + " kbit/s"), com.github.kokorin.jaffree.LogLevel.INFO);
     }
 
-    static Input input(Settings settings) throws CameraException {
+    static Input input(CameraSettings settings) throws StartException {
         AudioInput audio = settings.audio();
         switch (audio.kind()) {
             case TEST:
@@ -101,11 +101,11 @@ public final class AudioCaptures implements CaptureFactory {
                 }
                 Path file = Path.of(in).toAbsolutePath();
                 if (!Files.isRegularFile(file)) {
-                    throw new CameraException("the input file " + file + " does not exist");
+                    throw new StartException("the input file " + file + " does not exist");
                 }
                 return UrlInput.fromPath(file).setReadAtFrameRate(true).setStreamLoop(-1);
             default:
-                throw new CameraException("no sound is set up");
+                throw new StartException("no sound is set up");
         }
     }
 
@@ -143,7 +143,7 @@ public final class AudioCaptures implements CaptureFactory {
      * What runs while the setting is {@code none}: no process, nothing delivered, until stopped. Viewers hold a
      * lease on the sound whatever the setting, so that turning it on reaches them.
      */
-    private static final class NoSound implements Capture {
+    private static final class NoSound implements ChildProcess {
         private final java.util.concurrent.CompletableFuture<String> exit = new java.util.concurrent.CompletableFuture<>();
 
         @Override

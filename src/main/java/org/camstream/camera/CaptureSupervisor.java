@@ -1,21 +1,24 @@
 package org.camstream.camera;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.camstream.camera.process.LogLimiter;
-import org.camstream.camera.process.ProcessLog;
+import org.camstream.codec.h264.CodedPicture;
+import org.camstream.config.CameraSettings;
 import org.camstream.config.Secrets;
-import org.camstream.config.Settings;
+import org.camstream.process.CaptureTime;
+import org.camstream.process.ChildProcess;
+import org.camstream.process.Launcher;
+import org.camstream.process.Lease;
+import org.camstream.process.LogLimiter;
+import org.camstream.process.ProcessLog;
+import org.camstream.process.ProcessState;
+import org.camstream.process.RestartPolicy;
+import org.camstream.process.SampleListener;
+import org.camstream.process.Scheduler;
+import org.camstream.process.StartException;
+import org.camstream.process.Supervisor;
 import org.camstream.stream.Frame;
 import org.camstream.stream.FrameSink;
 import org.camstream.stream.RateMeter;
@@ -23,72 +26,63 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one owner of a capture process: the camera, or the shared transcoder. At most one process runs at a
- * time. It starts when the first viewer takes a {@link Lease}, stops {@link Settings#idleStop()} after the
- * last one leaves, and is restarted when it dies, as {@link RestartPolicy} says.
+ * A capture process shared by every viewer who needs it: a camera's source, its transcoder or its sound. It
+ * starts when the first viewer takes a {@link Lease}, stops {@code idle-stop} after the last one leaves, and is
+ * kept running in between by a {@link Supervisor}, which restarts it when it dies. What it makes goes out as
+ * {@link Frame}s, numbered by a sequence shared with everything else that shows pictures to the same viewers.
  *
- * <p>Every operation decides under this object's lock what must happen, and does it after letting go of
- * the lock: starting a process (on the scheduler), stopping one, telling the frame sink that the camera
- * stopped, notifying state listeners, logging. So nothing this supervisor calls can ever wait for a lock
- * that waits for this one. Frames take no lock, except once per process, at its first picture.
+ * <p>The leases are counted under this object's lock, which guards only the count and the idle timer; the
+ * decisions go to the supervisor with a version, after the lock is let go, so that a stop and a start decided
+ * in quick succession on two threads are applied in the order they were decided. Samples take no lock, except
+ * once per process, at its first.
  */
 public final class CaptureSupervisor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSupervisor.class);
-    /** How long {@link #close} waits for a process to start or to end before it kills it. */
-    static final Duration CLOSE_WAIT = Duration.ofSeconds(6);
 
     private final String role;
-    private final CaptureFactory factory;
-    private final Supplier<Settings> settings;
+    private final Launcher launcher;
+    private final Supplier<CameraSettings> settings;
+    private final Supplier<Duration> idleStop;
     private final FrameSink frames;
     private final Scheduler scheduler;
-    private final RestartPolicy policy;
     private final AtomicLong sequence;
     private final ProcessLog log;
-    private final LogLimiter warnings = LogLimiter.standard();
+    private final Supervisor supervisor;
     private final RateMeter rate = RateMeter.forFrames();
-    private final AtomicLong frameCount = new AtomicLong();
+    private final AtomicLong sampleCount = new AtomicLong();
     private final AtomicLong discardCount = new AtomicLong();
-    private final List<Runnable> stateListeners = new CopyOnWriteArrayList<>();
+    /** The settings the latest process started with, for the status. */
+    private volatile CameraSettings running;
+    private volatile long awaitingFirst = -1;
 
     // Guarded by this.
-    private CameraState state = CameraState.IDLE;
-    private Instant since;
     private int leases;
-    private Capture capture;
-    private CompletableFuture<Void> launching;
-    private Settings running;
+    private long version;
+    private long stopToken;
     private Scheduler.Task pendingStop;
-    private Scheduler.Task pendingRestart;
-    private long restartToken;
-    private Instant retryAt;
-    private int restarts;
-    private boolean delivered;
-    private CameraError lastError;
-    private CameraError previousError;
-    /** Counts process starts; the frames and the exit of an older process are ignored. */
-    private volatile long generation;
-    private volatile boolean awaitingFirstFrame;
+    private boolean closed;
 
     /**
-     * @param role what the process is, for the log: "camera" or "transcoder"
+     * @param role what the process is, for the log: "camera", "transcoder" or "audio"
      * @param sequence numbers frames; shared by everything that publishes pictures to the same viewers
      */
-    public CaptureSupervisor(String role, CaptureFactory factory, Supplier<Settings> settings, FrameSink frames,
-            Scheduler scheduler, RestartPolicy policy, AtomicLong sequence) {
+    public CaptureSupervisor(String role, Launcher launcher, Supplier<CameraSettings> settings,
+            Supplier<Duration> idleStop, FrameSink frames, Scheduler scheduler, RestartPolicy policy,
+            AtomicLong sequence) {
         this.role = role;
-        this.factory = factory;
+        this.launcher = launcher;
         this.settings = settings;
+        this.idleStop = idleStop;
         this.frames = frames;
         this.scheduler = scheduler;
-        this.policy = policy;
         this.sequence = sequence;
         this.log = new ProcessLog(role, LogLimiter.standard());
-        this.since = scheduler.now();
+        this.running = settings.get();
+        this.supervisor = new Supervisor(role, scheduler, policy, log, Secrets::mask, new Starter());
     }
 
-    /** A viewer's claim on the camera. Closing it more than once is harmless. */
+    /** A viewer's claim on the process. Closing it more than once is harmless. */
     private final class SupervisorLease implements Lease {
         private final AtomicBoolean open = new AtomicBoolean(true);
 
@@ -100,267 +94,89 @@ public final class CaptureSupervisor implements AutoCloseable {
         }
     }
 
-    /** Claims the camera, starting it if it is idle. */
+    /** Claims the process, starting it if it is idle. */
     public Lease acquire() {
-        List<Runnable> after = new ArrayList<>(2);
+        Scheduler.Task cancelled;
+        long decision;
         synchronized (this) {
-            if (state == CameraState.CLOSED) {
+            if (closed) {
                 throw new IllegalStateException(role + " supervisor is closed");
             }
             leases++;
-            cancelPendingStop();
-            if (state == CameraState.IDLE) {
-                beginStart(after);
-            }
+            stopToken++;
+            cancelled = pendingStop;
+            pendingStop = null;
+            decision = ++version;
         }
-        runAll(after);
+        if (cancelled != null) {
+            cancelled.cancel();
+        }
+        supervisor.want(true, decision);
         return new SupervisorLease();
     }
 
     private void release() {
+        long token;
         synchronized (this) {
             leases--;
-            if (leases == 0 && state != CameraState.CLOSED) {
-                cancelPendingStop();
-                pendingStop = scheduler.schedule(settings.get().idleStop(), this::stopIfUnused);
+            if (leases > 0 || closed) {
+                return;
             }
+            token = ++stopToken;
+        }
+        Scheduler.Task task = scheduler.schedule(idleStop.get(), () -> stopIfUnused(token));
+        boolean stale;
+        synchronized (this) {
+            stale = token != stopToken;
+            if (!stale) {
+                pendingStop = task;
+            }
+        }
+        if (stale) {
+            task.cancel();
         }
     }
 
+    private void stopIfUnused(long token) {
+        long decision;
+        synchronized (this) {
+            if (token != stopToken || leases > 0 || closed) {
+                return;
+            }
+            pendingStop = null;
+            decision = ++version;
+        }
+        ProcessState state = supervisor.state();
+        if (state == ProcessState.STARTING || state == ProcessState.RUNNING) {
+            LOG.info("No viewers for {} s: stopping the {}", idleStop.get().toMillis() / 1000.0, role);
+        }
+        supervisor.want(false, decision);
+    }
+
     /**
-     * Restarts the capture with the current settings, if it is running or waiting to restart; viewers stay
-     * attached and get the new pictures. An idle camera just starts with the new settings next time.
+     * Restarts the process with the current settings, if it is running or waiting to restart; viewers stay
+     * attached and get the new pictures. An idle process just starts with the new settings next time.
      */
     public void restart() {
-        List<Runnable> after = new ArrayList<>(3);
-        synchronized (this) {
-            policy.reset();
-            if (state == CameraState.STARTING || state == CameraState.RUNNING) {
-                after.add(() -> LOG.info("Restarting the {} process with new settings", role));
-                stopCapture(after);
-            } else if (state == CameraState.RESTARTING && leases > 0) {
-                beginStart(after);
-            }
-        }
-        runAll(after);
-    }
-
-    private void stopIfUnused() {
-        List<Runnable> after = new ArrayList<>(3);
-        synchronized (this) {
-            pendingStop = null;
-            if (leases > 0) {
-                return;
-            }
-            if (state == CameraState.RESTARTING) {
-                cancelPendingRestart();
-                setState(CameraState.IDLE, after);
-            } else if (state == CameraState.STARTING || state == CameraState.RUNNING) {
-                Duration idle = settings.get().idleStop();
-                after.add(() -> LOG.info("No viewers for {} s: stopping the {}", idle.toMillis() / 1000.0, role));
-                stopCapture(after);
-            }
-        }
-        runAll(after);
-    }
-
-    // Lock held.
-    private void beginStart(List<Runnable> after) {
-        cancelPendingRestart();
-        Settings current = settings.get();
-        running = current;
-        long gen = ++generation;
-        awaitingFirstFrame = true;
-        delivered = false;
-        setState(CameraState.STARTING, after);
-        after.add(rate::reset);
-        after.add(() -> scheduler.execute(() -> launch(gen, current)));
-    }
-
-    // Lock held. A process still being launched is stopped by launch() once it sees the state.
-    private void stopCapture(List<Runnable> after) {
-        Capture stopping = capture;
-        setState(CameraState.STOPPING, after);
-        if (stopping != null) {
-            after.add(stopping::stop);
-        }
-    }
-
-    /**
-     * Starts the process for generation {@code gen}; runs on the scheduler, without the lock. While it runs,
-     * {@link #close} waits for it, so that a process it starts is not missed.
-     */
-    private void launch(long gen, Settings current) {
-        CompletableFuture<Void> launched = new CompletableFuture<>();
-        try {
-            synchronized (this) {
-                if (gen != generation || state == CameraState.CLOSED) {
-                    return;
-                }
-                launching = launched;
-            }
-            Capture started;
-            try {
-                started = factory.start(current, new Listener(gen));
-            } catch (CameraException e) {
-                onExit(gen, e.getMessage(), true);
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("The {} could not be started", role, e);
-                onExit(gen, "the " + role + " could not be started: " + e, true);
-                return;
-            }
-            boolean stopNow;
-            synchronized (this) {
-                if (gen != generation) {
-                    stopNow = true;
-                } else {
-                    capture = started;
-                    stopNow = state == CameraState.STOPPING || state == CameraState.CLOSED;
-                }
-            }
-            LOG.info("{} started: {}", capitalized(role), factory.describe(current));
-            if (stopNow) {
-                started.stop();
-            }
-            started.exit().whenComplete((how, error) -> onExit(gen, error == null ? how : error.toString(),
-                    started.failedPersistently()));
-        } finally {
-            launched.complete(null);
-        }
-    }
-
-    private void onExit(long gen, String how, boolean persistent) {
-        List<Runnable> after = new ArrayList<>(4);
-        String warning = null;
-        synchronized (this) {
-            if (gen != generation) {
-                return;
-            }
-            capture = null;
-            after.add(frames::onCameraStopped);
-            if (state == CameraState.STOPPING) {
-                after.add(() -> LOG.info("{} stopped", capitalized(role)));
-                if (leases > 0) {
-                    beginStart(after); // a viewer arrived during the stop, or the settings changed
-                } else {
-                    setState(CameraState.IDLE, after);
-                }
-            } else if (state != CameraState.CLOSED) {
-                String lastLine = log.last();
-                String message = Secrets.mask(how + (lastLine == null ? "" : " (last output: " + lastLine + ")"));
-                lastError = new CameraError(message, scheduler.now());
-                if (leases == 0) {
-                    setState(CameraState.IDLE, after);
-                    warning = capitalized(role) + " process ended: " + message;
-                } else {
-                    restarts++;
-                    Duration delay = persistent ? policy.afterPersistentFailure()
-                            : delivered ? policy.afterPictures() : policy.afterFailure();
-                    retryAt = scheduler.now().plus(delay);
-                    setState(CameraState.RESTARTING, after);
-                    long token = ++restartToken;
-                    pendingRestart = scheduler.schedule(delay, () -> restartAfterBackoff(token));
-                    warning = capitalized(role) + " process ended unexpectedly: " + message + "; restarting in "
-                            + delay.toMillis() / 1000.0 + " s";
-                }
-            }
-        }
-        if (warning != null) {
-            String admitted = warnings.admit(warning);
-            if (admitted != null) {
-                LOG.warn(admitted);
-            }
-        }
-        runAll(after);
-    }
-
-    private void restartAfterBackoff(long token) {
-        List<Runnable> after = new ArrayList<>(3);
-        synchronized (this) {
-            if (token == restartToken && state == CameraState.RESTARTING && leases > 0) {
-                beginStart(after);
-            }
-        }
-        runAll(after);
-    }
-
-    private void onFirstFrame(long gen) {
-        List<Runnable> after = new ArrayList<>(1);
-        synchronized (this) {
-            if (gen != generation) {
-                return;
-            }
-            delivered = true;
-            if (state == CameraState.STARTING) {
-                setState(CameraState.RUNNING, after);
-                if (lastError != null) {
-                    previousError = lastError.recovered(scheduler.now());
-                    lastError = null;
-                }
-            }
-        }
-        runAll(after);
-    }
-
-    // Lock held. The listeners run later, on the scheduler.
-    private void setState(CameraState next, List<Runnable> after) {
-        if (state == next) {
-            return;
-        }
-        state = next;
-        since = scheduler.now();
-        if (next != CameraState.RESTARTING) {
-            retryAt = null;
-        }
-        for (Runnable listener : stateListeners) {
-            after.add(() -> scheduler.execute(listener));
-        }
-    }
-
-    // Lock held.
-    private void cancelPendingStop() {
-        if (pendingStop != null) {
-            pendingStop.cancel();
-            pendingStop = null;
-        }
-    }
-
-    // Lock held.
-    private void cancelPendingRestart() {
-        if (pendingRestart != null) {
-            pendingRestart.cancel();
-            pendingRestart = null;
-        }
-        restartToken++;
+        supervisor.restart();
     }
 
     /** Runs {@code listener} on the scheduler after each change of state. */
     public void onStateChange(Runnable listener) {
-        stateListeners.add(listener);
+        supervisor.onStateChange(listener);
     }
 
-    public CameraStatus status() {
-        Capture current;
-        CameraStatus partial;
-        synchronized (this) {
-            Settings s = running != null ? running : settings.get();
-            current = capture;
-            partial = new CameraStatus(s.source().id(), state, since, s.width(), s.height(), s.fps(), 0,
-                    frameCount.get(), discardCount.get(), restarts, lastError, previousError, retryAt, null, 0,
-                    List.of(), List.of());
-        }
-        boolean live = partial.state() == CameraState.RUNNING || partial.state() == CameraState.STARTING;
-        Long pid = current == null || current.pid().isEmpty() ? null : current.pid().getAsLong();
-        return new CameraStatus(partial.source(), partial.state(), partial.since(), partial.width(), partial.height(),
-                partial.configuredFps(), live ? rate.perSecond(System.nanoTime()) : 0, partial.frames(),
-                partial.discardedFrames(), partial.restarts(), partial.lastError(), partial.previousError(),
-                partial.retryAt(), pid, log.lines(), log.recent(20),
-                current == null ? List.of() : Secrets.mask(current.notes()));
+    public CaptureStatus status() {
+        CameraSettings s = running;
+        var process = supervisor.status();
+        boolean live = process.state() == ProcessState.RUNNING || process.state() == ProcessState.STARTING;
+        return new CaptureStatus(s.source().id(), process, new CaptureStatus.Format(s.width(), s.height(), s.fps()),
+                new CaptureStatus.Counts(live ? rate.perSecond(System.nanoTime()) : 0, sampleCount.get(),
+                        discardCount.get()));
     }
 
-    public synchronized CameraState state() {
-        return state;
+    public ProcessState state() {
+        return supervisor.state();
     }
 
     public synchronized int leases() {
@@ -370,67 +186,48 @@ public final class CaptureSupervisor implements AutoCloseable {
     /** Stops the process and waits for it to end, at most a few seconds, then kills it. */
     @Override
     public void close() {
-        List<Runnable> after = new ArrayList<>(2);
-        CompletableFuture<Void> inFlight;
+        Scheduler.Task cancelled;
         synchronized (this) {
-            if (state == CameraState.CLOSED) {
-                return;
-            }
-            cancelPendingStop();
-            cancelPendingRestart();
-            inFlight = launching;
-            setState(CameraState.CLOSED, after);
+            closed = true;
+            stopToken++;
+            cancelled = pendingStop;
+            pendingStop = null;
         }
-        runAll(after);
-        if (inFlight != null) {
-            await(inFlight, "start");
+        if (cancelled != null) {
+            cancelled.cancel();
         }
-        Capture stopping;
-        synchronized (this) {
-            stopping = capture;
-        }
-        if (stopping != null) {
-            stopping.stop();
-            if (!await(stopping.exit(), "end")) {
-                LOG.error("The {} process {} did not end; killing it", role, stopping.pid());
-                stopping.kill();
-            }
-        }
+        supervisor.close();
         frames.onCameraStopped();
     }
 
-    /** Waits for {@code future} within {@link #CLOSE_WAIT}; false if it did not complete in time. */
-    private boolean await(CompletableFuture<?> future, String what) {
-        try {
-            future.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            LOG.warn("The {} process did not {} within {} s", role, what, CLOSE_WAIT.toSeconds());
-            return false;
-        } catch (ExecutionException e) {
-            return true; // it completed, exceptionally: it is over either way
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
+    /** Starts the launcher's process on the settings of the moment, and counts what it makes. */
+    private final class Starter implements Supervisor.Starter {
+        private volatile CameraSettings describing;
 
-    private static void runAll(List<Runnable> actions) {
-        for (Runnable action : actions) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                LOG.warn("A camera state change could not be carried out", e);
-            }
+        @Override
+        public ChildProcess start(long generation) throws StartException {
+            CameraSettings current = settings.get();
+            running = current;
+            describing = current;
+            rate.reset();
+            awaitingFirst = generation;
+            return launcher.start(current, new Listener(generation));
         }
-    }
 
-    private static String capitalized(String word) {
-        return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+        @Override
+        public String describe() {
+            CameraSettings current = describing;
+            return launcher.describe(current == null ? settings.get() : current);
+        }
+
+        @Override
+        public void ended(long generation) {
+            frames.onCameraStopped();
+        }
     }
 
     /** Turns one process's output into frames; ignores everything once a newer process has started. */
-    private final class Listener implements CaptureListener {
+    private final class Listener implements SampleListener {
         private final long gen;
 
         Listener(long gen) {
@@ -438,25 +235,40 @@ public final class CaptureSupervisor implements AutoCloseable {
         }
 
         @Override
-        public void onPicture(byte[] data, boolean keyframe) {
-            if (gen == generation) {
-                publish(Frame.capturedNow(data, sequence.incrementAndGet(), keyframe));
+        public void onSample(byte[] data, boolean sync) {
+            if (supervisor.isCurrent(gen)) {
+                publish(Frame.capturedNow(data, sequence.incrementAndGet(), sync));
             }
         }
 
         @Override
-        public void onPicture(byte[] data, boolean keyframe, long captureEpochMicros, long captureNanos) {
-            if (gen == generation) {
-                publish(Frame.of(data, sequence.incrementAndGet(), captureEpochMicros, captureNanos, keyframe));
+        public void onPicture(byte[] annexB, CodedPicture picture) {
+            if (supervisor.isCurrent(gen)) {
+                publish(Frame.capturedNow(annexB, sequence.incrementAndGet(), picture));
+            }
+        }
+
+        @Override
+        public void onSample(byte[] data, boolean sync, CaptureTime captured) {
+            if (supervisor.isCurrent(gen)) {
+                publish(Frame.of(data, sequence.incrementAndGet(), captured.epochMicros(), captured.nanos(), sync));
+            }
+        }
+
+        @Override
+        public void onPicture(byte[] annexB, CodedPicture picture, CaptureTime captured) {
+            if (supervisor.isCurrent(gen)) {
+                publish(Frame.of(annexB, sequence.incrementAndGet(), captured.epochMicros(), captured.nanos(),
+                        picture));
             }
         }
 
         private void publish(Frame frame) {
             rate.mark(frame.captureNanos());
-            frameCount.incrementAndGet();
-            if (awaitingFirstFrame) {
-                awaitingFirstFrame = false;
-                onFirstFrame(gen);
+            sampleCount.incrementAndGet();
+            if (awaitingFirst == gen) {
+                awaitingFirst = -1;
+                supervisor.delivered(gen);
             }
             frames.onFrame(frame);
         }

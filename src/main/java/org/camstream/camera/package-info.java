@@ -3,7 +3,7 @@
  *
  * <ul>
  *   <li>{@link org.camstream.camera.CaptureSupervisor} is the door: viewers take a
- *       {@link org.camstream.camera.Lease}, and pictures come out as {@link org.camstream.stream.Frame}s.</li>
+ *       {@link org.camstream.process.Lease}, and pictures come out as {@link org.camstream.stream.Frame}s.</li>
  *   <li>{@code camera.process} runs programs (ffmpeg through jaffree, rpicam-vid directly), stops them
  *       politely then firmly, and keeps their output, masked and rate-limited.</li>
  *   <li>{@code camera.source} knows each source's command line: the test pattern, rpicam-vid, video4linux,

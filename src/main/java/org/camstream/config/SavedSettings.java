@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * The settings changed on the admin page, kept in {@code <data-dir>/saved-settings.properties} so that they
@@ -22,19 +22,24 @@ public final class SavedSettings {
 
     public static final String FILE = "saved-settings.properties";
 
-    /** What the admin page may change. */
-    public static final Set<Setting> EDITABLE = Set.of(Setting.SOURCE, Setting.WIDTH, Setting.HEIGHT, Setting.FPS,
-            Setting.BITRATE, Setting.JPEG_QUALITY, Setting.KEYFRAME_INTERVAL, Setting.ROTATION, Setting.HFLIP,
-            Setting.VFLIP, Setting.CAMERA, Setting.DEVICE, Setting.INPUT);
-
     private SavedSettings() {
     }
 
-    static Properties read(Path dataDir) {
+    /**
+     * What the admin page may save: each camera's settings, the flat settings' camera's name, and which cameras
+     * there are. Never a login or the server's own settings.
+     */
+    public static boolean isSavable(SettingKey key) {
+        return key.setting().perCamera() && (key.camera() != null || key.setting().flatIsCamera())
+                || key.camera() == null && (key.setting() == Setting.NAME || key.setting() == Setting.CAMERAS);
+    }
+
+    static Map<SettingKey, String> read(Path dataDir) {
         Properties saved = new Properties();
+        Map<SettingKey, String> values = new LinkedHashMap<>();
         Path file = dataDir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            return saved;
+            return values;
         }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             saved.load(reader);
@@ -42,20 +47,20 @@ public final class SavedSettings {
             throw new SettingsException("cannot read " + file + ": " + e.getMessage());
         }
         for (String name : saved.stringPropertyNames()) {
-            Setting setting = Setting.fromKey(name);
-            if (setting == null || !EDITABLE.contains(setting)) {
-                saved.remove(name); // not ours to apply; the file is machine-written
+            SettingKey key = SettingKey.parse(name);
+            if (key != null && isSavable(key)) { // else not ours to apply; the file is machine-written
+                values.put(key, saved.getProperty(name));
             }
         }
-        return saved;
+        return values;
     }
 
     /** Replaces the saved settings, atomically. */
-    public static void write(Path dataDir, Map<Setting, String> values) throws IOException {
+    public static void write(Path dataDir, Map<SettingKey, String> values) throws IOException {
         Files.createDirectories(dataDir);
         Properties properties = new Properties();
-        for (Map.Entry<Setting, String> entry : values.entrySet()) {
-            properties.setProperty(entry.getKey().key(), entry.getValue());
+        for (Map.Entry<SettingKey, String> entry : values.entrySet()) {
+            properties.setProperty(entry.getKey().property(), entry.getValue());
         }
         Path file = dataDir.resolve(FILE);
         Path temporary = dataDir.resolve(FILE + ".tmp");

@@ -39,19 +39,21 @@ public final class Secrets {
      */
     static void remember(Settings settings) {
         List<String> found = new ArrayList<>();
-        for (PublishUrl url : settings.publish()) {
-            found.addAll(url.secrets());
-        }
-        rememberUrls(settings.publish());
         found.add(settings.adminPassword());
         found.add(settings.viewerPassword());
-        String password = urlPassword(settings.input());
-        if (password != null) {
-            found.add(password);
-            try {
-                found.add(URLDecoder.decode(password, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                // not percent-encoded after all: the raw form is remembered
+        for (CameraSettings camera : settings.cameras()) {
+            for (PublishUrl url : camera.publish()) {
+                found.addAll(url.secrets());
+            }
+            rememberUrls(camera.publish());
+            String password = urlPassword(camera.input());
+            if (password != null) {
+                found.add(password);
+                try {
+                    found.add(URLDecoder.decode(password, StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    // not percent-encoded after all: the raw form is remembered
+                }
             }
         }
         synchronized (REMEMBERED) {

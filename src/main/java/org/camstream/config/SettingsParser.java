@@ -2,20 +2,108 @@ package org.camstream.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** Turns raw setting values into {@link Settings}, checking each against its rule. */
+/**
+ * Turns raw setting values into {@link Settings}, checking each against its rule, and deciding which cameras
+ * there are: those {@code cameras} names, in its order; without it, the camera of the flat settings (when any
+ * is set, or when there is nothing else) followed by every {@code camera.<name>.*} section, by name.
+ */
 final class SettingsParser {
 
     static final int MIN_SIZE = 64;
     static final int MAX_SIZE = 4096;
+    /** Cameras one server runs at most; each costs its processes and up to its GOP caches (see docs/limits.md). */
+    static final int MAX_CAMERAS = 16;
+
+    /** The settings, and which camera the flat ones describe (null for none). */
+    record Parsed(Settings settings, String flatCamera) {
+    }
 
     private SettingsParser() {
     }
 
-    static Settings parse(Map<Setting, ResolvedSettings.Value> values) {
-        Reader r = new Reader(values);
+    static Parsed parse(Map<SettingKey, ResolvedSettings.Value> values) {
+        Reader r = new Reader(values, null);
+        String flatName = r.cameraName(Setting.NAME);
+        boolean flatSet = false;
+        Set<String> sections = new TreeSet<>();
+        for (Map.Entry<SettingKey, ResolvedSettings.Value> entry : values.entrySet()) {
+            SettingKey key = entry.getKey();
+            if (entry.getValue().isDefault()) {
+                continue;
+            }
+            if (key.camera() == null) {
+                flatSet |= key.setting().flatIsCamera() || key.setting() == Setting.NAME;
+            } else if (key.setting().flatIsCamera() || !key.camera().equals(flatName)) {
+                sections.add(key.camera());
+            }
+        }
+        List<String> names = new ArrayList<>();
+        String listed = r.raw(Setting.CAMERAS).trim();
+        boolean flatExists;
+        if (!listed.isEmpty()) {
+            for (String name : listed.split(",")) {
+                String trimmed = name.trim();
+                if (!SettingKey.isCameraName(trimmed)) {
+                    throw r.invalid(Setting.CAMERAS, "must be camera names, comma-separated; each "
+                            + SettingKey.CAMERA_NAME_RULE);
+                }
+                if (names.contains(trimmed)) {
+                    throw r.invalid(Setting.CAMERAS, "names camera " + trimmed + " twice");
+                }
+                names.add(trimmed);
+            }
+            flatExists = names.contains(flatName);
+        } else {
+            flatExists = flatSet || sections.isEmpty();
+            if (flatExists) {
+                names.add(flatName);
+            }
+            for (String section : sections) {
+                if (!section.equals(flatName)) {
+                    names.add(section);
+                }
+            }
+        }
+        if (flatExists && sections.contains(flatName)) {
+            throw new SettingsException("camera " + flatName + " is described twice, by the flat settings and by "
+                    + "camera." + flatName + ".*; use one, or give the flat settings' camera another name with name=");
+        }
+        if (names.size() > MAX_CAMERAS) {
+            throw r.invalid(Setting.CAMERAS, "must name at most " + MAX_CAMERAS + " cameras");
+        }
+        int maxViewers = r.integer(Setting.MAX_VIEWERS, 1, 10_000);
+        List<CameraSettings> cameras = new ArrayList<>();
+        for (String name : names) {
+            boolean flat = flatExists && name.equals(flatName);
+            cameras.add(camera(new Reader(values, flat ? null : name), name, maxViewers, values));
+        }
+        DeviceOwners.check(cameras, values.keySet());
+        Settings settings = Settings.builder()
+                .port(r.integer(Setting.PORT, 0, 65535))
+                .bind(r.text(Setting.BIND))
+                .allowedOrigins(r.origins(Setting.ALLOWED_ORIGINS))
+                .corsOrigins(r.raw(Setting.CORS_ORIGINS).trim().equals("*") ? List.of("*") : r.origins(Setting.CORS_ORIGINS))
+                .adminLogin(r.userName(Setting.ADMIN_USER, false), r.raw(Setting.ADMIN_PASSWORD))
+                .viewerAuth(r.bool(Setting.VIEWER_AUTH))
+                .viewerLogin(r.userName(Setting.VIEWER_USER, true), r.raw(Setting.VIEWER_PASSWORD))
+                .maxViewers(maxViewers)
+                .idleStop(r.seconds(Setting.IDLE_STOP, 0, 3600))
+                .viewerTimeout(r.seconds(Setting.VIEWER_TIMEOUT, 1, 300))
+                .dataDir(expandHome(r.text(Setting.DATA_DIR)))
+                .cameras(cameras)
+                .build();
+        Secrets.remember(settings);
+        return new Parsed(settings, flatExists ? flatName : null);
+    }
+
+    private static CameraSettings camera(Reader r, String name, int totalViewers,
+            Map<SettingKey, ResolvedSettings.Value> values) {
         Source source = r.source(Setting.SOURCE);
         Codec codec = r.codec(Setting.CODEC);
         int width = r.evenInteger(Setting.WIDTH, MIN_SIZE, MAX_SIZE);
@@ -36,9 +124,12 @@ final class SettingsParser {
         if (audio.kind() == AudioInput.Kind.INPUT && source != Source.FFMPEG) {
             throw r.invalid(Setting.AUDIO, "input needs source ffmpeg: it is the sound of that source's input");
         }
-        Settings settings = Settings.builder()
-                .port(r.integer(Setting.PORT, 0, 65535))
-                .bind(r.text(Setting.BIND))
+        // The camera's own cap: camera.<name>.max-viewers, for the flat settings' camera too; else the total.
+        SettingKey ownCap = SettingKey.of(name, Setting.MAX_VIEWERS);
+        int maxViewers = values.containsKey(ownCap) && !values.get(ownCap).isDefault()
+                ? new Reader(values, name).integer(Setting.MAX_VIEWERS, 1, 10_000) : totalViewers;
+        return CameraSettings.builder()
+                .name(name)
                 .source(source)
                 .size(width, height)
                 .fps(fps)
@@ -49,24 +140,14 @@ final class SettingsParser {
                 .rotation(r.choice(Setting.ROTATION, 0, 180))
                 .hflip(r.bool(Setting.HFLIP))
                 .vflip(r.bool(Setting.VFLIP))
-                .camera(r.integer(Setting.CAMERA, 0, 9))
+                .cameraIndex(r.integer(Setting.CAMERA, 0, 9))
                 .device(r.device(Setting.DEVICE))
                 .input(input)
                 .audio(audio)
                 .publish(r.publishUrls(Setting.PUBLISH))
                 .publishRetry(r.seconds(Setting.PUBLISH_RETRY, 0.1, 300))
-                .allowedOrigins(r.origins(Setting.ALLOWED_ORIGINS))
-                .corsOrigins(r.raw(Setting.CORS_ORIGINS).trim().equals("*") ? List.of("*") : r.origins(Setting.CORS_ORIGINS))
-                .adminLogin(r.userName(Setting.ADMIN_USER, false), r.raw(Setting.ADMIN_PASSWORD))
-                .viewerAuth(r.bool(Setting.VIEWER_AUTH))
-                .viewerLogin(r.userName(Setting.VIEWER_USER, true), r.raw(Setting.VIEWER_PASSWORD))
-                .maxViewers(r.integer(Setting.MAX_VIEWERS, 1, 10_000))
-                .idleStop(r.seconds(Setting.IDLE_STOP, 0, 3600))
-                .viewerTimeout(r.seconds(Setting.VIEWER_TIMEOUT, 1, 300))
-                .dataDir(expandHome(r.text(Setting.DATA_DIR)))
+                .maxViewers(maxViewers)
                 .build();
-        Secrets.remember(settings);
-        return settings;
     }
 
     static Path expandHome(String path) {
@@ -76,25 +157,35 @@ final class SettingsParser {
         return Path.of(path).toAbsolutePath().normalize();
     }
 
-    /** Reads one setting at a time, so that every error names the setting, the rule and the value's origin. */
+    /**
+     * Reads one camera's settings (or the flat ones) one at a time, so that every error names the setting as it
+     * was written, the rule and the value's origin.
+     */
     private static final class Reader {
-        private final Map<Setting, ResolvedSettings.Value> values;
+        private final Map<SettingKey, ResolvedSettings.Value> values;
+        private final String camera;
 
-        Reader(Map<Setting, ResolvedSettings.Value> values) {
+        Reader(Map<SettingKey, ResolvedSettings.Value> values, String camera) {
             this.values = values;
+            this.camera = camera;
+        }
+
+        SettingKey key(Setting setting) {
+            return camera != null && setting.perCamera() ? SettingKey.of(camera, setting) : SettingKey.flat(setting);
         }
 
         String raw(Setting setting) {
-            ResolvedSettings.Value value = values.get(setting);
+            ResolvedSettings.Value value = values.get(key(setting));
             return value == null ? setting.defaultValue() : value.raw();
         }
 
         SettingsException invalid(Setting setting, String rule) {
-            ResolvedSettings.Value value = values.get(setting);
-            String origin = value == null ? "default" : value.origin();
+            SettingKey key = key(setting);
+            ResolvedSettings.Value value = values.get(key);
+            String origin = value == null ? ResolvedSettings.DEFAULT : value.origin();
             String shown = setting.isSecret() ? "(hidden)" : "'" + Secrets.mask(raw(setting)) + "'";
-            return new SettingsException(setting.key() + " " + rule + ", got " + shown + " (from " + origin + ")",
-                    setting, rule);
+            return new SettingsException(key.property() + " " + rule + ", got " + shown + " (from " + origin + ")",
+                    key, rule);
         }
 
         int integer(Setting setting, int min, int max) {
@@ -217,6 +308,14 @@ final class SettingsParser {
             return value;
         }
 
+        String cameraName(Setting setting) {
+            String value = raw(setting).trim();
+            if (!SettingKey.isCameraName(value)) {
+                throw invalid(setting, SettingKey.CAMERA_NAME_RULE);
+            }
+            return value;
+        }
+
         String userName(Setting setting, boolean mayBeEmpty) {
             String value = raw(setting).trim();
             if (value.isEmpty() && mayBeEmpty) {
@@ -229,7 +328,7 @@ final class SettingsParser {
         }
 
         List<String> origins(Setting setting) {
-            List<String> origins = new ArrayList<>();
+            Set<String> origins = new LinkedHashSet<>();
             for (String origin : raw(setting).split(",")) {
                 String trimmed = origin.trim();
                 if (trimmed.isEmpty()) {
@@ -240,7 +339,7 @@ final class SettingsParser {
                 }
                 origins.add(trimmed);
             }
-            return origins;
+            return List.copyOf(origins);
         }
 
         /** The rule names what is wrong; the value is never repeated, since it may hold a stream key. */
@@ -256,9 +355,10 @@ final class SettingsParser {
             try {
                 return PublishUrl.parseList(raw(setting));
             } catch (IllegalArgumentException e) {
-                ResolvedSettings.Value value = values.get(setting);
-                String origin = value == null ? "default" : value.origin();
-                throw new SettingsException(setting.key() + " " + e.getMessage() + " (from " + origin + ")", setting,
+                SettingKey key = key(setting);
+                ResolvedSettings.Value value = values.get(key);
+                String origin = value == null ? ResolvedSettings.DEFAULT : value.origin();
+                throw new SettingsException(key.property() + " " + e.getMessage() + " (from " + origin + ")", key,
                         e.getMessage());
             }
         }

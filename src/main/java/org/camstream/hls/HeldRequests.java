@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
-import org.camstream.camera.Scheduler;
+import org.camstream.process.Scheduler;
 
 /**
  * Requests held until the stream has what they ask for: blocking playlist reloads and preload-hinted parts.

@@ -1,7 +1,7 @@
 package org.camstream.hls;
 
 import java.util.concurrent.atomic.AtomicLong;
-import org.camstream.camera.Lease;
+import org.camstream.process.Lease;
 
 /**
  * One run of the HLS muxer: its segmenter, its claim on the camera, and when it was last asked for. An HLS

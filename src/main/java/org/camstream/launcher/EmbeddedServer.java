@@ -190,7 +190,7 @@ public final class EmbeddedServer implements AutoCloseable {
      * @param classes compiled classes to serve as WEB-INF/classes when {@code webapp} is a source directory
      */
     public static EmbeddedServer start(List<String> args, Path webapp, Path classes) throws Exception {
-        Settings settings = SettingsLoader.ofProcess(args, name -> null).load();
+        Settings settings = SettingsLoader.ofProcess(args, java.util.Map.of()).load();
         QUIETER.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         Path baseDir = Files.createTempDirectory("camstream-tomcat-");
         Tomcat tomcat = new Tomcat();

@@ -2,7 +2,7 @@ package org.camstream.publish;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.camstream.stream.Chunk;
-import org.camstream.stream.GopMailbox;
+import org.camstream.stream.GopBacklog;
 import org.camstream.stream.Mp4Chunk;
 import org.camstream.stream.Subscriber;
 import org.camstream.stream.VideoTrack;
@@ -11,7 +11,7 @@ import org.camstream.stream.VideoTrack;
  * The camera's fMP4 for one publishing ffmpeg: the init segment of the first fragment's track, then the
  * fragments. The camera's thread offers and never waits; the process's writer thread takes and waits.
  *
- * <p>Bounded by a {@link GopMailbox}: when ffmpeg (or the network behind it) cannot keep up, a backlog found
+ * <p>Bounded by a {@link GopBacklog}: when ffmpeg (or the network behind it) cannot keep up, a backlog found
  * at a keyframe is dropped and the relay goes on from that keyframe, and a backlog that reaches the mailbox's
  * hard bound is dropped up to the next keyframe. The relay loses pictures, never the reference chain, and
  * camstream's own viewers, who have mailboxes of their own, notice nothing.
@@ -24,7 +24,7 @@ final class PublishFeed implements Subscriber<Mp4Chunk> {
     /** What {@link #next} returns when the feed is over. */
     static final Chunk END = Chunk.of(0, out -> { });
 
-    private final GopMailbox<Mp4Chunk> pending;
+    private final GopBacklog<Mp4Chunk> pending;
     private final AtomicLong dropped = new AtomicLong();
     private VideoTrack track;
     private boolean initSent;
@@ -32,7 +32,7 @@ final class PublishFeed implements Subscriber<Mp4Chunk> {
     private boolean trackChanged;
 
     PublishFeed(double fps) {
-        this.pending = GopMailbox.forVideo(fps);
+        this.pending = GopBacklog.forVideo(fps);
     }
 
     /** Called on the camera's thread; returns at once. */

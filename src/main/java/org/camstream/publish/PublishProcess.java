@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.camstream.camera.Scheduler;
-import org.camstream.camera.process.BoundedLineReader;
+import org.camstream.process.Scheduler;
+import org.camstream.process.BoundedLineReader;
+import org.camstream.process.ChildProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * not within {@link #GRACE}, SIGTERM, and SIGKILL after twice that. The same end of input is what an ffmpeg
  * sees when camstream's JVM dies without stopping it, so it never outlives the server.
  */
-final class PublishProcess {
+final class PublishProcess implements ChildProcess {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishProcess.class);
     static final Duration GRACE = Duration.ofSeconds(2);
@@ -105,7 +106,8 @@ final class PublishProcess {
     }
 
     /** Asks ffmpeg to finish, and makes sure it does. Returns at once. */
-    void stop() {
+    @Override
+    public void stop() {
         feed.close();
         scheduler.schedule(GRACE, () -> {
             if (process.isAlive()) {
@@ -115,7 +117,8 @@ final class PublishProcess {
         scheduler.schedule(GRACE.multipliedBy(2), this::kill);
     }
 
-    void kill() {
+    @Override
+    public void kill() {
         if (process.isAlive()) {
             LOG.warn("The publishing ffmpeg {} did not stop; killing it", process.pid());
             process.destroyForcibly();
@@ -123,12 +126,20 @@ final class PublishProcess {
     }
 
     /** Completes once ffmpeg has ended and its output is read; the value says how it ended. */
-    CompletableFuture<String> exit() {
+    @Override
+    public CompletableFuture<String> exit() {
         return exit;
     }
 
-    OptionalLong pid() {
+    @Override
+    public OptionalLong pid() {
         return OptionalLong.of(process.pid());
+    }
+
+    /** A feed that ended because the camera's picture size changed: no fault of the relay's. */
+    @Override
+    public boolean endedWithoutFault() {
+        return feed.trackChanged();
     }
 
     private static Thread thread(String name, Runnable body) {

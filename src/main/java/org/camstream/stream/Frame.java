@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Objects;
+import org.camstream.codec.h264.CodedPicture;
 
 /**
  * One encoded picture from the camera, shared read-only by every viewer.
@@ -20,25 +21,47 @@ public final class Frame implements Chunk {
     private final long captureEpochMicros;
     private final long captureNanos;
     private final boolean keyframe;
+    private final CodedPicture picture;
 
-    private Frame(byte[] data, long sequence, long captureEpochMicros, long captureNanos, boolean keyframe) {
+    private Frame(byte[] data, long sequence, long captureEpochMicros, long captureNanos, boolean keyframe,
+            CodedPicture picture) {
         this.data = Objects.requireNonNull(data, "data");
         this.sequence = sequence;
         this.captureEpochMicros = captureEpochMicros;
         this.captureNanos = captureNanos;
         this.keyframe = keyframe;
+        this.picture = picture;
     }
 
     /** Wraps {@code data} without copying; the caller gives up the array. */
     public static Frame of(byte[] data, long sequence, long captureEpochMicros, long captureNanos, boolean keyframe) {
-        return new Frame(data, sequence, captureEpochMicros, captureNanos, keyframe);
+        return new Frame(data, sequence, captureEpochMicros, captureNanos, keyframe, null);
+    }
+
+    /** An H.264 picture, its Annex B bytes and what the camera's parser made of them. */
+    public static Frame of(byte[] annexB, long sequence, long captureEpochMicros, long captureNanos,
+            CodedPicture picture) {
+        return new Frame(annexB, sequence, captureEpochMicros, captureNanos, picture.isKeyframe(), picture);
     }
 
     /** A frame stamped with the current time. */
     public static Frame capturedNow(byte[] data, long sequence, boolean keyframe) {
+        return new Frame(data, sequence, nowMicros(), System.nanoTime(), keyframe, null);
+    }
+
+    /** An H.264 picture stamped with the current time. */
+    public static Frame capturedNow(byte[] annexB, long sequence, CodedPicture picture) {
+        return new Frame(annexB, sequence, nowMicros(), System.nanoTime(), picture.isKeyframe(), picture);
+    }
+
+    private static long nowMicros() {
         Instant now = Instant.now();
-        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-        return new Frame(data, sequence, micros, System.nanoTime(), keyframe);
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    /** The parsed H.264 picture, or null for a JPEG (or a picture made without the camera's parser). */
+    public CodedPicture picture() {
+        return picture;
     }
 
     @Override

@@ -1,86 +1,44 @@
 package org.camstream.stream;
 
-import java.util.ArrayDeque;
-
 /**
- * A viewer's queue for inter-coded video. Chunks are kept in order, since every one is needed to decode
- * the next. A viewer that falls behind skips ahead at the next keyframe: if it still has a backlog when a
- * keyframe arrives, the backlog is dropped and the viewer goes on from the keyframe. If the backlog hits the
- * hard bound first, everything up to the next keyframe is skipped. Either way the viewer loses pictures but
- * is never fed a broken reference chain, and its delay stays near one GOP.
+ * A viewer's queue for inter-coded video: a {@link GopBacklog} behind this object's lock, which guards it alone.
+ * A viewer that falls behind skips ahead at the next keyframe, and is never fed a broken reference chain.
  */
 public final class GopMailbox<T extends Chunk> implements Mailbox<T> {
 
-    private final int lagChunks;
-    private final int maxChunks;
-    private final long maxBytes;
-    private final ArrayDeque<T> queue = new ArrayDeque<>();
-    private long bytes;
-    private boolean waitingForKeyframe = true;
+    private final GopBacklog<T> backlog;
 
-    /**
-     * @param lagChunks a backlog at least this long when a keyframe arrives is dropped
-     * @param maxChunks the hard bound on the backlog, in chunks
-     * @param maxBytes the hard bound on the backlog, in bytes
-     */
     public GopMailbox(int lagChunks, int maxChunks, long maxBytes) {
-        this.lagChunks = lagChunks;
-        this.maxChunks = maxChunks;
-        this.maxBytes = maxBytes;
+        this.backlog = new GopBacklog<>(lagChunks, maxChunks, maxBytes);
     }
 
-    /**
-     * A mailbox that skips ahead when a keyframe finds a second's backlog, and that has room for a little
-     * more than the largest cached GOP, so that a new viewer's GOP fits on arrival.
-     */
+    /** See {@link GopBacklog#forVideo}. */
     public static <T extends Chunk> GopMailbox<T> forVideo(double fps) {
-        return new GopMailbox<>((int) Math.max(2, Math.round(fps)), GopFanOut.MAX_GOP_CHUNKS + 30,
-                GopFanOut.MAX_GOP_BYTES + 2 * 1024 * 1024);
+        GopBacklog<T> sized = GopBacklog.forVideo(fps);
+        return new GopMailbox<>(sized);
+    }
+
+    private GopMailbox(GopBacklog<T> backlog) {
+        this.backlog = backlog;
     }
 
     @Override
     public synchronized int put(T chunk) {
-        int dropped = 0;
-        if (chunk.isKeyframe()) {
-            waitingForKeyframe = false;
-            if (queue.size() >= lagChunks) {
-                dropped = queue.size();
-                queue.clear();
-                bytes = 0;
-            }
-        }
-        if (waitingForKeyframe) {
-            return 1;
-        }
-        if (queue.size() + 1 > maxChunks || bytes + chunk.size() > maxBytes) {
-            dropped += queue.size() + 1;
-            queue.clear();
-            bytes = 0;
-            waitingForKeyframe = true;
-            return dropped;
-        }
-        queue.addLast(chunk);
-        bytes += chunk.size();
-        return dropped;
+        return backlog.put(chunk);
     }
 
     @Override
     public synchronized T take() {
-        T chunk = queue.pollFirst();
-        if (chunk != null) {
-            bytes -= chunk.size();
-        }
-        return chunk;
+        return backlog.take();
     }
 
     @Override
     public synchronized boolean isEmpty() {
-        return queue.isEmpty();
+        return backlog.isEmpty();
     }
 
     @Override
     public synchronized void clear() {
-        queue.clear();
-        bytes = 0;
+        backlog.clear();
     }
 }

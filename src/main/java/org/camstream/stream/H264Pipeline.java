@@ -1,10 +1,12 @@
 package org.camstream.stream;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.camstream.codec.aac.AudioSpecificConfig;
 import org.camstream.codec.h264.AccessUnit;
 import org.camstream.codec.h264.AvcCodecString;
+import org.camstream.codec.h264.CodedPicture;
 import org.camstream.codec.h264.ParameterSetCache;
 import org.camstream.codec.h264.Sps;
 import org.camstream.mp4.AudioRun;
@@ -27,7 +29,6 @@ public final class H264Pipeline implements FrameSink {
 
     private final GopFanOut<Frame> annexB = new GopFanOut<>();
     private final GopFanOut<Mp4Chunk> mp4 = new GopFanOut<>();
-    private final ParameterSetCache parameters = new ParameterSetCache();
     private final Fmp4Muxer muxer;
     private final RateMeter throughput = RateMeter.forFrames();
     private final AudioInbox audioInbox = new AudioInbox();
@@ -36,6 +37,8 @@ public final class H264Pipeline implements FrameSink {
     private volatile AudioSpecificConfig audioFormat;
     private volatile AudioTimeline audioTimeline; // volatile for the status; written on the frames' thread only
     private long generation;
+    /** The parameter sets the current track was made from; touched on the frames' thread only. */
+    private ParameterSetCache.Snapshot trackParameters;
 
     public H264Pipeline(double fps) {
         this(fps, System::nanoTime);
@@ -63,15 +66,21 @@ public final class H264Pipeline implements FrameSink {
         return audioInbox;
     }
 
+    /**
+     * A picture from the camera's parser: its NAL units and parameter sets come with it, so nothing is parsed
+     * here again. A keyframe whose SPS or PPS differs from the track's starts a new track generation.
+     */
     @Override
     public void onFrame(Frame frame) {
-        AccessUnit au = AccessUnit.fromAnnexB(frame.bytes());
+        CodedPicture picture = Objects.requireNonNull(frame.picture(), "an H.264 frame from the camera's parser");
+        AccessUnit au = picture.accessUnit();
         if (frame.isKeyframe()) {
-            boolean changed = parameters.update(au);
-            ParameterSetCache.Snapshot params = parameters.snapshot();
+            ParameterSetCache.Snapshot params = picture.parameters();
+            boolean changed = !sameParameters(params, trackParameters);
             AudioSpecificConfig audio = audioFormat;
-            boolean audioChanged = track != null && !java.util.Objects.equals(audio, track.init().audio());
+            boolean audioChanged = track != null && !Objects.equals(audio, track.init().audio());
             if ((changed || audioChanged || track == null) && params.isComplete()) {
+                trackParameters = params;
                 Sps sps = params.sps();
                 if (audio != null && (track == null || track.init().audio() == null)) {
                     audioTimeline = new AudioTimeline(audio.sampleRate(), SILENCE, LOST_AUDIO_NANOS);
@@ -103,15 +112,24 @@ public final class H264Pipeline implements FrameSink {
         mp4.clear();
     }
 
+    private static boolean sameParameters(ParameterSetCache.Snapshot a, ParameterSetCache.Snapshot b) {
+        return a != null && b != null && a.isComplete() && b.isComplete() && a.sps().nal().equals(b.sps().nal())
+                && a.pps().equals(b.pps());
+    }
+
     /** One AAC-LC frame of silence at 48 kHz, mono: what ffmpeg's encoder makes of digital silence. */
     private static final byte[] SILENCE = {0x01, 0x18, 0x20, 0x07};
     /** No sound for this long counts as lost, and is filled with silence: a little over the encoder's delay. */
     static final long LOST_AUDIO_NANOS = 400_000_000L;
 
     /** Frames of sound given up for being too late or out of place, and frames of silence put in. */
-    public long[] audioCorrections() {
+    public AudioCorrections audioCorrections() {
         AudioTimeline timeline = audioTimeline;
-        return timeline == null ? new long[2] : new long[] {timeline.dropped(), timeline.filled()};
+        return timeline == null ? new AudioCorrections(0, 0) : new AudioCorrections(timeline.dropped(), timeline.filled());
+    }
+
+    /** What the muxer did to the sound to keep it in step: frames dropped, and frames of silence filled in. */
+    public record AudioCorrections(long dropped, long filled) {
     }
 
     /** Raw H.264 frames; keyframes carry their SPS and PPS. */

@@ -7,8 +7,14 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.camstream.camera.Cameras;
+import org.camstream.config.CameraSettings;
 import org.camstream.config.ResolvedSettings;
 import org.camstream.config.Settings;
 import org.camstream.config.SettingsException;
@@ -17,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts camstream with the web application and stops it, camera process included, when the application
- * is undeployed or the server shuts down. Declared in web.xml, so it may register the servlets.
+ * Starts camstream with the web application and stops it, camera processes included, when the application
+ * is undeployed or the server shuts down. Declared in web.xml, so it may register the servlets: each endpoint
+ * once, with its guards, in {@link #endpoints}.
  */
 public final class CamstreamLifecycle implements ServletContextListener {
 
@@ -44,7 +51,7 @@ public final class CamstreamLifecycle implements ServletContextListener {
         String commandLine = context.getInitParameter(COMMAND_LINE_PARAMETER);
         List<String> args = commandLine == null || commandLine.isEmpty()
                 ? List.of() : Arrays.asList(commandLine.split("\n"));
-        SettingsLoader loader = SettingsLoader.ofProcess(args, context::getInitParameter);
+        SettingsLoader loader = SettingsLoader.ofProcess(args, parameters(context));
         ResolvedSettings resolved;
         try {
             resolved = loader.resolve();
@@ -53,57 +60,111 @@ public final class CamstreamLifecycle implements ServletContextListener {
             throw e;
         }
         Settings settings = resolved.settings();
-        LOG.info("camstream starting: source {}, {}x{} at {} fps, data directory {}", settings.source().id(),
-                settings.width(), settings.height(), settings.fps(), settings.dataDir());
+        for (CameraSettings camera : settings.cameras()) {
+            LOG.info("camstream camera {}: source {}, {}x{} at {} fps", camera.name(), camera.source().id(),
+                    camera.width(), camera.height(), camera.fps());
+        }
+        LOG.info("camstream starting with {} camera(s), data directory {}", settings.cameras().size(),
+                settings.dataDir());
         app = new Camstream(loader, resolved);
-        // /snapshot and /stream are µStreamer's names; the context root also answers mjpg-streamer's ?action=.
-        register(context, "snapshot", new SnapshotServlet(app), "/snapshot.jpg", "/snapshot");
-        register(context, "stills", MultipartStreamServlet.stills(app), "/stream.jpg");
-        register(context, "mjpeg", MultipartStreamServlet.everyFrame(app), "/stream.mjpeg", "/stream");
-        register(context, "root", new CompatibleUrls(), "");
-        register(context, "h264", new VideoStreamServlet<>(app, "video/h264", app.path().video().annexB(),
-                app.counters().h264, Preamble::none, app.path()::acquireVideo), "/stream.h264");
-        register(context, "mp4", new VideoStreamServlet<>(app, "video/mp4", app.path().video().mp4(),
-                app.counters().mp4, Mp4Preamble::new, app.path()::acquireMp4), "/stream.mp4");
-        register(context, "hls", new HlsServlet(app), "/hls/*");
-        register(context, "status", new StatusServlet(app), "/api/status");
-        register(context, "status-history", new StatusHistoryServlet(app), "/api/status/history");
-        register(context, "config", new ConfigServlet(app), "/api/config");
-        register(context, "config-check", new ConfigCheckServlet(app), "/api/config/check");
-        register(context, "admin", new AdminPageServlet(), "/admin");
-        context.addFilter("cors", new CorsFilter(() -> app.settings().corsOrigins())).addMappingForUrlPatterns(null,
-                false, "", "/", "/snapshot.jpg", "/snapshot", "/stream.jpg", "/stream.mjpeg", "/stream", "/stream.h264",
-                "/stream.mp4", "/hls/*");
-        context.addFilter("security-headers", new SecurityHeadersFilter())
-                .addMappingForUrlPatterns(null, false, "/admin", "/admin/*", "/api/config", "/api/config/*");
+        Endpoints endpoints = endpoints(app, settings.viewerAuth());
+        for (Endpoints.Endpoint endpoint : endpoints.all()) {
+            if (endpoint.servlet() != null && endpoint.atRoot()) {
+                register(context, endpoint.name(), endpoint.servlet(), rootMappings(endpoint));
+            } else if (endpoint.servlet() != null) {
+                register(context, endpoint.name(), endpoint.servlet()); // served under /cam/ only, by the router
+            }
+        }
+        register(context, "cameras-router", new CameraRouter(endpoints, app.cameras()), Route.PREFIX + "*");
+        context.addFilter("guards", new GuardFilter(endpoints, app.cameras()))
+                .addMappingForUrlPatterns(null, false, "/*");
         if (settings.viewerAuth()) {
-            // Everything but the admin pages, which have their own constraint, and the status document.
-            context.addFilter("viewer-auth", new ViewerAuthFilter()).addMappingForUrlPatterns(
-                    null, false, "", "/", "/index.html", "/snapshot.jpg", "/snapshot", "/stream.jpg", "/stream.mjpeg",
-                    "/stream", "/stream.h264", "/stream.mp4", "/hls/*", "/ws/*", "/api/status", "/api/status/history",
-                    "/player.js", "/viewstate.js", "/camstream.js", "/camstream.css", "/hls-player.js");
             LOG.info("Viewers must log in (viewer-auth is on)");
         }
-        context.addFilter("websocket-origin", new OriginFilter(() -> app.settings().allowedOrigins()))
-                .addMappingForUrlPatterns(null, false, "/ws/*");
-        context.addFilter("viewer-limit", new ViewerLimitFilter(app.limit()))
-                .addMappingForUrlPatterns(null, false, "/ws/*");
         ServerContainer websockets = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
         if (websockets == null) {
             LOG.warn("This container offers no WebSocket support: {} is not available", VideoSocket.PATH);
         } else {
             try {
-                websockets.addEndpoint(VideoSocket.config(app));
+                websockets.addEndpoint(VideoSocket.config(VideoSocket.PATH, app.cameras(), app.viewers()));
+                websockets.addEndpoint(VideoSocket.config(VideoSocket.CAMERA_PATH, app.cameras(), app.viewers()));
             } catch (DeploymentException e) {
                 throw new IllegalStateException("cannot register " + VideoSocket.PATH, e);
             }
         }
     }
 
+    /**
+     * Every endpoint, with its guards. Anything a viewer may watch has CORS (for the pages of the
+     * {@code cors-origins}) and the viewer login (when {@code viewer-auth} is on); a WebSocket also has its origin
+     * checked and its place counted before the handshake; the admin's have the security headers, and their login
+     * comes from web.xml's security constraint.
+     */
+    static Endpoints endpoints(Camstream app, boolean viewerAuth) {
+        Cameras cameras = app.cameras();
+        Viewers viewers = app.viewers();
+        Guard cors = new CorsGuard(() -> app.settings().corsOrigins());
+        Guard secure = new SecurityHeadersGuard();
+        List<Guard> login = viewerAuth ? List.of(new ViewerLoginGuard()) : List.of();
+        List<Guard> watch = join(List.of(cors), login);
+        List<Guard> socket = join(login, List.of(new OriginGuard(() -> app.settings().allowedOrigins()),
+                new ViewerPlaceGuard(viewers)));
+        ConfigServlet config = new ConfigServlet(app.liveSettings());
+        Endpoints.Builder table = new Endpoints.Builder()
+                // /snapshot and /stream are µStreamer's names; the root also answers mjpg-streamer's ?action=.
+                .add("root", Endpoints.Scope.SERVER, new CompatibleUrls(cameras), watch, "")
+                .add("camera-page", Endpoints.Scope.CAMERA_ONLY, new CameraPageServlet(), watch, "")
+                .add("snapshot", Endpoints.Scope.CAMERA, new SnapshotServlet(cameras, viewers, app.executor()), watch,
+                        "snapshot.jpg", "snapshot")
+                .add("stills", Endpoints.Scope.CAMERA, MultipartStreamServlet.stills(cameras, viewers), watch,
+                        "stream.jpg")
+                .add("mjpeg", Endpoints.Scope.CAMERA, MultipartStreamServlet.everyFrame(cameras, viewers), watch,
+                        "stream.mjpeg", "stream")
+                .add("h264", Endpoints.Scope.CAMERA, VideoStreamServlet.h264(cameras, viewers), watch, "stream.h264")
+                .add("mp4", Endpoints.Scope.CAMERA, VideoStreamServlet.mp4(cameras, viewers), watch, "stream.mp4")
+                .add("hls", Endpoints.Scope.CAMERA, new HlsServlet(cameras), watch, "hls/*")
+                .add("websocket", Endpoints.Scope.CAMERA, null, socket, "ws/video")
+                .add("status", Endpoints.Scope.SERVER, StatusServlet.server(app), login, "api/status")
+                .add("camera-status", Endpoints.Scope.CAMERA_ONLY, StatusServlet.camera(app), login, "api/status")
+                .add("status-history", Endpoints.Scope.CAMERA, new StatusHistoryServlet(cameras), login,
+                        "api/status/history")
+                .add("cameras", Endpoints.Scope.SERVER, new CamerasServlet(cameras), login, "api/cameras")
+                .add("config-check", Endpoints.Scope.SERVER, new ConfigCheckServlet(app.liveSettings()),
+                        List.of(secure), "api/config/check")
+                .add("config-cameras", Endpoints.Scope.SERVER, new CameraConfigServlet(app.liveSettings(), config),
+                        List.of(secure), "api/config/cameras", "api/config/cameras/*")
+                .add("config", Endpoints.Scope.SERVER, config, List.of(secure), "api/config")
+                .add("admin", Endpoints.Scope.SERVER, new AdminPageServlet(), List.of(secure), "admin")
+                .add("admin-files", Endpoints.Scope.SERVER, null, List.of(secure), "admin/*");
+        return table.build(login);
+    }
+
+    private static List<Guard> join(List<Guard> first, List<Guard> second) {
+        List<Guard> all = new ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
+    }
+
+    /** The servlet mappings of an endpoint at the root: {@code ""} is the root itself, {@code hls/*} a prefix. */
+    private static String[] rootMappings(Endpoints.Endpoint endpoint) {
+        return endpoint.paths().stream().map(path -> path.isEmpty() ? "" : "/" + path).toArray(String[]::new);
+    }
+
+    private static Map<String, String> parameters(ServletContext context) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            parameters.put(name, context.getInitParameter(name));
+        }
+        return parameters;
+    }
+
     private static void register(ServletContext context, String name, HttpServlet servlet, String... paths) {
         ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
         registration.setAsyncSupported(true);
-        registration.addMapping(paths);
+        if (paths.length > 0) {
+            registration.addMapping(paths);
+        }
+        registration.setLoadOnStartup(1);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.camstream.config.ResolvedSettings;
 import org.camstream.config.Setting;
 
 /**
@@ -17,19 +18,25 @@ import org.camstream.config.Setting;
  */
 final class ConfigCheckServlet extends HttpServlet {
 
-    private final Camstream app;
+    private final LiveSettings settings;
 
-    ConfigCheckServlet(Camstream app) {
-        this.app = app;
+    ConfigCheckServlet(LiveSettings settings) {
+        this.settings = settings;
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Map<Setting, String> changes = ConfigRequests.readChanges(request, response, app.liveSettings().current());
+        ResolvedSettings resolved = settings.resolved();
+        String camera = ConfigServlet.cameraOf(request, response, resolved);
+        if (camera == null) {
+            return;
+        }
+        Map<Setting, String> changes = ConfigRequests.readChanges(request, response,
+                resolved.settings().camera(camera));
         if (changes == null) {
             return;
         }
-        List<ConfigRequests.Problem> problems = ConfigRequests.problems(app.liveSettings().resolved(), changes);
+        List<ConfigRequests.Problem> problems = ConfigRequests.problems(resolved, camera, changes);
         if (!problems.isEmpty()) {
             ConfigRequests.sendProblems(response, problems);
             return;

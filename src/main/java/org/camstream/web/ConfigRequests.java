@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.camstream.config.CameraSettings;
 import org.camstream.config.ResolvedSettings;
 import org.camstream.config.Secrets;
 import org.camstream.config.Setting;
-import org.camstream.config.Settings;
 import org.camstream.config.SettingsException;
 
 /**
@@ -46,14 +46,19 @@ final class ConfigRequests {
      * when the body is not a JSON object of known fields, which has then been answered.
      */
     static Map<Setting, String> readChanges(HttpServletRequest request, HttpServletResponse response,
-            Settings current) throws IOException {
+            CameraSettings current) throws IOException {
+        Map<String, Object> body = readBody(request, response);
+        return body == null ? null : changes(body, response, current, List.of());
+    }
+
+    /** The request's body as a JSON object; null when it is not one, which has then been answered. */
+    static Map<String, Object> readBody(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String contentType = request.getContentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             Responses.sendError(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
                     "send the changes as a JSON object with Content-Type: application/json");
             return null;
         }
-        Map<String, Object> body;
         try (InputStream in = request.getInputStream()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
@@ -70,14 +75,27 @@ final class ConfigRequests {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> map = (Map<String, Object>) parsed;
-            body = map;
+            return map;
         } catch (IOException | RuntimeException e) {
             String reason = "the body is not valid JSON: " + firstLine(e.getMessage());
             sendProblems(response, List.of(new Problem(null, reason, reason)));
             return null;
         }
+    }
+
+    /**
+     * The body's fields as settings, with a masked input password put back from {@code current} (null for a new
+     * camera); null when a field is unknown or not a single value, which has then been answered.
+     *
+     * @param others fields the caller reads itself, such as a new camera's name
+     */
+    static Map<Setting, String> changes(Map<String, Object> body, HttpServletResponse response,
+            CameraSettings current, List<String> others) throws IOException {
         Map<Setting, String> changes = new EnumMap<>(Setting.class);
         for (Map.Entry<String, Object> entry : body.entrySet()) {
+            if (others.contains(entry.getKey())) {
+                continue;
+            }
             Setting setting = ConfigServlet.FIELDS.get(entry.getKey());
             String reason = null;
             Object value = entry.getValue();
@@ -94,7 +112,7 @@ final class ConfigRequests {
             changes.put(setting, raw(value));
         }
         String input = changes.get(Setting.INPUT);
-        if (input != null) {
+        if (input != null && current != null) {
             // The page shows the input with its password masked; sent back so, it means "keep the password".
             changes.put(Setting.INPUT, Secrets.restorePassword(input, current.input()));
         }
@@ -106,12 +124,12 @@ final class ConfigRequests {
      * field found at fault, until they pass or the fault lies in a value that was not changed. Empty when the
      * changes are valid.
      */
-    static List<Problem> problems(ResolvedSettings base, Map<Setting, String> changes) {
+    static List<Problem> problems(ResolvedSettings base, String camera, Map<Setting, String> changes) {
         Map<Setting, String> remaining = new EnumMap<>(changes);
         List<Problem> problems = new ArrayList<>();
         for (int round = 0; round <= changes.size(); round++) {
             try {
-                base.with(remaining);
+                base.withCamera(camera, remaining);
                 break;
             } catch (SettingsException e) {
                 problems.add(problem(e, remaining));

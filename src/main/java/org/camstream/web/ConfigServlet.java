@@ -10,11 +10,11 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.camstream.config.CameraSettings;
 import org.camstream.config.ResolvedSettings;
 import org.camstream.config.SavedSettings;
 import org.camstream.config.Setting;
 import org.camstream.config.Secrets;
-import org.camstream.config.Settings;
 import org.camstream.config.SettingsException;
 import org.camstream.config.Source;
 import org.camstream.config.SourceLimits;
@@ -22,10 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /api/config}: the settings the admin page may change. {@code GET} returns the current values, where
- * each came from and what is allowed; {@code PUT} with a JSON object of fields applies them live; {@code DELETE}
- * forgets what the admin page saved. The container requires the camstream-admin role; this servlet refuses
- * writes from other sites (CSRF) and invalid values, and then nothing changes.
+ * {@code /api/config?camera=<name>}: the settings of one camera that the admin page may change, the first
+ * camera's without {@code camera}. {@code GET} returns the current values, where each came from and what is
+ * allowed, the cameras there are and the devices they may use; {@code PUT} with a JSON object of fields applies
+ * them live; {@code DELETE} forgets everything the admin page saved. The container requires the camstream-admin
+ * role; this servlet refuses writes from other sites (CSRF) and invalid values, and then nothing changes.
+ * Cameras are added, renamed and removed through {@link CameraConfigServlet}.
  */
 final class ConfigServlet extends HttpServlet {
 
@@ -39,16 +41,16 @@ final class ConfigServlet extends HttpServlet {
             Source.RPICAM.id(), List.of("camera"), Source.V4L2.id(), List.of("device"),
             Source.FFMPEG.id(), List.of("input"));
 
-    private final Camstream app;
-    private WebcamListing webcams;
+    private final LiveSettings settings;
+    private DeviceListing devices;
 
-    ConfigServlet(Camstream app) {
-        this.app = app;
+    ConfigServlet(LiveSettings settings) {
+        this.settings = settings;
     }
 
     @Override
     public void init() {
-        webcams = new WebcamListing(getServletContext());
+        devices = new DeviceListing(getServletContext());
     }
 
     private static Map<String, Setting> fields() {
@@ -68,18 +70,47 @@ final class ConfigServlet extends HttpServlet {
         fields.put("input", Setting.INPUT);
         fields.put("audio", Setting.AUDIO);
         fields.put("publish", Setting.PUBLISH);
+        fields.put("maxViewers", Setting.MAX_VIEWERS);
         return fields;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(app.liveSettings().resolved()));
+        ResolvedSettings resolved = settings.resolved();
+        String camera = cameraOf(request, response, resolved);
+        if (camera != null) {
+            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(resolved, camera));
+        }
     }
 
-    /** The document with the webcams, whose {@code used} format depends on the settings just made, and the sound devices. */
-    private Map<String, Object> withDevices(ResolvedSettings resolved) {
-        Map<String, Object> document = document(resolved);
-        document.put("devices", webcams.devices(resolved.settings()));
+    /**
+     * The camera a request names in {@code camera}, or the first; null when there is no such camera, which has
+     * then been answered with a 404.
+     */
+    static String cameraOf(HttpServletRequest request, HttpServletResponse response, ResolvedSettings resolved)
+            throws IOException {
+        String name = request.getParameter("camera");
+        if (name == null || name.isEmpty()) {
+            CameraSettings first = resolved.settings().firstCamera();
+            return first == null ? null : first.name();
+        }
+        if (resolved.settings().camera(name) == null) {
+            Responses.sendError(response, HttpServletResponse.SC_NOT_FOUND, "there is no camera '"
+                    + Responses.printable(name) + "'");
+            return null;
+        }
+        return name;
+    }
+
+    /**
+     * The document with the devices, whose {@code used} format and {@code usedBy} camera depend on the settings
+     * just made, and the sound devices.
+     */
+    Map<String, Object> withDevices(ResolvedSettings resolved, String camera) {
+        Map<String, Object> document = document(resolved, camera);
+        CameraSettings current = resolved.settings().camera(camera);
+        document.put("devices", devices.webcams(current, resolved.settings().cameras()));
+        document.put("csiCameras", devices.csiCameras(resolved.settings().cameras()));
         Object root = getServletContext().getAttribute(AudioDevices.ATTRIBUTE);
         List<Map<String, Object>> sound = new java.util.ArrayList<>();
         for (AudioDevices.Device device : AudioDevices.list(root instanceof String r ? Path.of(r) : AudioDevices.SYSTEM)) {
@@ -97,21 +128,26 @@ final class ConfigServlet extends HttpServlet {
         if (!checkWrite(request, response)) {
             return;
         }
+        ResolvedSettings resolved = settings.resolved();
+        String camera = cameraOf(request, response, resolved);
+        if (camera == null) {
+            return;
+        }
         Map<Setting, String> changes = ConfigRequests.readChanges(request, response,
-                app.liveSettings().current());
+                resolved.settings().camera(camera));
         if (changes == null) {
             return;
         }
         if (changes.isEmpty()) {
-            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(app.liveSettings().resolved()));
+            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(resolved, camera));
             return;
         }
         try {
-            ResolvedSettings next = app.liveSettings().apply(changes);
-            LOG.info("{} changed {} on the admin page", user(request), changes.keySet());
-            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(next));
+            ResolvedSettings next = settings.apply(camera, changes);
+            LOG.info("{} changed {} of camera {} on the admin page", user(request), changes.keySet(), camera);
+            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(next, camera));
         } catch (SettingsException e) {
-            List<ConfigRequests.Problem> problems = ConfigRequests.problems(app.liveSettings().resolved(), changes);
+            List<ConfigRequests.Problem> problems = ConfigRequests.problems(settings.resolved(), camera, changes);
             ConfigRequests.sendProblems(response, problems.isEmpty()
                     ? List.of(new ConfigRequests.Problem(null, e.getMessage(), e.reason())) : problems);
         } catch (IOException e) {
@@ -126,9 +162,10 @@ final class ConfigServlet extends HttpServlet {
             return;
         }
         try {
-            ResolvedSettings next = app.liveSettings().forgetSaved();
+            ResolvedSettings next = settings.forgetSaved();
             LOG.info("{} reset the settings saved on the admin page", user(request));
-            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(next));
+            CameraSettings first = next.settings().firstCamera();
+            ConfigRequests.send(response, HttpServletResponse.SC_OK, withDevices(next, first.name()));
         } catch (SettingsException e) {
             Responses.sendError(response, HttpServletResponse.SC_CONFLICT,
                     "the configured settings are not valid: " + e.getMessage());
@@ -149,16 +186,16 @@ final class ConfigServlet extends HttpServlet {
      * Refuses a write that a page of another site sent with the admin's stored login: browsers name the page's
      * origin in Origin (or at least Referer) and in Sec-Fetch-Site. Programs such as curl send none and pass.
      */
-    private static boolean checkWrite(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    static boolean checkWrite(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String host = request.getHeader("Host");
         String fetchSite = request.getHeader("Sec-Fetch-Site");
         String origin = request.getHeader("Origin");
         String referer = request.getHeader("Referer");
         boolean crossSite = "cross-site".equalsIgnoreCase(fetchSite) || "same-site".equalsIgnoreCase(fetchSite);
         if (!crossSite && origin != null) {
-            crossSite = !OriginFilter.isAllowed(origin, host, List.of());
+            crossSite = !OriginGuard.isAllowed(origin, host, List.of());
         } else if (!crossSite && referer != null) {
-            crossSite = !OriginFilter.isAllowed(originOf(referer), host, List.of());
+            crossSite = !OriginGuard.isAllowed(originOf(referer), host, List.of());
         }
         if (crossSite) {
             Responses.sendError(response, HttpServletResponse.SC_FORBIDDEN,
@@ -186,8 +223,8 @@ final class ConfigServlet extends HttpServlet {
         return setting.key();
     }
 
-    private static Map<String, Object> document(ResolvedSettings resolved) {
-        Settings s = resolved.settings();
+    private static Map<String, Object> document(ResolvedSettings resolved, String camera) {
+        CameraSettings s = resolved.settings().camera(camera);
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("source", s.source().id());
         values.put("width", s.width());
@@ -199,7 +236,7 @@ final class ConfigServlet extends HttpServlet {
         values.put("rotation", s.rotation());
         values.put("hflip", s.hflip());
         values.put("vflip", s.vflip());
-        values.put("camera", s.camera());
+        values.put("camera", s.cameraIndex());
         values.put("device", s.device());
         // The admin's own settings API is the one place the input's password is given out, so that a program
         // can read back what it set; the page shows only the masked form below.
@@ -207,6 +244,7 @@ final class ConfigServlet extends HttpServlet {
         values.put("audio", s.audio().id());
         values.put("publish", s.publish().stream().map(org.camstream.config.PublishUrl::url)
                 .collect(java.util.stream.Collectors.joining(",")));
+        values.put("maxViewers", s.maxViewers());
         Map<String, Object> masked = new LinkedHashMap<>();
         masked.put("input", Secrets.mask(s.input()));
         if (!s.publish().isEmpty()) {
@@ -218,9 +256,11 @@ final class ConfigServlet extends HttpServlet {
         Map<String, Object> origins = new LinkedHashMap<>();
         boolean saved = false;
         for (Map.Entry<String, Setting> field : FIELDS.entrySet()) {
-            String origin = resolved.value(field.getValue()).origin();
+            String origin = resolved.value(resolved.keyOf(camera, field.getValue())).origin();
             origins.put(field.getKey(), origin);
-            saved |= ResolvedSettings.SAVED.equals(origin);
+        }
+        for (ResolvedSettings.Value value : resolved.values().values()) {
+            saved |= value.isSaved();
         }
 
         SourceLimits limits = SourceLimits.of(s.source(), s.codec());
@@ -235,6 +275,7 @@ final class ConfigServlet extends HttpServlet {
         allowed.put("keyframeInterval", range(1, 600, null));
         allowed.put("rotation", List.of(0, 180));
         allowed.put("camera", range(0, 9, null));
+        allowed.put("maxViewers", range(1, 10_000, null));
         allowed.put("sourceFields", SOURCE_FIELDS);
         // The kinds of sound; an ALSA device is any alsa:<name>, the ones found are in audioDevices.
         allowed.put("audio", s.source() == Source.FFMPEG ? List.of("none", "test", "alsa:default", "pulse", "input")
@@ -245,14 +286,21 @@ final class ConfigServlet extends HttpServlet {
         limit.put("maxHeight", limits.maxHeight());
         limit.put("why", limits.why());
 
+        List<String> names = new java.util.ArrayList<>();
+        for (CameraSettings each : resolved.settings().cameras()) {
+            names.add(each.name());
+        }
         Map<String, Object> document = new LinkedHashMap<>();
+        document.put("camera", camera);
+        document.put("cameras", names);
+        document.put("nameRule", org.camstream.config.SettingKey.CAMERA_NAME_RULE);
         document.put("values", values);
         document.put("masked", masked);
         document.put("origins", origins);
         document.put("saved", saved);
         document.put("allowed", allowed);
         document.put("limits", limit);
-        document.put("savedIn", s.dataDir().resolve(SavedSettings.FILE).toString());
+        document.put("savedIn", resolved.settings().dataDir().resolve(SavedSettings.FILE).toString());
         return document;
     }
 

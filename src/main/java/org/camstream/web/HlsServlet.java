@@ -7,6 +7,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import org.camstream.camera.Camera;
+import org.camstream.camera.Cameras;
+import org.camstream.camera.ViewerLimit;
 import org.camstream.hls.HeldRequests;
 import org.camstream.hls.HlsCounters;
 import org.camstream.hls.HlsNames;
@@ -26,15 +29,16 @@ import org.camstream.stream.Chunk;
  */
 final class HlsServlet extends HttpServlet {
 
+    private static final String HLS = "hls/";
     private static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     private static final String MEDIA_TYPE = "video/mp4";
     /** Beyond its hold, how long a client may take to read an answer before the container ends the request. */
     private static final long WRITE_MILLIS = 30_000;
 
-    private final Camstream app;
+    private final Cameras cameras;
 
-    HlsServlet(Camstream app) {
-        this.app = app;
+    HlsServlet(Cameras cameras) {
+        this.cameras = cameras;
     }
 
     @Override
@@ -48,10 +52,15 @@ final class HlsServlet extends HttpServlet {
     }
 
     private void handle(HttpServletRequest request, HttpServletResponse response, boolean head) throws IOException {
-        String path = request.getPathInfo() == null ? "" : request.getPathInfo().substring(1);
-        HlsCounters counters = app.hlsCounters();
+        Camera camera = Route.camera(request, response, cameras);
+        if (camera == null) {
+            return;
+        }
+        String routed = Route.of(request, cameras).path();
+        String path = routed.startsWith(HLS) ? routed.substring(HLS.length()) : routed;
+        HlsCounters counters = camera.hlsCounters();
         if (path.equals(HlsNames.PLAYLIST)) {
-            playlist(request, response, head);
+            playlist(camera, request, response, head);
             return;
         }
         HlsNames.Media media = HlsNames.parse(path);
@@ -61,7 +70,7 @@ final class HlsServlet extends HttpServlet {
                     + "hls/" + HlsNames.PLAYLIST);
             return;
         }
-        Segmenter segmenter = app.hls().running(media.runId());
+        Segmenter segmenter = camera.hls().running(media.runId());
         HlsExchange exchange = new HlsExchange(start(request, Duration.ZERO), head, counters);
         if (segmenter == null) {
             exchange.error(HttpServletResponse.SC_NOT_FOUND, "that file belongs to an HLS run that has ended;"
@@ -91,13 +100,14 @@ final class HlsServlet extends HttpServlet {
             }
             case PART -> {
                 counters.parts.increment();
-                part(segmenter, snapshot, media.number(), exchange);
+                part(camera, segmenter, snapshot, media.number(), exchange);
             }
         }
     }
 
-    private void playlist(HttpServletRequest request, HttpServletResponse response, boolean head) throws IOException {
-        HlsCounters counters = app.hlsCounters();
+    private void playlist(Camera camera, HttpServletRequest request, HttpServletResponse response, boolean head)
+            throws IOException {
+        HlsCounters counters = camera.hlsCounters();
         PlaylistQuery query;
         try {
             query = PlaylistQuery.parse(request.getParameter("_HLS_msn"), request.getParameter("_HLS_part"));
@@ -109,7 +119,7 @@ final class HlsServlet extends HttpServlet {
         (query.blocking() ? counters.blockingPlaylists : counters.playlists).increment();
         Segmenter segmenter;
         try {
-            segmenter = app.hls().start();
+            segmenter = camera.hls().start();
         } catch (IllegalStateException e) {
             counters.errors.increment();
             Responses.sendUnavailable(response, ViewerLimit.RETRY_AFTER_SECONDS, "camstream is stopping");
@@ -125,7 +135,7 @@ final class HlsServlet extends HttpServlet {
         Duration hold = query.blocking() ? HlsService.holdTimeout(snapshot) : HlsService.START_WAIT;
         HlsExchange exchange = new HlsExchange(start(request, hold), head, counters);
         String runId = segmenter.runId();
-        boolean held = app.hls().held().hold(new HeldRequests.Waiter() {
+        boolean held = camera.hls().held().hold(new HeldRequests.Waiter() {
             @Override
             public boolean readyIn(HlsSnapshot s) {
                 return !s.runId().equals(runId) || query.satisfiedBy(s);
@@ -150,11 +160,11 @@ final class HlsServlet extends HttpServlet {
             }
         }, segmenter::current, hold);
         if (!held) {
-            refuse(exchange);
+            refuse(camera, exchange);
         }
     }
 
-    private void part(Segmenter segmenter, HlsSnapshot snapshot, long index, HlsExchange exchange) {
+    private void part(Camera camera, Segmenter segmenter, HlsSnapshot snapshot, long index, HlsExchange exchange) {
         HlsPart part = snapshot.part(index);
         if (part != null) {
             exchange.send(MEDIA_TYPE, HlsExchange.IMMUTABLE, part.chunks());
@@ -168,7 +178,7 @@ final class HlsServlet extends HttpServlet {
         // The preload hint: held until the part is complete.
         Duration hold = HlsService.holdTimeout(snapshot);
         String runId = segmenter.runId();
-        boolean held = app.hls().held().hold(new HeldRequests.Waiter() {
+        boolean held = camera.hls().held().hold(new HeldRequests.Waiter() {
             @Override
             public boolean readyIn(HlsSnapshot s) {
                 return !s.runId().equals(runId) || s.part(index) != null;
@@ -191,12 +201,12 @@ final class HlsServlet extends HttpServlet {
             }
         }, segmenter::current, hold);
         if (!held) {
-            refuse(exchange);
+            refuse(camera, exchange);
         }
     }
 
-    private void refuse(HlsExchange exchange) {
-        HeldRequests held = app.hls().held();
+    private void refuse(Camera camera, HlsExchange exchange) {
+        HeldRequests held = camera.hls().held();
         exchange.error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "camstream is holding its limit of "
                 + held.capacity() + " waiting HLS requests (twice max-viewers); try again in a second", 1);
     }

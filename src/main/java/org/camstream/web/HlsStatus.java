@@ -2,6 +2,7 @@ package org.camstream.web;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.camstream.camera.Camera;
 import org.camstream.hls.HeldRequests;
 import org.camstream.hls.HlsCounters;
 import org.camstream.hls.HlsSegment;
@@ -14,7 +15,7 @@ final class HlsStatus {
     private HlsStatus() {
     }
 
-    static Map<String, Object> of(Camstream app) {
+    static Map<String, Object> of(Camera app) {
         Map<String, Object> hls = new LinkedHashMap<>();
         Segmenter segmenter = app.hls().peek();
         hls.put("running", segmenter != null);

@@ -1,9 +1,18 @@
 package org.camstream.web;
 
 import java.io.IOException;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.camstream.config.ResolvedSettings;
 import org.camstream.config.SavedSettings;
 import org.camstream.config.Setting;
@@ -14,24 +23,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The settings in force, and the admin page's changes to them: validated as a whole, saved in the data
- * directory, then installed, after which {@code onChange} restarts what uses them. Viewers stay connected.
+ * The settings in force, and the admin page's changes to them: a camera's settings, a camera added, renamed or
+ * removed. Each change is validated as a whole, saved in the data directory, installed, and then handed to
+ * {@code onChange}, which reconciles the cameras; viewers of the cameras it does not touch notice nothing.
+ *
+ * <p>Changes run one at a time on a thread of their own, which writes the file and reconciles the cameras
+ * (closing a removed one waits for its processes). No lock is held for any of it: one change simply waits for
+ * the one before. Readers see the installed settings through an atomic reference. At most
+ * {@value #MAX_WAITING} changes wait; one more is refused as busy.
  */
-final class LiveSettings {
+final class LiveSettings implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveSettings.class);
+    static final int MAX_WAITING = 16;
+    /** How long a request waits for its change, a camera's processes ending included, before it gives up. */
+    static final long WAIT_SECONDS = 60;
 
     private final SettingsLoader loader;
     private final AtomicReference<ResolvedSettings> resolved;
-    private volatile Runnable onChange = () -> { };
+    private final ExecutorService changes;
+    private volatile Consumer<ResolvedSettings> onChange = next -> { };
 
     LiveSettings(SettingsLoader loader, ResolvedSettings initial) {
         this.loader = loader;
         this.resolved = new AtomicReference<>(initial);
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(MAX_WAITING), runnable -> {
+                    Thread thread = new Thread(runnable, "camstream-settings");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        this.changes = executor;
     }
 
-    /** What to do after new settings are installed; runs without any lock of this class held. */
-    void onChange(Runnable listener) {
+    /** What to do after new settings are installed; runs on the settings' thread, with no lock held. */
+    void onChange(Consumer<ResolvedSettings> listener) {
         onChange = listener;
     }
 
@@ -43,43 +70,93 @@ final class LiveSettings {
         return resolved.get();
     }
 
-    /**
-     * Validates the changes against the current settings, saves them, and installs them. Nothing changes if a
-     * value is invalid or cannot be saved.
-     *
-     * @throws SettingsException naming the invalid setting
-     */
-    ResolvedSettings apply(Map<Setting, String> changes) throws IOException {
-        ResolvedSettings next;
-        synchronized (this) {
-            next = resolved.get().with(changes);
-            Map<Setting, String> saved = new EnumMap<>(Setting.class);
-            for (Map.Entry<Setting, ResolvedSettings.Value> entry : next.values().entrySet()) {
-                if (ResolvedSettings.SAVED.equals(entry.getValue().origin())) {
-                    saved.put(entry.getKey(), entry.getValue().raw());
-                }
-            }
-            SavedSettings.write(next.settings().dataDir(), saved);
-            resolved.set(next);
-        }
-        installed(next);
-        return next;
+    /** One camera's settings changed. */
+    ResolvedSettings apply(String camera, Map<Setting, String> values) throws IOException {
+        return change("changed camera " + camera + "'s " + values.keySet(), r -> r.withCamera(camera, values));
+    }
+
+    ResolvedSettings addCamera(String name, Map<Setting, String> values) throws IOException {
+        return change("added camera " + name, r -> r.withCameraAdded(name, values));
+    }
+
+    ResolvedSettings renameCamera(String from, String to) throws IOException {
+        return change("renamed camera " + from + " to " + to, r -> r.withCameraRenamed(from, to));
+    }
+
+    ResolvedSettings removeCamera(String name) throws IOException {
+        return change("removed camera " + name, r -> r.withCameraRemoved(name));
     }
 
     /** Forgets what the admin page saved and goes back to the configured settings. */
     ResolvedSettings forgetSaved() throws IOException {
-        ResolvedSettings next;
-        synchronized (this) {
+        return run(() -> {
             SavedSettings.forget(resolved.get().settings().dataDir());
-            next = loader.resolve();
-            resolved.set(next);
+            return install(loader.resolve(), "went back to the configured settings");
+        });
+    }
+
+    /**
+     * Validates the change against the current settings, saves the result, and installs it. Nothing changes if a
+     * value is invalid or cannot be saved.
+     *
+     * @throws SettingsException naming the invalid setting
+     */
+    private ResolvedSettings change(String what, UnaryOperator<ResolvedSettings> change) throws IOException {
+        return run(() -> {
+            ResolvedSettings next = change.apply(resolved.get());
+            SavedSettings.write(next.settings().dataDir(), next.saved());
+            return install(next, what);
+        });
+    }
+
+    private ResolvedSettings install(ResolvedSettings next, String what) {
+        resolved.set(next);
+        LOG.info("Settings changed on the admin page ({}): {}", what, next.settings());
+        try {
+            onChange.accept(next);
+        } catch (RuntimeException e) {
+            LOG.warn("The new settings could not be carried out whole", e);
         }
-        installed(next);
         return next;
     }
 
-    private void installed(ResolvedSettings next) {
-        LOG.info("Settings changed on the admin page: {}", next.settings());
-        onChange.run();
+    private interface Change {
+        ResolvedSettings run() throws IOException;
+    }
+
+    private ResolvedSettings run(Change change) throws IOException {
+        Future<ResolvedSettings> done;
+        try {
+            done = changes.submit(change::run);
+        } catch (RejectedExecutionException e) {
+            throw new SettingsException("camstream is busy with " + MAX_WAITING + " other changes; try again");
+        }
+        try {
+            return done.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SettingsException settingsException) {
+                throw settingsException;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("the settings could not be changed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new IOException("the change did not finish within " + WAIT_SECONDS + " s; it goes on meanwhile");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the change");
+        }
+    }
+
+    @Override
+    public void close() {
+        changes.shutdown();
+        try {
+            changes.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -5,8 +5,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.function.Predicate;
-import org.camstream.camera.Lease;
+import org.camstream.process.Lease;
+import org.camstream.camera.Camera;
+import org.camstream.camera.Cameras;
 import org.camstream.stream.LatestMailbox;
+import org.camstream.stream.MultipartPart;
+import org.camstream.stream.Preamble;
 import org.camstream.stream.Pacer;
 import org.camstream.stream.StreamStats;
 
@@ -20,47 +24,53 @@ final class MultipartStreamServlet extends HttpServlet {
     static final double DEFAULT_STILLS_FPS = 2;
     static final double MIN_STILLS_FPS = 0.1;
 
-    private final Camstream app;
+    private final Cameras cameras;
+    private final Viewers viewers;
     private final boolean paced;
 
-    private MultipartStreamServlet(Camstream app, boolean paced) {
-        this.app = app;
+    private MultipartStreamServlet(Cameras cameras, Viewers viewers, boolean paced) {
+        this.cameras = cameras;
+        this.viewers = viewers;
         this.paced = paced;
     }
 
-    static MultipartStreamServlet everyFrame(Camstream app) {
-        return new MultipartStreamServlet(app, false);
+    static MultipartStreamServlet everyFrame(Cameras cameras, Viewers viewers) {
+        return new MultipartStreamServlet(cameras, viewers, false);
     }
 
-    static MultipartStreamServlet stills(Camstream app) {
-        return new MultipartStreamServlet(app, true);
+    static MultipartStreamServlet stills(Cameras cameras, Viewers viewers) {
+        return new MultipartStreamServlet(cameras, viewers, true);
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Camera camera = Route.camera(request, response, cameras);
+        if (camera == null) {
+            return;
+        }
         double fps = 0;
         if (paced) {
             try {
-                fps = requestedFps(request.getParameter("fps"), app.settings().fps());
+                fps = requestedFps(request.getParameter("fps"), camera.settings().fps());
             } catch (IllegalArgumentException e) {
                 Responses.sendError(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
                 return;
             }
         }
-        Lease lease = Admission.admit(app, response, app.path()::acquireJpeg);
+        Lease lease = viewers.admit(camera, response, camera::acquireJpeg);
         if (lease == null) {
             return;
         }
         writeHead(response);
-        StreamStats stats = paced ? app.counters().jpeg : app.counters().mjpeg;
+        StreamStats stats = paced ? camera.counters().jpeg : camera.counters().mjpeg;
         Predicate<MultipartPart> admit = everything();
         if (paced) {
-            Pacer pacer = new Pacer(fps, app.settings().frameIntervalNanos());
+            Pacer pacer = new Pacer(fps, camera.settings().frameIntervalNanos());
             admit = part -> pacer.admit(part.frame().captureNanos());
         }
         try {
-            StreamingResponse.open(request, response, app.responses(), app.writers(), lease, app.path().jpeg().parts(), new LatestMailbox<>(), stats, admit,
-                    Preamble.none());
+            StreamingResponse.open(request, response, viewers, camera, lease, camera.parts(), new LatestMailbox<>(),
+                    stats, admit, Preamble.none());
         } catch (IOException | RuntimeException e) {
             lease.close();
             throw e;
@@ -69,9 +79,13 @@ final class MultipartStreamServlet extends HttpServlet {
 
     @Override
     protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Camera camera = Route.camera(request, response, cameras);
+        if (camera == null) {
+            return;
+        }
         if (paced) {
             try {
-                requestedFps(request.getParameter("fps"), app.settings().fps());
+                requestedFps(request.getParameter("fps"), camera.settings().fps());
             } catch (IllegalArgumentException e) {
                 response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
                 return;

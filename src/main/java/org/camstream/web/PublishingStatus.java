@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.camstream.camera.CameraError;
+import org.camstream.process.ProcessError;
 import org.camstream.publish.PublisherStatus;
 
 /**
@@ -26,12 +26,12 @@ final class PublishingStatus {
             one.put("format", p.format());
             one.put("state", p.state().id());
             one.put("since", StatusDocument.time(p.since()));
-            one.put("bitrate", p.bitrate());
-            one.put("frames", p.frames());
-            one.put("bytes", p.bytes());
-            one.put("droppedFrames", p.droppedFrames());
-            one.put("width", p.width());
-            one.put("height", p.height());
+            one.put("bitrate", p.delivery().bitrate());
+            one.put("frames", p.delivery().frames());
+            one.put("bytes", p.delivery().bytes());
+            one.put("droppedFrames", p.delivery().droppedFrames());
+            one.put("width", p.size() == null ? null : p.size().width());
+            one.put("height", p.size() == null ? null : p.size().height());
             one.put("restarts", p.restarts());
             one.put("lastError", p.lastError() == null ? null : p.lastError().message());
             one.put("lastErrorAt", p.lastError() == null ? null : StatusDocument.time(p.lastError().at()));
@@ -47,7 +47,7 @@ final class PublishingStatus {
         return list;
     }
 
-    private static Map<String, Object> error(CameraError error) {
+    private static Map<String, Object> error(ProcessError error) {
         if (error == null) {
             return null;
         }

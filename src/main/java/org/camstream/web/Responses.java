@@ -98,6 +98,16 @@ final class Responses {
         }
     }
 
+    /** A name from a request, fit to repeat in an answer: at most 64 printable ASCII characters. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 64));
+        for (int i = 0; i < text.length() && out.length() < 64; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
+    }
+
     static Chunk bytes(byte[] data) {
         return Chunk.of(data.length, out -> out.write(data));
     }

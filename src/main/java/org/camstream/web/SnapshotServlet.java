@@ -11,9 +11,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.camstream.camera.CameraState;
-import org.camstream.camera.CameraStatus;
-import org.camstream.camera.Lease;
+import org.camstream.process.ProcessState;
+import org.camstream.camera.CaptureStatus;
+import org.camstream.process.Lease;
+import java.util.concurrent.ScheduledExecutorService;
+import org.camstream.camera.Camera;
+import org.camstream.camera.Cameras;
 import org.camstream.stream.Frame;
 import org.camstream.stream.Subscriber;
 
@@ -28,27 +31,35 @@ final class SnapshotServlet extends HttpServlet {
     /** Retry-After when the camera gave no picture in time and no restart time is known. */
     static final int RETRY_SECONDS = 2;
 
-    private final Camstream app;
+    private final Cameras cameras;
+    private final Viewers viewers;
+    private final ScheduledExecutorService executor;
 
-    SnapshotServlet(Camstream app) {
-        this.app = app;
+    SnapshotServlet(Cameras cameras, Viewers viewers, ScheduledExecutorService executor) {
+        this.cameras = cameras;
+        this.viewers = viewers;
+        this.executor = executor;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Frame latest = livePicture(app.path().jpeg().latest());
+        Camera camera = Route.camera(request, response, cameras);
+        if (camera == null) {
+            return;
+        }
+        Frame latest = livePicture(camera, camera.pictures().latest());
         if (latest != null) {
-            send(request.startAsync(), latest);
+            send(camera, request.startAsync(), latest);
             return;
         }
-        CameraStatus camera = pictureSource();
-        Instant retry = camera.retryAt();
-        if (camera.state() == CameraState.RESTARTING && retry != null
+        CaptureStatus status = pictureSource(camera);
+        Instant retry = status.retryAt();
+        if (status.state() == ProcessState.RESTARTING && retry != null
                 && Duration.between(Instant.now(), retry).toMillis() > WAIT_MILLIS) {
-            sendUnavailable(response, camera, "the camera is not delivering pictures");
+            sendUnavailable(response, status, "the camera is not delivering pictures");
             return;
         }
-        Lease lease = Admission.admit(app, response, app.path()::acquireJpeg);
+        Lease lease = viewers.admit(camera, response, camera::acquireJpeg);
         if (lease == null) {
             return;
         }
@@ -56,20 +67,20 @@ final class SnapshotServlet extends HttpServlet {
         async.setTimeout(WAIT_MILLIS + 10_000);
         CompletableFuture<Frame> next = new CompletableFuture<>();
         Subscriber<Frame> waiter = frame -> {
-            if (livePicture(frame) != null) {
+            if (livePicture(camera, frame) != null) {
                 next.complete(frame);
             }
         };
-        ScheduledFuture<?> timeout = app.executor().schedule(() -> next.complete(null), WAIT_MILLIS,
+        ScheduledFuture<?> timeout = executor.schedule(() -> next.complete(null), WAIT_MILLIS,
                 TimeUnit.MILLISECONDS);
         next.whenComplete((frame, error) -> {
-            app.path().jpeg().pictures().unsubscribe(waiter);
+            camera.pictures().unsubscribe(waiter);
             timeout.cancel(false);
             lease.close();
             if (frame != null) {
-                send(async, frame);
+                send(camera, async, frame);
             } else {
-                CameraStatus now = pictureSource();
+                CaptureStatus now = pictureSource(camera);
                 Map<String, Object> body = unavailable(now, "the camera produced no picture within "
                         + WAIT_MILLIS / 1000 + " s");
                 ((HttpServletResponse) async.getResponse()).setHeader("Retry-After",
@@ -78,25 +89,25 @@ final class SnapshotServlet extends HttpServlet {
                         Responses.bytes(Responses.json(body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
         });
-        app.path().jpeg().pictures().subscribe(waiter);
+        camera.pictures().subscribe(waiter);
     }
 
     /** The picture if it is live: no older than a second or three frame intervals, whichever is longer. */
-    private Frame livePicture(Frame frame) {
+    private static Frame livePicture(Camera camera, Frame frame) {
         if (frame == null) {
             return null;
         }
-        long window = Math.max(TimeUnit.SECONDS.toNanos(1), 3 * app.settings().frameIntervalNanos());
+        long window = Math.max(TimeUnit.SECONDS.toNanos(1), 3 * camera.settings().frameIntervalNanos());
         return System.nanoTime() - frame.captureNanos() <= window ? frame : null;
     }
 
     /** The process whose pictures the snapshot shows, as the status says: the camera or the transcoder. */
-    private CameraStatus pictureSource() {
-        CameraStatus camera = app.path().camera().status();
-        return camera.isLive() ? app.path().jpegSource().status() : camera;
+    private static CaptureStatus pictureSource(Camera camera) {
+        CaptureStatus status = camera.status();
+        return status.isLive() ? camera.jpegSourceStatus() : status;
     }
 
-    private static void sendUnavailable(HttpServletResponse response, CameraStatus camera, String what)
+    private static void sendUnavailable(HttpServletResponse response, CaptureStatus camera, String what)
             throws IOException {
         byte[] body = Responses.json(unavailable(camera, what)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
@@ -108,7 +119,7 @@ final class SnapshotServlet extends HttpServlet {
     }
 
     /** {"status":503,"error":"...","camera":{state, since, lastError, lastErrorAt, retryAt}}. */
-    private static Map<String, Object> unavailable(CameraStatus camera, String what) {
+    private static Map<String, Object> unavailable(CaptureStatus camera, String what) {
         String error = camera.lastError() == null ? what + " (camera " + camera.state().id() + ")"
                 : what + " (camera " + camera.state().id() + ": " + camera.lastError().message() + ")";
         Map<String, Object> body = Responses.error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, error);
@@ -117,26 +128,30 @@ final class SnapshotServlet extends HttpServlet {
     }
 
     /** Seconds until the camera's next start, when it is waiting for one; else a short while. */
-    static int retryAfter(CameraStatus camera) {
+    static int retryAfter(CaptureStatus camera) {
         Instant retry = camera.retryAt();
-        if (camera.state() == CameraState.RESTARTING && retry != null) {
+        if (camera.state() == ProcessState.RESTARTING && retry != null) {
             long millis = Duration.between(Instant.now(), retry).toMillis();
             return (int) Math.max(1, (millis + 999) / 1000);
         }
         return RETRY_SECONDS;
     }
 
-    private void send(AsyncContext async, Frame frame) {
-        app.counters().snapshot.sent(frame.size());
+    private static void send(Camera camera, AsyncContext async, Frame frame) {
+        camera.counters().snapshot.sent(frame.size());
         Responses.sendAsync(async, HttpServletResponse.SC_OK, "image/jpeg", frame);
     }
 
     @Override
-    protected void doHead(HttpServletRequest request, HttpServletResponse response) {
-        Frame latest = livePicture(app.path().jpeg().latest());
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Camera camera = Route.camera(request, response, cameras);
+        if (camera == null) {
+            return;
+        }
+        Frame latest = livePicture(camera, camera.pictures().latest());
         if (latest == null) {
             response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-            response.setHeader("Retry-After", Integer.toString(retryAfter(pictureSource())));
+            response.setHeader("Retry-After", Integer.toString(retryAfter(pictureSource(camera))));
             Responses.noCache(response);
             return;
         }

@@ -1,13 +1,18 @@
 package org.camstream.web;
 
+import org.camstream.process.ProcessState;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.camstream.camera.CameraError;
-import org.camstream.camera.CameraStatus;
+import org.camstream.camera.Camera;
+import org.camstream.camera.Cameras;
+import org.camstream.camera.ViewerLimit;
+import org.camstream.process.ProcessError;
+import org.camstream.camera.CaptureStatus;
 import org.camstream.config.Codec;
 import org.camstream.stream.H264Pipeline;
 import org.camstream.stream.StreamStats;
@@ -24,16 +29,15 @@ final class StatusDocument {
      * pid and log like the camera's, its {@code level} (peak dBFS over the last tenth of a second, null while
      * none comes), its {@code bitrate}, and the frames the muxer {@code dropped} or {@code filled} with silence.
      */
-    static Map<String, Object> audio(Camstream app) {
-        FramePath path = app.path();
-        org.camstream.config.AudioInput setting = app.settings().audio();
+    static Map<String, Object> audio(Camera camera) {
+        org.camstream.config.AudioInput setting = camera.settings().audio();
         Map<String, Object> audio = new LinkedHashMap<>();
         audio.put("setting", setting.id());
         if (!setting.enabled()) {
             audio.put("state", "off");
             return audio;
         }
-        Map<String, Object> process = describe(path.audio().status());
+        Map<String, Object> process = describe(camera.audioStatus());
         process.remove("source");
         process.remove("width");
         process.remove("height");
@@ -41,20 +45,48 @@ final class StatusDocument {
         process.remove("measuredFps");
         audio.putAll(process);
         audio.put("codec", org.camstream.audio.AudioCaptures.FORMAT.codecs());
-        audio.put("level", path.audioLevel().peakDb(System.nanoTime()));
-        audio.put("bitrate", path.audioSink().measuredBitrate());
-        long[] corrections = path.video().audioCorrections();
-        audio.put("dropped", corrections[0]);
-        audio.put("filled", corrections[1]);
+        audio.put("level", camera.audioLevel().peakDb(System.nanoTime()));
+        audio.put("bitrate", camera.audioSink().measuredBitrate());
+        H264Pipeline.AudioCorrections corrections = camera.video().audioCorrections();
+        audio.put("dropped", corrections.dropped());
+        audio.put("filled", corrections.filled());
         return audio;
     }
 
-    static Map<String, Object> of(Camstream app) {
-        FramePath path = app.path();
-        Codec nativeCodec = path.nativeCodec();
-        Map<String, Object> camera = describe(path.camera().status());
+    /**
+     * The server's {@code /api/status}: the first camera's document at the top, as when camstream had one
+     * camera, and every camera's under {@code cameras}, by name, in order.
+     */
+    static Map<String, Object> server(Cameras cameras, ViewerLimit total, long uptimeMillis) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        Camera first = cameras.first();
+        if (first != null) {
+            status.putAll(camera(first, total));
+        }
+        Map<String, Object> all = new LinkedHashMap<>();
+        for (Camera camera : cameras.all()) {
+            all.put(camera.name(), camera(camera, total));
+        }
+        status.put("cameras", all);
+        status.put("uptimeSeconds", uptimeMillis / 1000.0);
+        status.put("jvm", jvm());
+        return status;
+    }
+
+    /** One camera's {@code /cam/<name>/api/status}: its processes, its viewers, its HLS and relays, and the JVM. */
+    static Map<String, Object> camera(Camera camera, ViewerLimit total, long uptimeMillis) {
+        Map<String, Object> status = camera(camera, total);
+        status.put("uptimeSeconds", uptimeMillis / 1000.0);
+        status.put("jvm", jvm());
+        return status;
+    }
+
+    private static Map<String, Object> camera(Camera unit, ViewerLimit total) {
+        Codec nativeCodec = unit.nativeCodec();
+        Map<String, Object> camera = describe(unit.status());
+        camera.put("name", unit.name());
         camera.put("codec", nativeCodec.id());
-        H264Pipeline video = path.video();
+        H264Pipeline video = unit.video();
         VideoTrack track = video.track();
         if (track != null) {
             Map<String, Object> h264 = new LinkedHashMap<>();
@@ -66,7 +98,7 @@ final class StatusDocument {
             h264.put("measuredBitrate", video.measuredBitrate());
             camera.put("h264", h264);
         }
-        Map<String, Object> transcoding = describe(path.transcoder().status());
+        Map<String, Object> transcoding = describe(unit.transcoderStatus());
         transcoding.remove("source");
         transcoding.put("from", nativeCodec.id());
         transcoding.put("to", nativeCodec == Codec.H264 ? Codec.MJPEG.id() : Codec.H264.id());
@@ -76,7 +108,7 @@ final class StatusDocument {
         long frames = 0;
         long bytes = 0;
         long dropped = 0;
-        for (StreamStats s : app.counters().all()) {
+        for (StreamStats s : unit.counters().all()) {
             viewersByFormat.put(s.format(), s.viewers());
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("viewers", s.viewers());
@@ -89,18 +121,15 @@ final class StatusDocument {
             dropped += s.framesDropped();
         }
         Map<String, Object> limits = new LinkedHashMap<>();
-        limits.put("maxViewers", app.limit().max());
-        limits.put("admittedViewers", app.limit().admitted());
-
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        Map<String, Object> jvm = new LinkedHashMap<>();
-        jvm.put("heapUsedBytes", heap.getUsed());
-        jvm.put("heapMaxBytes", heap.getMax());
-        jvm.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+        limits.put("maxViewers", total.max());
+        limits.put("admittedViewers", total.admitted());
+        limits.put("cameraMaxViewers", unit.viewers().max());
+        limits.put("cameraAdmittedViewers", unit.viewers().admitted());
 
         Map<String, Object> status = new LinkedHashMap<>();
+        status.put("name", unit.name());
         status.put("camera", camera);
-        status.put("audio", audio(app));
+        status.put("audio", audio(unit));
         status.put("transcoder", transcoding);
         status.put("viewers", viewersByFormat);
         status.put("limits", limits);
@@ -113,52 +142,56 @@ final class StatusDocument {
         Map<String, Object> subscriptions = new LinkedHashMap<>();
         subscriptions.put("h264", video.annexB().subscriberCount());
         subscriptions.put("mp4", video.mp4().subscriberCount());
-        subscriptions.put("multipart", path.jpeg().parts().subscriberCount());
-        subscriptions.put("snapshot", path.jpeg().pictures().subscriberCount());
+        subscriptions.put("multipart", unit.parts().subscriberCount());
+        subscriptions.put("snapshot", unit.pictures().subscriberCount());
         status.put("subscriptions", subscriptions);
-        status.put("publish", PublishingStatus.of(app.publishers().status()));
-        status.put("uptimeSeconds", app.uptimeMillis() / 1000.0);
-        status.put("hls", HlsStatus.of(app));
-        status.put("jvm", jvm);
+        status.put("publish", PublishingStatus.of(unit.relays().status()));
+        status.put("hls", HlsStatus.of(unit));
         return status;
     }
 
-    /** What the admin page's charts draw, now: {@link StatusHistory} keeps these. */
-    static StatusSample sample(Camstream app, Instant at) {
-        FramePath path = app.path();
-        CameraStatus camera = path.camera().status();
-        boolean running = camera.state() == org.camstream.camera.CameraState.RUNNING;
-        H264Pipeline video = path.video();
-        boolean h264 = video.track() != null;
-        long viewers = 0;
-        for (StreamStats s : app.counters().all()) {
-            viewers += s.viewers();
-        }
-        return new StatusSample(at, camera.state().id(), Math.round(camera.measuredFps() * 100) / 100.0,
-                running ? camera.configuredFps() : null, h264 ? video.measuredBitrate() : null,
-                h264 ? app.settings().bitrate() : null, viewers);
+    private static Map<String, Object> jvm() {
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        Map<String, Object> jvm = new LinkedHashMap<>();
+        jvm.put("heapUsedBytes", heap.getUsed());
+        jvm.put("heapMaxBytes", heap.getMax());
+        jvm.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+        return jvm;
     }
 
-    private static Map<String, Object> describe(CameraStatus cam) {
+    /** {"type":"status", state, since, restarts, lastError, lastErrorAt, retryAt}: what a WebSocket viewer is told. */
+    static Map<String, Object> statusMessage(CaptureStatus camera) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("type", "status");
+        message.putAll(summary(camera));
+        return message;
+    }
+
+    private static Map<String, Object> describe(CaptureStatus cam) {
         Map<String, Object> camera = new LinkedHashMap<>();
         camera.put("source", cam.source());
         camera.putAll(summary(cam));
-        camera.put("width", cam.width());
-        camera.put("height", cam.height());
-        camera.put("configuredFps", cam.configuredFps());
-        camera.put("measuredFps", Math.round(cam.measuredFps() * 100) / 100.0);
-        camera.put("frames", cam.frames());
-        camera.put("discardedFrames", cam.discardedFrames());
-        camera.put("previousError", error(cam.previousError()));
-        camera.put("pid", cam.pid());
-        camera.put("logLines", cam.logLines());
-        camera.put("recentLog", cam.recentLog());
-        camera.put("notes", cam.notes());
+        camera.put("width", cam.format().width());
+        camera.put("height", cam.format().height());
+        camera.put("configuredFps", cam.format().fps());
+        camera.put("measuredFps", Math.round(cam.counts().measuredFps() * 100) / 100.0);
+        camera.put("frames", cam.counts().samples());
+        camera.put("discardedFrames", cam.counts().discarded());
+        camera.put("previousError", error(cam.process().previousError()));
+        camera.put("pid", cam.process().pid());
+        camera.put("logLines", cam.process().output().lines());
+        camera.put("recentLog", cam.process().output().recent());
+        camera.put("notes", cam.process().output().notes());
         return camera;
     }
 
     /** What viewers are told about the camera: its state and since when, and its current trouble. */
-    static Map<String, Object> summary(CameraStatus camera) {
+    static Map<String, Object> summary(CaptureStatus camera) {
+        return summary(camera.process());
+    }
+
+    /** A process's state and since when, its restarts, and its current trouble. */
+    static Map<String, Object> summary(org.camstream.process.ProcessStatus camera) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("state", camera.state().id());
         summary.put("since", time(camera.since()));
@@ -172,7 +205,7 @@ final class StatusDocument {
         return summary;
     }
 
-    private static Map<String, Object> error(CameraError error) {
+    private static Map<String, Object> error(ProcessError error) {
         if (error == null) {
             return null;
         }

@@ -9,22 +9,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.camstream.camera.Camera;
+import org.camstream.camera.Cameras;
+import org.camstream.camera.StatusHistory;
+import org.camstream.camera.StatusSample;
 
 /**
- * {@code /api/status/history}: the samples {@link StatusHistory} holds, oldest first, with the server's clock,
+ * {@code /api/status/history}, for the first camera, and {@code /cam/<name>/api/status/history}: the samples {@link StatusHistory} holds, oldest first, with the server's clock,
  * so that a page places them on its own clock by their age and not by comparing two machines' clocks.
  */
 final class StatusHistoryServlet extends HttpServlet {
 
-    private final Camstream app;
+    private final Cameras cameras;
 
-    StatusHistoryServlet(Camstream app) {
-        this.app = app;
+    StatusHistoryServlet(Cameras cameras) {
+        this.cameras = cameras;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        StatusHistory history = app.history();
+        Camera camera = Route.camera(request, response, cameras);
+        if (camera == null) {
+            return;
+        }
+        StatusHistory history = camera.history();
         List<Map<String, Object>> samples = new ArrayList<>();
         for (StatusSample sample : history.samples()) {
             samples.add(sample.json());

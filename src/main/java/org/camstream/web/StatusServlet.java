@@ -5,19 +5,44 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.camstream.camera.Camera;
 
-/** {@code /api/status}: the camera, the viewers and the JVM, as JSON. */
+/**
+ * {@code /api/status}: the first camera's status and every camera's, the viewers and the JVM, as JSON; and
+ * {@code /cam/<name>/api/status}: one camera's, in the same shape.
+ */
 final class StatusServlet extends HttpServlet {
 
     private final Camstream app;
+    private final boolean perCamera;
 
-    StatusServlet(Camstream app) {
+    private StatusServlet(Camstream app, boolean perCamera) {
         this.app = app;
+        this.perCamera = perCamera;
+    }
+
+    static StatusServlet server(Camstream app) {
+        return new StatusServlet(app, false);
+    }
+
+    static StatusServlet camera(Camstream app) {
+        return new StatusServlet(app, true);
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        byte[] body = Responses.json(app.status()).getBytes(StandardCharsets.UTF_8);
+        Map<String, Object> document;
+        if (perCamera) {
+            Camera camera = Route.camera(request, response, app.cameras());
+            if (camera == null) {
+                return;
+            }
+            document = StatusDocument.camera(camera, app.viewers().total(), app.uptimeMillis());
+        } else {
+            document = StatusDocument.server(app.cameras(), app.viewers().total(), app.uptimeMillis());
+        }
+        byte[] body = Responses.json(document).getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/json;charset=UTF-8");
         Responses.noCache(response);
         response.setContentLength(body.length);

@@ -8,10 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -21,12 +19,16 @@ import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
 import org.apache.tomcat.util.net.SSLSupport;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
-import org.camstream.camera.Lease;
+import org.camstream.process.Lease;
+import org.camstream.camera.Camera;
 import org.camstream.stream.Broadcast;
 import org.camstream.stream.Chunk;
 import org.camstream.stream.Mailbox;
+import org.camstream.stream.Preamble;
+import org.camstream.stream.SequenceGate;
 import org.camstream.stream.StreamStats;
 import org.camstream.stream.Subscriber;
+import org.camstream.stream.WriteLoop;
 
 /**
  * One viewer's never-ending HTTP response, written straight to Tomcat's socket: a viewer costs its mailbox,
@@ -43,28 +45,23 @@ import org.camstream.stream.Subscriber;
  * after the headers are the same as before; only the way they are written changed.
  *
  * <p>The producer {@link #offer offers} chunks. If no write is under way, the producer's own thread writes at
- * once, gathering what the mailbox holds into one vectored, non-blocking write: it never waits. A write the
- * socket cannot take whole completes later, on a container thread, when the socket drains; meanwhile chunks wait
- * in the mailbox, which drops what a slow viewer cannot take. At most one write is under way at a time:
- * {@code busy} is true from the moment a drain starts until it finds the mailbox empty, and while a write is
- * pending.
+ * once ({@link WriteLoop}), gathering what the mailbox holds into one vectored, non-blocking write: it never
+ * waits. A write the socket cannot take whole completes later, on a container thread, when the socket drains;
+ * meanwhile chunks wait in the mailbox, which drops what a slow viewer cannot take.
  *
  * <p>Closing (which releases the lease and may stop the camera) never runs on the producer's thread: it goes to
  * camstream's writer pool.
  */
-public final class StreamingResponse<T extends Chunk> implements InternalHttpUpgradeHandler, Subscriber<T> {
+public final class StreamingResponse<T extends Chunk>
+        implements InternalHttpUpgradeHandler, Subscriber<T>, OpenViewers.Viewer, WriteLoop.Writer {
 
     /** Chunks gathered into one write: a keyframe catching up with its GOP can be dozens. */
     static final int MAX_GATHERED = 16;
-    private static final int WRITING = 0;
-    private static final int COMPLETED_INLINE = 1;
-    private static final int RETURNED = 2;
 
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** True until the connection is ours (then the first drain runs), and while a drain or a write is under way. */
-    private final AtomicBoolean busy = new AtomicBoolean(true);
-    /** Tells the writing thread and the completion which of them goes on with the drain. */
-    private final AtomicInteger handoff = new AtomicInteger(RETURNED);
+    /** Held until the connection is ours; then the first drain writes what the mailbox gathered meanwhile. */
+    private final WriteLoop loop = new WriteLoop(this, true);
+    private final SequenceGate order = new SequenceGate();
     private final UpgradeInfo upgradeInfo = new UpgradeInfo();
     private final CompletionHandler<Long, Void> completion = new Completion();
 
@@ -80,12 +77,11 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
 
     /** When the pending write started, or 0 while none is pending. */
     private volatile long blockedSinceNanos;
-    private long lastSequence = Long.MIN_VALUE;
-    /** A chunk taken from the mailbox that waits behind the preamble's chunk; only the drain touches it. */
+    /** A chunk taken from the mailbox that waits behind the preamble's chunk; only the writing thread touches it. */
     private T deferred;
     /** The size of the write under way, for the statistics when it completes. */
     private long writing;
-    /** A write failed: nothing more is written while the close is on its way. */
+    /** A write failed or the stream must end: nothing more is written while the close is on its way. */
     private volatile boolean broken;
 
     /** For Tomcat, which creates the handler in {@link HttpServletRequest#upgrade}; {@link #open} configures it. */
@@ -99,9 +95,9 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
      * everything it took is given back, except the lease when the headers could not be sent.
      */
     @SuppressWarnings("unchecked")
-    static <T extends Chunk> void open(HttpServletRequest request, HttpServletResponse response,
-            StreamingResponses registry, Executor writers, Lease lease, Broadcast<T> source, Mailbox<T> mailbox,
-            StreamStats stats, Predicate<T> admit, Preamble<T> preamble) throws IOException {
+    static <T extends Chunk> void open(HttpServletRequest request, HttpServletResponse response, Viewers viewers,
+            Camera camera, Lease lease, Broadcast<T> source, Mailbox<T> mailbox, StreamStats stats, Predicate<T> admit,
+            Preamble<T> preamble) throws IOException {
         response.setHeader("Connection", "close");
         response.flushBuffer(); // commits the headers now: after the upgrade, Tomcat would answer 101 instead
         StreamingResponse<T> viewer;
@@ -110,11 +106,12 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
         } catch (jakarta.servlet.ServletException e) {
             throw new IOException("the container cannot hand over the connection", e);
         }
+        OpenViewers<StreamingResponse<?>> registry = viewers.streams();
         viewer.mailbox = mailbox;
         viewer.stats = stats;
         viewer.admit = admit;
         viewer.preamble = preamble;
-        viewer.writers = writers;
+        viewer.writers = viewers.writers();
         viewer.onClose = closed -> {
             source.unsubscribe(closed);
             registry.remove(closed);
@@ -122,7 +119,7 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
             lease.close();
         };
         stats.viewerJoined();
-        registry.add(viewer);
+        registry.add(viewer, camera);
         try {
             source.subscribe(viewer);
         } catch (RuntimeException e) {
@@ -134,51 +131,52 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
         }
     }
 
+    /** Never blocks and takes no lock but the gate's: the pacer and the mailbox are asked after it. */
     @Override
     public void offer(T chunk) {
-        if (closed.get()) {
+        if (closed.get() || !order.admit(chunk.sequence()) || !admit.test(chunk)) {
             return;
-        }
-        synchronized (this) {
-            // The latest chunk is offered on subscribe, possibly racing the producer's next one.
-            if (chunk.sequence() <= lastSequence || !admit.test(chunk)) {
-                return;
-            }
-            lastSequence = chunk.sequence();
         }
         int dropped = mailbox.put(chunk);
         for (int i = 0; i < dropped; i++) {
             stats.dropped();
         }
-        if (busy.compareAndSet(false, true)) {
-            drain();
-        }
+        loop.pump();
     }
 
-    /** Writes what the mailbox holds until it is empty or a write has to wait for the socket. */
-    private void drain() {
+    @Override
+    public boolean isOver() {
+        return closed.get() || broken;
+    }
+
+    @Override
+    public boolean hasMore() {
+        return !mailbox.isEmpty();
+    }
+
+    /** Starts one vectored, non-blocking write of what the mailbox holds; false when it holds nothing. */
+    @Override
+    public boolean writeNext() {
+        ByteBuffer[] buffers;
         try {
-            while (!closed.get() && !broken) {
-                ByteBuffer[] buffers = gather();
-                if (buffers == null) {
-                    busy.set(false);
-                    // A chunk offered between gather() and here saw busy == true and left it to us.
-                    if (mailbox.isEmpty() || !busy.compareAndSet(false, true)) {
-                        return;
-                    }
-                    continue;
-                }
-                blockedSinceNanos = System.nanoTime();
-                handoff.set(WRITING);
-                socket.write(SocketWrapperBase.BlockingMode.NON_BLOCK, -1, TimeUnit.MILLISECONDS, null,
-                        SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, completion, buffers);
-                if (handoff.compareAndSet(WRITING, RETURNED)) {
-                    return; // pending: the completion goes on with the drain, on a container thread
-                }
-            }
+            buffers = gather();
         } catch (Preamble.EndOfStream | RuntimeException e) {
+            broken = true;
+            closeOffThisThread();
+            return false;
+        }
+        if (buffers == null) {
+            return false;
+        }
+        blockedSinceNanos = System.nanoTime();
+        try {
+            socket.write(SocketWrapperBase.BlockingMode.NON_BLOCK, -1, TimeUnit.MILLISECONDS, null,
+                    SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, completion, buffers);
+        } catch (RuntimeException e) {
+            broken = true;
             closeOffThisThread();
         }
+        return true;
     }
 
     /** The next chunks to write as buffers of their own, the preamble's first; null when there are none. */
@@ -225,28 +223,32 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
         public void completed(Long written, Void attachment) {
             blockedSinceNanos = 0;
             stats.sent(writing);
-            if (!handoff.compareAndSet(WRITING, COMPLETED_INLINE)) {
-                drain();
-            }
+            loop.completed();
         }
 
         @Override
         public void failed(Throwable error, Void attachment) {
             broken = true; // before the hand-off: a writing thread that goes on finds it and stops
             blockedSinceNanos = 0;
-            handoff.set(COMPLETED_INLINE);
+            loop.failed();
             closeOffThisThread();
         }
     }
 
     /** Nanoseconds the pending write has waited for the socket, or 0. */
-    long blockedNanos(long now) {
+    @Override
+    public long blockedNanos(long now) {
         long since = blockedSinceNanos;
         return since == 0 ? 0 : now - since;
     }
 
     boolean isClosed() {
         return closed.get();
+    }
+
+    @Override
+    public void end(String reason) {
+        close();
     }
 
     /** Ends the stream and releases everything it held. Safe to call more than once, from any thread. */
@@ -283,13 +285,9 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
         }
     }
 
-    /** Closes on the writer pool: the drain may be running on the camera's thread, which closing may stop. */
+    /** Closes on the writer pool: the write may be running on the camera's thread, which closing may stop. */
     private void closeOffThisThread() {
-        try {
-            writers.execute(this::close);
-        } catch (RejectedExecutionException e) {
-            close(); // shutting down
-        }
+        WriteLoop.runOff(writers, this::close);
     }
 
     @Override
@@ -302,7 +300,7 @@ public final class StreamingResponse<T extends Chunk> implements InternalHttpUpg
     public void init(WebConnection connection) {
         this.connection.set(connection);
         if (!closed.get()) {
-            drain();
+            loop.release();
         } // else the dispatch that follows init finds it closed, and Tomcat closes the connection
     }
 

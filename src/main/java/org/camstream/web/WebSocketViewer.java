@@ -19,7 +19,9 @@ import org.camstream.stream.GopMailbox;
 import org.camstream.stream.Mp4Chunk;
 import org.camstream.stream.StreamStats;
 import org.camstream.stream.Subscriber;
+import org.camstream.stream.SequenceGate;
 import org.camstream.stream.VideoTrack;
+import org.camstream.stream.WriteLoop;
 
 /**
  * One WebSocket viewer of the fMP4 stream. Messages: a JSON {@code init} and the binary init segment
@@ -27,19 +29,18 @@ import org.camstream.stream.VideoTrack;
  * fragment, JSON {@code status} messages when the camera's state changes, and a JSON {@code clock} answer
  * to each {@link ClockProbe} the client sends.
  *
- * <p>Tomcat allows one asynchronous send in flight per session, so sends are chained: each one's completion
- * starts the next. A completion that arrives while {@code send} is still on the stack is noticed by the
- * sending loop instead of recursing, so a long backlog cannot overflow the stack. A send starts on the thread
- * that offers a fragment, the camera's reader, which holds no lock then (the fan-out runs its subscribers
- * through a SerialRunner): Tomcat's asynchronous send never waits for the socket, and handing every fragment
- * of every viewer to a pool first cost more than the send. Anything that goes wrong in a send closes the
+ * <p>Tomcat allows one asynchronous send in flight per session, so sends are chained by a {@link WriteLoop}:
+ * each one's completion starts the next. A send starts on the thread that offers a fragment, the camera's
+ * reader, which holds no lock then (the fan-out runs its subscribers through a SerialRunner): Tomcat's
+ * asynchronous send never waits for the socket, and handing every fragment of every viewer to a pool first cost
+ * more than the send. Anything that goes wrong in a send closes the
  * viewer, on the pool, since closing gives back the camera's lease: it never stays half alive.
  *
  * <p>A send in flight is timed by {@link WebSocketViewers}, which closes the viewer when it takes too long.
  * Closing sends a close frame, which must wait for the message in flight; the session's blocking-send timeout
  * is kept short so that it gives up quickly and drops the connection, and the close runs on the pool.
  */
-final class WebSocketViewer implements Subscriber<Mp4Chunk> {
+final class WebSocketViewer implements Subscriber<Mp4Chunk>, OpenViewers.Viewer, WriteLoop.Writer {
 
     private static final int MAX_CONTROL_MESSAGES = 16;
     /** Tomcat's property for how long a blocking send (the close frame) may wait; its default is 20 s. */
@@ -47,9 +48,6 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     /** Tomcat's property for how long a closed session waits for the client's close frame; its default is 30 s. */
     static final String SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
     static final long CLOSE_WAIT_MILLIS = 2_000;
-    private static final int SENDING = 1;
-    private static final int RETURNED = 2;
-    private static final int COMPLETED_INLINE = 3;
 
     private final Executor executor;
     private final Session session;
@@ -58,9 +56,9 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     private final StreamStats stats;
     private final Consumer<WebSocketViewer> onClose;
     private final ArrayDeque<Control> control = new ArrayDeque<>();
-    private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicInteger sendState = new AtomicInteger();
+    private final WriteLoop loop = new WriteLoop(this, false);
+    private final SequenceGate order = new SequenceGate();
     private final SendHandler completion = this::onSent;
     /** When the send in flight started, or 0. */
     private volatile long sendStartedNanos;
@@ -69,7 +67,6 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     private VideoTrack sentTrack;
     private Mp4Chunk afterInit;
     private boolean initSegmentDue;
-    private long lastSequence = Long.MIN_VALUE;
 
     WebSocketViewer(Session session, GopMailbox<Mp4Chunk> mailbox, StreamStats stats, long sendTimeoutMillis,
             Executor executor, Consumer<WebSocketViewer> onClose) {
@@ -88,14 +85,8 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
 
     @Override
     public void offer(Mp4Chunk chunk) {
-        if (closed.get()) {
+        if (closed.get() || !order.admit(chunk.sequence())) {
             return;
-        }
-        synchronized (this) {
-            if (chunk.sequence() <= lastSequence) {
-                return;
-            }
-            lastSequence = chunk.sequence();
         }
         int dropped = mailbox.put(chunk);
         for (int i = 0; i < dropped; i++) {
@@ -144,38 +135,16 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
 
     /** Starts sending on this thread, unless a send is already under way. */
     private void pump() {
-        if (busy.compareAndSet(false, true)) {
-            sendLoop();
-        }
+        loop.pump();
     }
 
-    /** Sends while there is something to send; runs with busy set. */
-    private void sendLoop() {
-        try {
-            sendWhileReady();
-        } catch (RuntimeException e) {
-            // A send refused by the container (the session closed under us, a second send in flight...)
-            closeOnPool(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
-        }
+    @Override
+    public boolean isOver() {
+        return closed.get();
     }
 
-    private void sendWhileReady() {
-        while (!closed.get()) {
-            if (!sendNext()) {
-                busy.set(false);
-                if (!hasWork() || !busy.compareAndSet(false, true)) {
-                    return;
-                }
-                continue;
-            }
-            if (!sendState.compareAndSet(SENDING, RETURNED)) {
-                continue; // it completed while we were in send(): go on here instead of recursing
-            }
-            return; // onSent carries on
-        }
-    }
-
-    private boolean hasWork() {
+    @Override
+    public boolean hasMore() {
         synchronized (control) {
             Control head = control.peekFirst();
             if (head != null && (sentTrack != null || head.early())) {
@@ -183,6 +152,17 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
             }
         }
         return !mailbox.isEmpty();
+    }
+
+    @Override
+    public boolean writeNext() {
+        try {
+            return sendNext();
+        } catch (RuntimeException e) {
+            // A send refused by the container (the session closed under us, a second send in flight...)
+            closeOnPool(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "send failed"));
+            return true;
+        }
     }
 
     /** Starts the next send; false when there is nothing to send. */
@@ -224,20 +204,19 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     }
 
     private void sendBinary(ByteBuffer data, int size) {
-        sendState.set(SENDING);
         stats.sent(size);
         sendStartedNanos = System.nanoTime();
         remote.sendBinary(data, completion);
     }
 
     private void sendText(String text) {
-        sendState.set(SENDING);
         sendStartedNanos = System.nanoTime();
         remote.sendText(text, completion);
     }
 
     /** How long the send in flight has taken so far, or 0 when none is. */
-    long sendingNanos(long now) {
+    @Override
+    public long blockedNanos(long now) {
         long started = sendStartedNanos;
         return started == 0 ? 0 : now - started;
     }
@@ -245,13 +224,11 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
     private void onSent(SendResult result) {
         sendStartedNanos = 0;
         if (!result.isOK()) {
+            loop.failed();
             closeOnPool(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "send failed or timed out"));
             return;
         }
-        if (sendState.compareAndSet(SENDING, COMPLETED_INLINE)) {
-            return; // still inside send(): the sending loop continues
-        }
-        sendLoop(); // on the container's completion thread, which holds none of our locks
+        loop.completed(); // inline, the sending loop goes on; later, this completion thread does
     }
 
     static String initMessage(VideoTrack track) {
@@ -268,11 +245,13 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
 
     /** Closes from a sending thread, which may be the camera's: closing may stop the camera. */
     private void closeOnPool(CloseReason reason) {
-        try {
-            executor.execute(() -> close(reason));
-        } catch (RejectedExecutionException e) {
-            close(reason); // shutting down
-        }
+        WriteLoop.runOff(executor, () -> close(reason));
+    }
+
+    /** Ends the viewer: a camera removed, the server stopping, a send that took too long. */
+    @Override
+    public void end(String reason) {
+        close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, reason));
     }
 
     /** Ends the viewer and releases what it held, once; the session is closed on the pool. */
@@ -289,11 +268,7 @@ final class WebSocketViewer implements Subscriber<Mp4Chunk> {
         try {
             onClose.accept(this);
         } finally {
-            try {
-                executor.execute(() -> closeSession(reason));
-            } catch (RejectedExecutionException e) {
-                closeSession(reason); // shutting down
-            }
+            WriteLoop.runOff(executor, () -> closeSession(reason));
         }
     }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * and optionally {@code -Dviewers=100 -Dseconds=20 -Dsize=640x480 -Dtranscoder-sizes=640x480,1280x720|none
  * -Dmjpg-streamer=/path/to/mjpg_streamer}
  * (mjpg-streamer built from source, its plugins in {@code plugins/} beside it) to serve the very same JPEG
- * pictures from mjpg-streamer in the same run. See docs/BENCHMARKS.md.
+ * pictures from mjpg-streamer in the same run. See docs/measured.md ("The hot path in detail").
  */
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class HotPathBenchmarkIT {

@@ -17,7 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.camstream.config.Settings;
+import org.camstream.config.CameraSettings;
+import org.camstream.process.ChildProcess;
+import org.camstream.process.Launcher;
+import org.camstream.process.Lease;
+import org.camstream.process.ProcessState;
+import org.camstream.process.RestartPolicy;
+import org.camstream.process.SampleListener;
+import org.camstream.process.StartException;
 import org.camstream.stream.Frame;
 import org.camstream.stream.FrameSink;
 import org.camstream.testing.ManualScheduler;
@@ -32,24 +39,24 @@ class CaptureSupervisorTest {
     private final ManualScheduler scheduler = new ManualScheduler();
     private final FakeCaptures factory = new FakeCaptures();
     private final RecordingSink sink = new RecordingSink();
-    private final AtomicReference<Settings> settings = new AtomicReference<>(
-            Settings.builder().idleStop(Duration.ofSeconds(10)).build());
-    private final CaptureSupervisor supervisor = new CaptureSupervisor("camera", factory, settings::get, sink,
+    private final AtomicReference<CameraSettings> settings = new AtomicReference<>(CameraSettings.builder().build());
+    private final AtomicReference<Duration> idleStop = new AtomicReference<>(Duration.ofSeconds(10));
+    private final CaptureSupervisor supervisor = new CaptureSupervisor("camera", factory, settings::get, idleStop::get, sink,
             scheduler, RestartPolicy.standard(), new AtomicLong());
 
     @Test
     void theFirstLeaseStartsTheProcessOnTheSchedulerAndTheFirstPictureMakesItRunning() {
-        assertEquals(CameraState.IDLE, supervisor.state());
+        assertEquals(ProcessState.IDLE, supervisor.state());
         Lease lease = supervisor.acquire();
-        assertEquals(CameraState.STARTING, supervisor.state());
+        assertEquals(ProcessState.STARTING, supervisor.state());
         assertEquals(0, factory.starts.size(), "the process starts on the scheduler, not on the viewer's thread");
 
         scheduler.runDue();
         assertEquals(1, factory.starts.size());
-        assertEquals(CameraState.STARTING, supervisor.state());
+        assertEquals(ProcessState.STARTING, supervisor.state());
 
         factory.last().picture(true);
-        assertEquals(CameraState.RUNNING, supervisor.state());
+        assertEquals(ProcessState.RUNNING, supervisor.state());
         assertEquals(1, sink.frames.size());
         assertEquals(scheduler.now(), supervisor.status().since());
 
@@ -77,9 +84,9 @@ class CaptureSupervisorTest {
         back.close();
         scheduler.advance(Duration.ofSeconds(10));
         assertTrue(capture.stopRequested);
-        assertEquals(CameraState.STOPPING, supervisor.state());
+        assertEquals(ProcessState.STOPPING, supervisor.state());
         capture.end("ffmpeg exited with status 0");
-        assertEquals(CameraState.IDLE, supervisor.state());
+        assertEquals(ProcessState.IDLE, supervisor.state());
         assertEquals(1, sink.stops.get(), "the sink forgets the last picture");
         assertNull(supervisor.status().lastError(), "a stop on purpose is no error");
     }
@@ -89,15 +96,15 @@ class CaptureSupervisorTest {
         runningWithOneViewer();
         for (int crash = 1; crash <= 8; crash++) {
             factory.last().end("ffmpeg was killed by signal 9");
-            CameraStatus status = supervisor.status();
-            assertEquals(CameraState.RESTARTING, status.state());
+            CaptureStatus status = supervisor.status();
+            assertEquals(ProcessState.RESTARTING, status.state());
             assertEquals(Duration.ofMillis(500), Duration.between(scheduler.now(), status.retryAt()),
                     "crash " + crash + " waits as long as the first");
             assertTrue(status.lastError().message().contains("killed by signal 9"), status.lastError().message());
             scheduler.advance(Duration.ofMillis(500));
             assertEquals(crash + 1, factory.starts.size());
             factory.last().picture(true);
-            assertEquals(CameraState.RUNNING, supervisor.state());
+            assertEquals(ProcessState.RUNNING, supervisor.state());
         }
         assertEquals(8, supervisor.status().restarts());
     }
@@ -144,8 +151,8 @@ class CaptureSupervisorTest {
         factory.refusal = "the input file /nope.mp4 does not exist";
         supervisor.acquire();
         scheduler.runDue();
-        CameraStatus status = supervisor.status();
-        assertEquals(CameraState.RESTARTING, status.state());
+        CaptureStatus status = supervisor.status();
+        assertEquals(ProcessState.RESTARTING, status.state());
         assertEquals("the input file /nope.mp4 does not exist", status.lastError().message());
         assertEquals(scheduler.now(), status.lastError().at());
         assertEquals(Duration.ofSeconds(30), Duration.between(scheduler.now(), status.retryAt()));
@@ -160,7 +167,7 @@ class CaptureSupervisorTest {
         assertNotNull(supervisor.status().lastError(), "still current while the new process starts");
         Instant backAt = scheduler.now();
         factory.last().picture(true);
-        CameraStatus status = supervisor.status();
+        CaptureStatus status = supervisor.status();
         assertNull(status.lastError());
         assertEquals("ffmpeg was killed by signal 9", status.previousError().message());
         assertEquals(crashedAt, status.previousError().at());
@@ -170,14 +177,14 @@ class CaptureSupervisorTest {
 
     @Test
     void anIdleStopThatComesWhileTheProcessIsStillBeingStartedStopsItOnceItExists() {
-        settings.set(settings.get().toBuilder().idleStop(Duration.ZERO).build());
+        idleStop.set(Duration.ZERO);
         supervisor.acquire().close(); // the viewer leaves before the process was even launched
         scheduler.runDue();
         assertEquals(1, factory.starts.size());
         FakeCapture capture = factory.last();
         assertTrue(capture.stopRequested, "stopped as soon as it was started");
         capture.end("ffmpeg exited with status 255");
-        assertEquals(CameraState.IDLE, supervisor.state());
+        assertEquals(ProcessState.IDLE, supervisor.state());
         assertNull(supervisor.status().lastError());
     }
 
@@ -187,7 +194,7 @@ class CaptureSupervisorTest {
         supervisor.close();
         scheduler.runDue();
         assertEquals(0, factory.starts.size());
-        assertEquals(CameraState.CLOSED, supervisor.state());
+        assertEquals(ProcessState.CLOSED, supervisor.state());
     }
 
     @Test
@@ -198,7 +205,7 @@ class CaptureSupervisorTest {
         supervisor.close();
         assertTrue(capture.stopRequested);
         assertTrue(capture.exit.isDone());
-        assertEquals(CameraState.CLOSED, supervisor.state());
+        assertEquals(ProcessState.CLOSED, supervisor.state());
     }
 
     @Test
@@ -227,7 +234,7 @@ class CaptureSupervisorTest {
         old.picture(true);
         assertEquals(frames, sink.frames.size(), "a late picture of the old process is dropped");
         old.end("again");
-        assertEquals(CameraState.STARTING, supervisor.state());
+        assertEquals(ProcessState.STARTING, supervisor.state());
     }
 
     /**
@@ -262,7 +269,7 @@ class CaptureSupervisorTest {
         Lease lease = supervisor.acquire();
         scheduler.runDue();
         factory.last().picture(true);
-        assertEquals(CameraState.RUNNING, supervisor.state());
+        assertEquals(ProcessState.RUNNING, supervisor.state());
         return lease;
     }
 
@@ -277,15 +284,15 @@ class CaptureSupervisorTest {
         }
     }
 
-    private static final class FakeCaptures implements CaptureFactory {
+    private static final class FakeCaptures implements Launcher {
         final List<FakeCapture> starts = new CopyOnWriteArrayList<>();
-        final List<Settings> startedWith = new CopyOnWriteArrayList<>();
+        final List<CameraSettings> startedWith = new CopyOnWriteArrayList<>();
         String refusal;
 
         @Override
-        public Capture start(Settings settings, CaptureListener listener) throws CameraException {
+        public ChildProcess start(CameraSettings settings, SampleListener listener) throws StartException {
             if (refusal != null) {
-                throw new CameraException(refusal);
+                throw new StartException(refusal);
             }
             FakeCapture capture = new FakeCapture(listener);
             starts.add(capture);
@@ -298,19 +305,19 @@ class CaptureSupervisorTest {
         }
     }
 
-    private static final class FakeCapture implements Capture {
-        final CaptureListener listener;
+    private static final class FakeCapture implements ChildProcess {
+        final SampleListener listener;
         final CompletableFuture<String> exit = new CompletableFuture<>();
         volatile boolean stopRequested;
         volatile boolean endOnStop;
         volatile boolean persistent;
 
-        FakeCapture(CaptureListener listener) {
+        FakeCapture(SampleListener listener) {
             this.listener = listener;
         }
 
         void picture(boolean keyframe) {
-            listener.onPicture(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9}, keyframe);
+            listener.onSample(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9}, keyframe);
         }
 
         void end(String how) {

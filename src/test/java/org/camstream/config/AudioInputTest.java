@@ -34,13 +34,13 @@ class AudioInputTest {
     @Test
     void theSettingIsValidatedLikeEveryOther() {
         SettingsException e = assertThrows(SettingsException.class,
-                () -> SettingsParser.parse(java.util.Map.of(Setting.AUDIO, new ResolvedSettings.Value("alsa:-x", "environment variable CAMSTREAM_AUDIO"))));
+                () -> SettingsParser.parse(java.util.Map.of(SettingKey.flat(Setting.AUDIO), new ResolvedSettings.Value("alsa:-x", "environment variable CAMSTREAM_AUDIO"))));
         assertEquals("audio " + AudioInput.RULE + ", got 'alsa:-x' (from environment variable CAMSTREAM_AUDIO)", e.getMessage());
         SettingsException input = assertThrows(SettingsException.class,
-                () -> SettingsParser.parse(java.util.Map.of(Setting.AUDIO, new ResolvedSettings.Value("input", "default"))));
+                () -> SettingsParser.parse(java.util.Map.of(SettingKey.flat(Setting.AUDIO), new ResolvedSettings.Value("input", "default"))));
         assertEquals("audio input needs source ffmpeg: it is the sound of that source's input, got 'input' (from default)",
                 input.getMessage());
-        assertEquals(AudioInput.Kind.TEST, SettingsParser.parse(java.util.Map.of(Setting.AUDIO,
-                new ResolvedSettings.Value("test", "default"))).audio().kind());
+        assertEquals(AudioInput.Kind.TEST, SettingsParser.parse(java.util.Map.of(SettingKey.flat(Setting.AUDIO),
+                new ResolvedSettings.Value("test", "default"))).settings().firstCamera().audio().kind());
     }
 }

@@ -87,8 +87,8 @@ class PublishUrlTest {
         Settings settings = SettingsLoader.of(List.of("--publish",
                 "rtmp://cam:Pa55word@relay.lan/live/key-0123456789abcdef,rtmp://relay.lan/live/camera,"
                         + "srt://relay.lan:8890?streamid=publish:pi:user:Srt-Pa55&passphrase=longpassphrase"),
-                Map.of(), new Properties(), name -> null).load();
-        assertEquals(3, settings.publish().size());
+                Map.of(), new Properties(), Map.of()).load();
+        assertEquals(3, settings.firstCamera().publish().size());
         // As ffmpeg words them: the URL whole, then a key or password on its own.
         assertEquals("rtmp://cam:***@relay.lan/live/***: Connection refused",
                 Secrets.mask("rtmp://cam:Pa55word@relay.lan/live/key-0123456789abcdef: Connection refused"));
@@ -116,7 +116,7 @@ class PublishUrlTest {
     void aBadPublishSettingNamesTheRuleAndNotTheValue() {
         SettingsException e = assertThrows(SettingsException.class, () -> SettingsLoader.of(
                 List.of("--publish", "http://user:hunter22@relay/live/key"), Map.of(), new Properties(),
-                name -> null).load());
+                Map.of()).load());
         assertEquals(Setting.PUBLISH, e.setting());
         assertFalse(e.getMessage().contains("hunter22") || e.getMessage().contains("key"), e.getMessage());
     }
@@ -124,8 +124,8 @@ class PublishUrlTest {
     @Test
     void theRetryIsBounded() {
         assertThrows(SettingsException.class, () -> SettingsLoader.of(List.of("--publish-retry", "0"), Map.of(),
-                new Properties(), name -> null).load());
+                new Properties(), Map.of()).load());
         assertEquals(1500, SettingsLoader.of(List.of("--publish-retry", "1.5"), Map.of(), new Properties(),
-                name -> null).load().publishRetry().toMillis());
+                Map.of()).load().firstCamera().publishRetry().toMillis());
     }
 }

@@ -47,8 +47,9 @@ class SecretsTest {
 
     @Test
     void configuredPasswordsAreMaskedWhereverTheyAppearEvenDecoded() {
-        Settings settings = Settings.builder().source(Source.FFMPEG)
-                .input("rtsp://viewer:s%40fe-Pa55@cam.lan/live")
+        Settings settings = Settings.builder()
+                .cameras(java.util.List.of(CameraSettings.builder().source(Source.FFMPEG)
+                        .input("rtsp://viewer:s%40fe-Pa55@cam.lan/live").build()))
                 .adminLogin("admin", "Adm1n-Secret")
                 .build();
         Secrets.remember(settings);

@@ -7,18 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's settings table lists every setting the code reads, with its default. */
+/** The settings table of docs/settings.md lists every setting the code reads, with its default. */
 class SettingsDocumentedTest {
 
     @Test
-    void everySettingIsInTheReadme() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void everySettingIsInTheSettingsPage() throws IOException {
+        String page = Files.readString(Path.of("docs/settings.md"));
         for (Setting setting : Setting.values()) {
             String row = "| `" + setting.key() + "` | ";
-            assertTrue(readme.contains(row), "README.md has no settings row for " + setting.key());
+            assertTrue(page.contains(row), "docs/settings.md has no settings row for " + setting.key());
             String defaultValue = setting.defaultValue().isEmpty() ? "(none)" : "`" + setting.defaultValue() + "`";
-            assertTrue(readme.contains(row + defaultValue + " |"),
-                    "README.md gives another default for " + setting.key() + " than " + defaultValue);
+            assertTrue(page.contains(row + defaultValue + " |"),
+                    "docs/settings.md gives another default for " + setting.key() + " than " + defaultValue);
         }
     }
 }

@@ -23,10 +23,10 @@ class SettingsLoaderTest {
         Settings s = load(List.of(), Map.of(), new Properties(), Map.of());
         assertEquals(8080, s.port());
         assertEquals("0.0.0.0", s.bind());
-        assertEquals(Source.TEST, s.source());
-        assertEquals(1280, s.width());
-        assertEquals(720, s.height());
-        assertEquals(30.0, s.fps());
+        assertEquals(Source.TEST, s.firstCamera().source());
+        assertEquals(1280, s.firstCamera().width());
+        assertEquals(720, s.firstCamera().height());
+        assertEquals(30.0, s.firstCamera().fps());
         assertEquals(dataDir, s.dataDir());
     }
 
@@ -44,19 +44,19 @@ class SettingsLoaderTest {
         Settings s = load(args, env, system, context);
 
         assertEquals(9000, s.port(), "context parameter over default");
-        assertEquals(800, s.width(), "properties file over context parameter");
-        assertEquals(480, s.height(), "system property over properties file");
-        assertEquals(15.0, s.fps(), "environment over system property");
-        assertEquals(95, s.jpegQuality(), "command line over environment");
+        assertEquals(800, s.firstCamera().width(), "properties file over context parameter");
+        assertEquals(480, s.firstCamera().height(), "system property over properties file");
+        assertEquals(15.0, s.firstCamera().fps(), "environment over system property");
+        assertEquals(95, s.firstCamera().jpegQuality(), "command line over environment");
     }
 
     @Test
     void theDataDirectoryComesFromEveryLayerButItsOwnFile(@TempDir Path other) throws IOException {
         Files.writeString(other.resolve("camstream.properties"), "width=640\n");
         Settings s = SettingsLoader.of(List.of("--data-dir", other.toString()), Map.of(), new Properties(),
-                name -> null).load();
+                Map.of()).load();
         assertEquals(other, s.dataDir());
-        assertEquals(640, s.width());
+        assertEquals(640, s.firstCamera().width());
     }
 
     @Test
@@ -105,6 +105,6 @@ class SettingsLoaderTest {
         if (!withDataDir.containsKey("camstream.data-dir")) {
             withDataDir.setProperty("camstream.data-dir", dataDir.toString());
         }
-        return SettingsLoader.of(args, env, withDataDir, context::get).load();
+        return SettingsLoader.of(args, env, withDataDir, context).load();
     }
 }

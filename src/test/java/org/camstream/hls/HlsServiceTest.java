@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.camstream.camera.Lease;
+import org.camstream.process.Lease;
 import org.camstream.stream.GopFanOut;
 import org.camstream.stream.Mp4Chunk;
 import org.camstream.testing.ManualScheduler;

@@ -144,7 +144,7 @@ class H264PipelineAudioTest {
         assertTrue(checked > feed.received.size() / 2, "fragments with sound: " + checked + " of " + feed.received.size());
         // Before the first sound arrives the first picture gets a frame of silence; the first sound frames,
         // whose places it took, are dropped. None after.
-        assertTrue(feed.pipeline.audioCorrections()[0] <= 2, "dropped " + feed.pipeline.audioCorrections()[0]);
+        assertTrue(feed.pipeline.audioCorrections().dropped() <= 2, "dropped " + feed.pipeline.audioCorrections().dropped());
     }
 
     @Test
@@ -153,8 +153,8 @@ class H264PipelineAudioTest {
         List<Frame> frames = new CameraFrames().frames(Fixtures.PI_720P_INLINE);
         // Sound for the first 3 s only: then the process "died".
         feed.run(frames, 0, 3_000_000_000L);
-        long[] corrections = feed.pipeline.audioCorrections();
-        assertTrue(corrections[1] > 0, "silence filled in: " + corrections[1]);
+        H264Pipeline.AudioCorrections corrections = feed.pipeline.audioCorrections();
+        assertTrue(corrections.filled() > 0, "silence filled in: " + corrections.filled());
         AudioRun last = feed.received.get(feed.received.size() - 1).audio();
         assertNotNull(last, "the last pictures still carry (silent) sound");
         double end = (last.decodeTime() + 1024L * last.samples().size()) / 48_000.0;

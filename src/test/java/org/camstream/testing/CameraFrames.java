@@ -5,6 +5,9 @@ import java.util.List;
 import org.camstream.codec.h264.AccessUnit;
 import org.camstream.codec.h264.AccessUnitAssembler;
 import org.camstream.codec.h264.AnnexBReader;
+import org.camstream.camera.picture.SelfContainedPictures;
+import org.camstream.codec.h264.CodedPicture;
+import org.camstream.process.SampleListener;
 import org.camstream.stream.Frame;
 
 /** A Raspberry Pi camera's recordings as the camera layer delivers them: one frame per picture at 30 fps. */
@@ -24,12 +27,30 @@ public final class CameraFrames {
         reader.flush();
         assembler.flush();
         List<Frame> frames = new ArrayList<>();
+        // Through the camera's own last stage, which makes every keyframe self-contained and parses it once.
+        SelfContainedPictures pictures = new SelfContainedPictures(new SampleListener() {
+            @Override
+            public void onSample(byte[] data, boolean sync) {
+                throw new AssertionError("an H.264 picture comes parsed");
+            }
+
+            @Override
+            public void onPicture(byte[] annexB, CodedPicture picture) {
+                micros += 33_333;
+                nanos += 33_333_333;
+                frames.add(Frame.of(annexB, ++sequence, micros, nanos, picture));
+            }
+
+            @Override
+            public void onDiscard(String reason, long bytes) {
+            }
+
+            @Override
+            public void onLogLine(String line) {
+            }
+        });
         for (AccessUnit au : aus) {
-            byte[] annexB = new byte[au.annexBSize()];
-            au.writeAnnexB(annexB, 0);
-            micros += 33_333;
-            nanos += 33_333_333;
-            frames.add(Frame.of(annexB, ++sequence, micros, nanos, au.isKeyframe()));
+            pictures.onAccessUnit(au);
         }
         return frames;
     }
@@ -40,7 +61,8 @@ public final class CameraFrames {
         frame.copyTo(copy, 0);
         micros += 33_333;
         nanos += 33_333_333;
-        return Frame.of(copy, ++sequence, micros, nanos, frame.isKeyframe());
+        return frame.picture() == null ? Frame.of(copy, ++sequence, micros, nanos, frame.isKeyframe())
+                : Frame.of(copy, ++sequence, micros, nanos, frame.picture());
     }
 
     /** Moves the capture clock on, as a camera that stopped for a while. */

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.camstream.camera.Scheduler;
+import org.camstream.process.Scheduler;
 
 /**
  * A scheduler on a virtual clock: nothing runs until the test says so, and time moves only when the test

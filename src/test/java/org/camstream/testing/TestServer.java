@@ -16,7 +16,7 @@ import org.apache.commons.io.file.PathUtils;
 import java.util.function.Supplier;
 import org.camstream.camera.source.V4l2Device;
 import org.camstream.launcher.EmbeddedServer;
-import org.camstream.web.WebcamListing;
+import org.camstream.web.DeviceListing;
 
 /**
  * camstream in an embedded Tomcat on a free loopback port, started from src/main/webapp and the compiled
@@ -101,7 +101,7 @@ public final class TestServer implements AutoCloseable {
             String json = JSON.std.asString(list);
             // A JDK type, because the web application loads camstream's classes with a class loader of its own.
             Supplier<String> listing = () -> json;
-            server.context().getServletContext().setAttribute(WebcamListing.ATTRIBUTE, listing);
+            server.context().getServletContext().setAttribute(DeviceListing.ATTRIBUTE, listing);
         } catch (IOException e) {
             throw new AssertionError(e);
         }

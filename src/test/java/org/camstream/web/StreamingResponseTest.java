@@ -20,6 +20,7 @@ import org.apache.catalina.startup.Tomcat;
 import org.camstream.stream.Broadcast;
 import org.camstream.stream.Frame;
 import org.camstream.stream.LatestMailbox;
+import org.camstream.stream.Preamble;
 import org.camstream.stream.StreamStats;
 import org.camstream.stream.Subscriber;
 import org.camstream.testing.BareTomcat;
@@ -46,7 +47,7 @@ class StreamingResponseTest {
 
     @Test
     void aStreamThatCannotSubscribeLeavesNothingTaken() throws Exception {
-        StreamingResponses registry = new StreamingResponses(executor, () -> Duration.ofSeconds(10));
+        Viewers registry = new Viewers(() -> 100, executor, executor, () -> Duration.ofSeconds(10));
         StreamStats stats = new StreamStats("mjpeg");
         AtomicBoolean leaseClosed = new AtomicBoolean();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -64,7 +65,7 @@ class StreamingResponseTest {
             @Override
             protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 try {
-                    StreamingResponse.open(request, response, registry, executor, () -> leaseClosed.set(true), refusing,
+                    StreamingResponse.open(request, response, registry, null, () -> leaseClosed.set(true), refusing,
                             new LatestMailbox<>(), stats, frame -> true, Preamble.none());
                 } catch (RuntimeException e) {
                     thrown.set(e); // the headers went out already; the connection is closed
@@ -78,7 +79,7 @@ class StreamingResponseTest {
         assertTrue(response.statusCode() >= 200, "an answer came");
         Poll.until(Duration.ofSeconds(5), "the failed open to be undone", leaseClosed::get);
         assertEquals("the source is gone", thrown.get().getMessage());
-        assertEquals(0, registry.size(), "no registry entry left");
+        assertEquals(0, registry.streams().size(), "no registry entry left");
         assertEquals(0, stats.viewers(), "no viewer counted");
     }
 

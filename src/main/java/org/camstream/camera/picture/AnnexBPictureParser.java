@@ -1,6 +1,8 @@
 package org.camstream.camera.picture;
 
-import org.camstream.camera.CaptureListener;
+import org.camstream.process.SampleParser;
+
+import org.camstream.process.SampleListener;
 
 import org.camstream.codec.h264.AccessUnitAssembler;
 import org.camstream.codec.h264.AnnexBReader;
@@ -11,7 +13,7 @@ import org.camstream.codec.h264.NalUnit;
  * complete only when the next one starts; after each read the parser looks at the first bytes of the NAL
  * unit still arriving, so a picture is handed on as soon as the next one begins, not once it is complete.
  */
-public final class AnnexBPictureParser implements PictureParser {
+public final class AnnexBPictureParser implements SampleParser {
 
     /** Enough of a NAL unit for its header and first_mb_in_slice. */
     private static final int PREFIX_BYTES = 8;
@@ -19,7 +21,7 @@ public final class AnnexBPictureParser implements PictureParser {
     private final AnnexBReader reader;
     private final AccessUnitAssembler assembler;
 
-    public AnnexBPictureParser(CaptureListener listener) {
+    public AnnexBPictureParser(SampleListener listener) {
         SelfContainedPictures framer = new SelfContainedPictures(listener);
         this.assembler = new AccessUnitAssembler(framer::onAccessUnit);
         this.reader = new AnnexBReader(assembler);

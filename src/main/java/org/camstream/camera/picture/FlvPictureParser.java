@@ -1,6 +1,8 @@
 package org.camstream.camera.picture;
 
-import org.camstream.camera.CaptureListener;
+import org.camstream.process.SampleParser;
+
+import org.camstream.process.SampleListener;
 
 import org.camstream.codec.flv.FlvListener;
 import org.camstream.codec.flv.FlvReader;
@@ -12,11 +14,11 @@ import org.camstream.codec.h264.NalUnit;
  * handed on the moment its last byte arrives; raw Annex B would reveal its end only when the next picture
  * begins, one frame later.
  */
-public final class FlvPictureParser implements PictureParser {
+public final class FlvPictureParser implements SampleParser {
 
     private final FlvReader reader;
 
-    public FlvPictureParser(CaptureListener listener) {
+    public FlvPictureParser(SampleListener listener) {
         SelfContainedPictures framer = new SelfContainedPictures(listener);
         this.reader = new FlvReader(new FlvListener() {
             @Override

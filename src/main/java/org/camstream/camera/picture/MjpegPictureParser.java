@@ -1,19 +1,21 @@
 package org.camstream.camera.picture;
 
-import org.camstream.camera.CaptureListener;
+import org.camstream.process.SampleParser;
+
+import org.camstream.process.SampleListener;
 
 import org.camstream.codec.jpeg.JpegSplitter;
 
 /** Pictures from an MJPEG byte stream: every JPEG is a keyframe. */
-public final class MjpegPictureParser implements PictureParser {
+public final class MjpegPictureParser implements SampleParser {
 
     private final JpegSplitter splitter;
 
-    public MjpegPictureParser(CaptureListener listener) {
+    public MjpegPictureParser(SampleListener listener) {
         this.splitter = new JpegSplitter(new JpegSplitter.Listener() {
             @Override
             public void onImage(byte[] jpeg) {
-                listener.onPicture(jpeg, true);
+                listener.onSample(jpeg, true);
             }
 
             @Override

@@ -1,8 +1,11 @@
 package org.camstream.camera.picture;
 
-import org.camstream.camera.CaptureListener;
+import org.camstream.process.SampleListener;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.camstream.codec.h264.AccessUnit;
+import org.camstream.codec.h264.CodedPicture;
 import org.camstream.codec.h264.NalUnit;
 import org.camstream.codec.h264.ParameterSetCache;
 
@@ -12,23 +15,23 @@ import org.camstream.codec.h264.ParameterSetCache;
  * header), so that any viewer can start at any keyframe. Pictures before the first decodable keyframe are
  * dropped. Not thread-safe: the camera's reader thread calls it.
  */
-final class SelfContainedPictures {
+public final class SelfContainedPictures {
 
-    private final CaptureListener listener;
+    private final SampleListener listener;
     private final ParameterSetCache parameters = new ParameterSetCache();
     private boolean started;
 
-    SelfContainedPictures(CaptureListener listener) {
+    public SelfContainedPictures(SampleListener listener) {
         this.listener = listener;
     }
 
     /** Parameter sets that came outside the picture stream, from a container's decoder configuration. */
-    void onParameterSets(NalUnit sps, NalUnit pps) {
+    public void onParameterSets(NalUnit sps, NalUnit pps) {
         parameters.update(sps);
         parameters.update(pps);
     }
 
-    void onAccessUnit(AccessUnit au) {
+    public void onAccessUnit(AccessUnit au) {
         parameters.update(au);
         if (!au.hasPicture()) {
             return;
@@ -43,21 +46,15 @@ final class SelfContainedPictures {
             started = true;
         }
         boolean addParameters = keyframe && (au.sps() == null || au.pps() == null);
-        NalUnit sps = addParameters ? params.sps().nal() : null;
-        NalUnit pps = addParameters ? params.pps() : null;
-        int size = au.annexBSize() + (addParameters ? 8 + sps.size() + pps.size() : 0);
-        byte[] annexB = new byte[size];
-        int offset = 0;
+        AccessUnit whole = au;
         if (addParameters) {
-            offset = writeNal(sps, annexB, offset);
-            offset = writeNal(pps, annexB, offset);
+            List<NalUnit> nals = new ArrayList<>(au.nalUnits().size() + 2);
+            nals.add(params.sps().nal());
+            nals.add(params.pps());
+            nals.addAll(au.nalUnits());
+            whole = AccessUnit.of(nals);
         }
-        au.writeAnnexB(annexB, offset);
-        listener.onPicture(annexB, keyframe);
-    }
-
-    private static int writeNal(NalUnit nal, byte[] destination, int offset) {
-        destination[offset + 3] = 1;
-        return nal.copyTo(destination, offset + 4);
+        AccessUnit.AnnexB annexB = whole.toAnnexB();
+        listener.onPicture(annexB.bytes(), new CodedPicture(annexB.accessUnit(), params));
     }
 }

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import org.camstream.config.Codec;
-import org.camstream.config.Settings;
-import org.camstream.camera.Capture;
-import org.camstream.camera.CaptureListener;
-import org.camstream.camera.CameraException;
-import org.camstream.camera.process.FfmpegCapture;
-import org.camstream.camera.process.DeferredCapture;
+import org.camstream.config.CameraSettings;
+import org.camstream.process.ChildProcess;
+import org.camstream.process.SampleListener;
+import org.camstream.process.StartException;
+import org.camstream.process.FfmpegProcess;
+import org.camstream.process.DeferredProcess;
 
 /**
  * Anything ffmpeg reads, as a camera: an RTSP IP camera, an HTTP stream, or a file, which is played at its
@@ -29,12 +29,12 @@ final class FfmpegInputCapture {
     private FfmpegInputCapture() {
     }
 
-    static Capture start(Settings settings, CaptureListener listener, ScheduledExecutorService scheduler) {
-        return DeferredCapture.start("camstream-ffmpeg-input", () -> open(settings, listener, scheduler));
+    static ChildProcess start(CameraSettings settings, SampleListener listener, ScheduledExecutorService scheduler) {
+        return DeferredProcess.start("camstream-ffmpeg-input", () -> open(settings, listener, scheduler));
     }
 
-    private static Capture open(Settings settings, CaptureListener listener, ScheduledExecutorService scheduler)
-            throws CameraException {
+    private static ChildProcess open(CameraSettings settings, SampleListener listener, ScheduledExecutorService scheduler)
+            throws StartException {
         String input = settings.input();
         boolean url = input.matches("[A-Za-z][A-Za-z0-9+.-]*://.*");
         List<String> networkOptions = new ArrayList<>();
@@ -45,7 +45,7 @@ final class FfmpegInputCapture {
         if (!url) {
             file = Path.of(input).toAbsolutePath();
             if (!Files.isRegularFile(file)) {
-                throw new CameraException("the input file " + file + " does not exist");
+                throw new StartException("the input file " + file + " does not exist");
             }
         }
         MediaProbe.Result probe = MediaProbe.probe(url ? input : file.toString(), networkOptions);
@@ -63,11 +63,11 @@ final class FfmpegInputCapture {
         } else if (probe.isElementaryStream()) {
             try {
                 looping = new LoopingFileStream(file);
-                ffmpegInput = PipeInput.pumpFrom(looping, FfmpegCapture.PIPE_BUFFER_BYTES)
+                ffmpegInput = PipeInput.pumpFrom(looping, FfmpegProcess.PIPE_BUFFER_BYTES)
                         .setFormat(probe.format().contains("jpeg") ? "mjpeg" : probe.format())
                         .setReadAtFrameRate(true);
             } catch (IOException e) {
-                throw new CameraException("cannot read " + file + ": " + e.getMessage(), e);
+                throw new StartException("cannot read " + file + ": " + e.getMessage(), e);
             }
         } else {
             ffmpegInput = UrlInput.fromPath(file).setReadAtFrameRate(true).setStreamLoop(-1);
@@ -81,7 +81,7 @@ final class FfmpegInputCapture {
         filters.addAll(VideoFilters.orientation(settings));
         OutputPlan plan = copy ? OutputPlan.copy(settings.codec(), listener)
                 : OutputPlan.encode(settings, filters, listener);
-        Capture capture = FfmpegCapture.start(List.of(ffmpegInput), plan.output(), plan.parser(), listener,
+        ChildProcess capture = FfmpegProcess.start(List.of(ffmpegInput), plan.output(), plan.parser(), listener,
                 scheduler, notes);
         LoopingFileStream opened = looping;
         if (opened != null) {

@@ -2,7 +2,7 @@ package org.camstream.camera.source;
 
 import com.github.kokorin.jaffree.StreamType;
 import com.github.kokorin.jaffree.ffmpeg.PipeOutput;
-import org.camstream.config.Settings;
+import org.camstream.config.CameraSettings;
 
 /** ffmpeg's H.264 encoder set up for live viewing, writing FLV so that each picture arrives framed. */
 final class H264Output {
@@ -17,7 +17,7 @@ final class H264Output {
      * The hardware encoder takes none of the CPU libx264 needs (on a Pi 4, most of a core at 1280x720), and
      * adds no B-frames or lookahead either; it knows only the bitrate and the keyframe interval.
      */
-    static void configureHardware(PipeOutput output, Settings settings) {
+    static void configureHardware(PipeOutput output, CameraSettings settings) {
         output.setFormat("flv")
                 .setCodec(StreamType.VIDEO, HARDWARE_ENCODER)
                 .setPixelFormat("yuv420p")
@@ -27,7 +27,7 @@ final class H264Output {
                 .addArguments("-flush_packets", "1");
     }
 
-    static void configure(PipeOutput output, Settings settings) {
+    static void configure(PipeOutput output, CameraSettings settings) {
         String keyframes = Integer.toString(settings.keyframeInterval());
         String bitrate = Integer.toString(settings.bitrate());
         output.setFormat("flv")

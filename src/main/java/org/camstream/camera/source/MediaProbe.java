@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.camstream.camera.CameraException;
+import org.camstream.process.StartException;
 
 /** Asks ffprobe what an input holds, with a time limit, so a dead IP camera cannot hang the start. */
 final class MediaProbe {
@@ -21,7 +21,7 @@ final class MediaProbe {
     private MediaProbe() {
     }
 
-    static Result probe(String input, List<String> inputOptions) throws CameraException {
+    static Result probe(String input, List<String> inputOptions) throws StartException {
         List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "error"));
         command.addAll(inputOptions);
         command.addAll(List.of("-select_streams", "v:0", "-show_entries", "stream=codec_name:format=format_name",
@@ -31,12 +31,12 @@ final class MediaProbe {
             process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
             process.getOutputStream().close();
         } catch (IOException e) {
-            throw new CameraException("cannot run ffprobe: " + e.getMessage(), e);
+            throw new StartException("cannot run ffprobe: " + e.getMessage(), e);
         }
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new CameraException("ffprobe could not read " + input + " within 15 s");
+                throw new StartException("ffprobe could not read " + input + " within 15 s");
             }
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -50,16 +50,16 @@ final class MediaProbe {
                 }
             }
             if (process.exitValue() != 0 || codec == null) {
-                throw new CameraException("ffmpeg cannot read a video stream from " + input
+                throw new StartException("ffmpeg cannot read a video stream from " + input
                         + (err.isEmpty() ? "" : ": " + err.lines().reduce((a, b) -> b).orElse("")));
             }
             return new Result(codec, format);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new CameraException("interrupted while probing " + input, e);
+            throw new StartException("interrupted while probing " + input, e);
         } catch (IOException e) {
-            throw new CameraException("cannot read ffprobe's answer: " + e.getMessage(), e);
+            throw new StartException("cannot read ffprobe's answer: " + e.getMessage(), e);
         }
     }
 }

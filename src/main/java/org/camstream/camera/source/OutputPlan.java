@@ -5,21 +5,21 @@ import com.github.kokorin.jaffree.ffmpeg.PipeOutput;
 import java.util.List;
 import java.util.function.Consumer;
 import org.camstream.config.Codec;
-import org.camstream.config.Settings;
-import org.camstream.camera.CaptureListener;
-import org.camstream.camera.picture.PictureParser;
+import org.camstream.config.CameraSettings;
+import org.camstream.process.SampleListener;
+import org.camstream.process.SampleParser;
 import org.camstream.camera.picture.AnnexBPictureParser;
 import org.camstream.camera.picture.FlvPictureParser;
 import org.camstream.camera.picture.MjpegPictureParser;
 
 /** How an ffmpeg capture writes the camera codec, and how camstream reads it back into pictures. */
-record OutputPlan(Consumer<PipeOutput> output, PictureParser parser) {
+record OutputPlan(Consumer<PipeOutput> output, SampleParser parser) {
 
     /**
      * The source's own pictures, as they are. Copied H.264 is written raw (Annex B): a copied stream may lack
      * the decoder configuration FLV wants in its header.
      */
-    static OutputPlan copy(Codec codec, CaptureListener listener) {
+    static OutputPlan copy(Codec codec, SampleListener listener) {
         String format = codec == Codec.H264 ? "h264" : "mjpeg";
         return new OutputPlan(out -> out.setFormat(format).setCodec(StreamType.VIDEO, "copy")
                 .disableStream(StreamType.AUDIO).addArguments("-flush_packets", "1"),
@@ -27,7 +27,7 @@ record OutputPlan(Consumer<PipeOutput> output, PictureParser parser) {
     }
 
     /** Decoded, passed through {@code filters}, and encoded in the camera codec at the configured rate. */
-    static OutputPlan encode(Settings settings, List<String> filters, CaptureListener listener) {
+    static OutputPlan encode(CameraSettings settings, List<String> filters, SampleListener listener) {
         Consumer<PipeOutput> filtersAndRate = out -> {
             out.disableStream(StreamType.AUDIO).addArguments("-r", RpicamCommand.fps(settings.fps()));
             if (!filters.isEmpty()) {

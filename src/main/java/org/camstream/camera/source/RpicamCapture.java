@@ -9,12 +9,12 @@ import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import org.camstream.config.Codec;
-import org.camstream.config.Settings;
-import org.camstream.camera.Capture;
-import org.camstream.camera.CaptureListener;
-import org.camstream.camera.CameraException;
-import org.camstream.camera.process.ProcessCapture;
-import org.camstream.camera.picture.PictureParser;
+import org.camstream.config.CameraSettings;
+import org.camstream.process.ChildProcess;
+import org.camstream.process.SampleListener;
+import org.camstream.process.StartException;
+import org.camstream.process.ProgramProcess;
+import org.camstream.process.SampleParser;
 import org.camstream.camera.picture.AnnexBPictureParser;
 import org.camstream.camera.picture.MjpegPictureParser;
 
@@ -26,9 +26,9 @@ final class RpicamCapture {
     private RpicamCapture() {
     }
 
-    static Capture start(Settings settings, CaptureListener listener, ScheduledExecutorService scheduler)
-            throws CameraException {
-        String program = findProgram().orElseThrow(() -> new CameraException(
+    static ChildProcess start(CameraSettings settings, SampleListener listener, ScheduledExecutorService scheduler)
+            throws StartException {
+        String program = findProgram().orElseThrow(() -> new StartException(
                 "rpicam-vid is not installed (nor libcamera-vid): install rpicam-apps, "
                         + "which Raspberry Pi OS ships, or choose another source"));
         boolean hardware = HardwareEncoder.present(HardwareEncoder.VIDEO4LINUX);
@@ -36,9 +36,9 @@ final class RpicamCapture {
         if (settings.codec() == Codec.H264 && !hardware) {
             notes.add("no hardware H.264 encoder (as on a Raspberry Pi 5): rpicam-vid encodes in software with libav");
         }
-        PictureParser parser = settings.codec() == Codec.H264
+        SampleParser parser = settings.codec() == Codec.H264
                 ? new AnnexBPictureParser(listener) : new MjpegPictureParser(listener);
-        return ProcessCapture.start(RpicamCommand.build(program, settings, hardware), parser, listener, scheduler,
+        return ProgramProcess.start(RpicamCommand.build(program, settings, hardware), parser, listener, scheduler,
                 cameraBusy(), notes);
     }
 
@@ -63,11 +63,16 @@ final class RpicamCapture {
 
     /** The first of the programs found on the PATH. */
     static java.util.Optional<String> findProgram() {
+        return findProgram(PROGRAMS);
+    }
+
+    /** The first of {@code programs} found on the PATH. */
+    static java.util.Optional<String> findProgram(List<String> programs) {
         String path = System.getenv("PATH");
         if (path == null) {
             return java.util.Optional.empty();
         }
-        for (String program : PROGRAMS) {
+        for (String program : programs) {
             for (String dir : path.split(File.pathSeparator)) {
                 Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
                 if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.camstream.config.Codec;
-import org.camstream.config.Settings;
+import org.camstream.config.CameraSettings;
 
 /** The rpicam-vid command line for the settings: an argument list of validated numbers and fixed words. */
 final class RpicamCommand {
@@ -16,7 +16,7 @@ final class RpicamCommand {
      * @param program {@code rpicam-vid}, or {@code libcamera-vid} on older Raspberry Pi OS
      * @param hardwareEncoder false on a Raspberry Pi 5, which must encode H.264 in software
      */
-    static List<String> build(String program, Settings s, boolean hardwareEncoder) {
+    static List<String> build(String program, CameraSettings s, boolean hardwareEncoder) {
         boolean h264 = s.codec() == Codec.H264;
         List<String> args = new ArrayList<>(List.of(program,
                 "-t", "0",
@@ -33,7 +33,7 @@ final class RpicamCommand {
         } else {
             args.addAll(List.of("--quality", Integer.toString(s.jpegQuality())));
         }
-        args.addAll(List.of("--camera", Integer.toString(s.camera())));
+        args.addAll(List.of("--camera", Integer.toString(s.cameraIndex())));
         if (s.rotation() != 0) {
             args.addAll(List.of("--rotation", Integer.toString(s.rotation())));
         }

@@ -1,14 +1,14 @@
 package org.camstream.camera.source;
 
 import java.util.concurrent.ScheduledExecutorService;
-import org.camstream.config.Settings;
-import org.camstream.camera.Capture;
-import org.camstream.camera.CaptureListener;
-import org.camstream.camera.CameraException;
-import org.camstream.camera.CaptureFactory;
+import org.camstream.config.CameraSettings;
+import org.camstream.process.ChildProcess;
+import org.camstream.process.SampleListener;
+import org.camstream.process.StartException;
+import org.camstream.process.Launcher;
 
 /** The capture factory for every source camstream knows. */
-public final class Sources implements CaptureFactory {
+public final class Sources implements Launcher {
 
     private final ScheduledExecutorService scheduler;
 
@@ -17,7 +17,7 @@ public final class Sources implements CaptureFactory {
     }
 
     @Override
-    public Capture start(Settings settings, CaptureListener listener) throws CameraException {
+    public ChildProcess start(CameraSettings settings, SampleListener listener) throws StartException {
         switch (settings.source()) {
             case TEST:
                 return TestPatternCapture.start(settings, listener, scheduler);
@@ -28,7 +28,7 @@ public final class Sources implements CaptureFactory {
             case FFMPEG:
                 return FfmpegInputCapture.start(settings, listener, scheduler);
             default:
-                throw new CameraException("unknown source " + settings.source().id());
+                throw new StartException("unknown source " + settings.source().id());
         }
     }
 }

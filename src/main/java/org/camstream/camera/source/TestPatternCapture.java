@@ -10,10 +10,10 @@ import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import org.camstream.config.AudioInput;
 import org.camstream.config.Codec;
-import org.camstream.config.Settings;
-import org.camstream.camera.Capture;
-import org.camstream.camera.CaptureListener;
-import org.camstream.camera.process.FfmpegCapture;
+import org.camstream.config.CameraSettings;
+import org.camstream.process.ChildProcess;
+import org.camstream.process.SampleListener;
+import org.camstream.process.FfmpegProcess;
 import org.camstream.camera.picture.FlvPictureParser;
 import org.camstream.camera.picture.MjpegPictureParser;
 
@@ -28,20 +28,20 @@ final class TestPatternCapture {
     private TestPatternCapture() {
     }
 
-    static Capture start(Settings settings, CaptureListener listener, ScheduledExecutorService scheduler) {
+    static ChildProcess start(CameraSettings settings, SampleListener listener, ScheduledExecutorService scheduler) {
         UrlInput input = UrlInput.fromUrl(filterGraph(settings))
                 .setFormat("lavfi")
                 .setReadAtFrameRate(true);
         if (settings.codec() == Codec.H264) {
-            return FfmpegCapture.start(List.of(input), output -> H264Output.configure(output, settings),
+            return FfmpegProcess.start(List.of(input), output -> H264Output.configure(output, settings),
                     new FlvPictureParser(listener), listener, scheduler);
         }
-        return FfmpegCapture.start(List.of(input), output -> configureMjpeg(output, settings),
+        return FfmpegProcess.start(List.of(input), output -> configureMjpeg(output, settings),
                 new MjpegPictureParser(listener), listener, scheduler);
     }
 
     /** ffmpeg's MJPEG encoder at the configured quality, each picture flushed as soon as it is written. */
-    static PipeOutput configureMjpeg(PipeOutput output, Settings settings) {
+    static PipeOutput configureMjpeg(PipeOutput output, CameraSettings settings) {
         return output
                 .setFormat("mjpeg")
                 .setCodec(StreamType.VIDEO, "mjpeg")
@@ -55,7 +55,7 @@ final class TestPatternCapture {
                 .addArguments("-flush_packets", "1");
     }
 
-    static String filterGraph(Settings settings) {
+    static String filterGraph(CameraSettings settings) {
         String pattern = String.format(Locale.ROOT, "testsrc2=size=%dx%d:rate=%s",
                 settings.width(), settings.height(), fps(settings.fps()));
         for (String filter : VideoFilters.orientation(settings)) {

@@ -9,14 +9,16 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.camstream.codec.h264.CodedPicture;
 import org.camstream.config.Codec;
-import org.camstream.config.Settings;
+import org.camstream.process.CaptureTime;
+import org.camstream.config.CameraSettings;
 import org.camstream.stream.Frame;
-import org.camstream.camera.Capture;
-import org.camstream.camera.CaptureListener;
-import org.camstream.camera.CameraException;
-import org.camstream.camera.CaptureFactory;
-import org.camstream.camera.process.FfmpegCapture;
+import org.camstream.process.ChildProcess;
+import org.camstream.process.SampleListener;
+import org.camstream.process.StartException;
+import org.camstream.process.Launcher;
+import org.camstream.process.FfmpegProcess;
 import org.camstream.camera.picture.FlvPictureParser;
 import org.camstream.camera.picture.MjpegPictureParser;
 
@@ -29,7 +31,7 @@ import org.camstream.camera.picture.MjpegPictureParser;
  * picture (the device is busy, or this ffmpeg cannot drive it), the transcoder encodes in software from then
  * on, until the server restarts.
  */
-public final class Transcoder implements CaptureFactory {
+public final class Transcoder implements Launcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
     private static final int PIPE_BUFFER_BYTES = 64 * 1024;
@@ -69,7 +71,7 @@ public final class Transcoder implements CaptureFactory {
     }
 
     @Override
-    public Capture start(Settings settings, CaptureListener listener) throws CameraException {
+    public ChildProcess start(CameraSettings settings, SampleListener listener) throws StartException {
         boolean fromH264 = settings.codec() == Codec.H264;
         TranscoderInput input = new TranscoderInput(settings.fps(), fromH264);
         for (Frame frame : seed.get()) {
@@ -89,12 +91,12 @@ public final class Transcoder implements CaptureFactory {
                 .addArguments("-analyzeduration", "0")
                 .addArguments("-flags", "low_delay")
                 .addArguments("-threads", "1");
-        Capture capture;
+        ChildProcess capture;
         if (fromH264) {
-            capture = FfmpegCapture.start(List.of(pipe), output -> TestPatternCapture.configureMjpeg(output, settings)
+            capture = FfmpegProcess.start(List.of(pipe), output -> TestPatternCapture.configureMjpeg(output, settings)
                     .addArguments("-fps_mode", "passthrough"), new MjpegPictureParser(timed), timed, scheduler);
         } else {
-            capture = FfmpegCapture.start(List.of(pipe), output -> {
+            capture = FfmpegProcess.start(List.of(pipe), output -> {
                 if (hardware) {
                     H264Output.configureHardware(output, settings);
                 } else {
@@ -116,12 +118,12 @@ public final class Transcoder implements CaptureFactory {
     }
 
     /** Stamps each transcoded picture with the capture times of the camera picture it came from. */
-    private static final class OriginalTimes implements CaptureListener {
-        private final CaptureListener listener;
+    private static final class OriginalTimes implements SampleListener {
+        private final SampleListener listener;
         private final TranscoderInput input;
         private final AtomicLong pictures = new AtomicLong();
 
-        OriginalTimes(CaptureListener listener, TranscoderInput input) {
+        OriginalTimes(SampleListener listener, TranscoderInput input) {
             this.listener = listener;
             this.input = input;
         }
@@ -131,19 +133,30 @@ public final class Transcoder implements CaptureFactory {
         }
 
         @Override
-        public void onPicture(byte[] data, boolean keyframe) {
+        public void onSample(byte[] data, boolean keyframe) {
             pictures.incrementAndGet();
-            long[] times = input.nextCaptureTimes();
-            if (times == null) {
-                listener.onPicture(data, keyframe);
+            CaptureTime captured = input.nextCaptureTime();
+            if (captured == null) {
+                listener.onSample(data, keyframe);
             } else {
-                listener.onPicture(data, keyframe, times[0], times[1]);
+                listener.onSample(data, keyframe, captured);
+            }
+        }
+
+        @Override
+        public void onPicture(byte[] annexB, CodedPicture picture) {
+            pictures.incrementAndGet();
+            CaptureTime captured = input.nextCaptureTime();
+            if (captured == null) {
+                listener.onPicture(annexB, picture);
+            } else {
+                listener.onPicture(annexB, picture, captured);
             }
         }
 
         @Override
         public void onDiscard(String reason, long bytes) {
-            input.nextCaptureTimes();
+            input.nextCaptureTime();
             listener.onDiscard(reason, bytes);
         }
 

@@ -1,10 +1,11 @@
 package org.camstream.camera.source;
 
+import org.camstream.process.CaptureTime;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import org.camstream.stream.Frame;
-import org.camstream.stream.GopMailbox;
+import org.camstream.stream.GopBacklog;
 
 /**
  * The camera's pictures as an input stream for the transcoder's ffmpeg. The camera thread offers frames and
@@ -18,15 +19,15 @@ final class TranscoderInput extends InputStream {
     private static final byte[] AUD = {0, 0, 0, 1, 0x09, (byte) 0xF0};
     private static final int MAX_PENDING_TIMES = 256;
 
-    private final GopMailbox<Frame> pending;
+    private final GopBacklog<Frame> pending;
     private final boolean h264;
-    private final ArrayDeque<long[]> captureTimes = new ArrayDeque<>();
+    private final ArrayDeque<CaptureTime> captureTimes = new ArrayDeque<>();
     private ByteBuffer current;
     private boolean trailerDue;
     private boolean closed;
 
     TranscoderInput(double fps, boolean h264) {
-        this.pending = GopMailbox.forVideo(fps);
+        this.pending = GopBacklog.forVideo(fps);
         this.h264 = h264;
     }
 
@@ -39,7 +40,7 @@ final class TranscoderInput extends InputStream {
     }
 
     /** The capture times of the oldest picture given to ffmpeg and not yet matched with an output picture. */
-    synchronized long[] nextCaptureTimes() {
+    synchronized CaptureTime nextCaptureTime() {
         return captureTimes.pollFirst();
     }
 
@@ -66,7 +67,7 @@ final class TranscoderInput extends InputStream {
                 if (captureTimes.size() == MAX_PENDING_TIMES) {
                     captureTimes.pollFirst();
                 }
-                captureTimes.addLast(new long[] {next.captureEpochMicros(), next.captureNanos()});
+                captureTimes.addLast(new CaptureTime(next.captureEpochMicros(), next.captureNanos()));
                 continue;
             }
             if (closed) {

@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import org.camstream.config.Codec;
-import org.camstream.config.Settings;
-import org.camstream.camera.Capture;
-import org.camstream.camera.CaptureListener;
-import org.camstream.camera.CameraException;
-import org.camstream.camera.process.FfmpegCapture;
-import org.camstream.camera.process.DeferredCapture;
+import org.camstream.config.CameraSettings;
+import org.camstream.process.ChildProcess;
+import org.camstream.process.SampleListener;
+import org.camstream.process.StartException;
+import org.camstream.process.FfmpegProcess;
+import org.camstream.process.DeferredProcess;
 
 /**
  * A USB webcam through ffmpeg's video4linux2 input. Most webcams compress in hardware: when the webcam delivers
@@ -24,14 +24,14 @@ final class V4l2Capture {
     private V4l2Capture() {
     }
 
-    static Capture start(Settings settings, CaptureListener listener, ScheduledExecutorService scheduler) {
-        return DeferredCapture.start("camstream-v4l2", () -> open(settings, listener, scheduler));
+    static ChildProcess start(CameraSettings settings, SampleListener listener, ScheduledExecutorService scheduler) {
+        return DeferredProcess.start("camstream-v4l2", () -> open(settings, listener, scheduler));
     }
 
-    private static Capture open(Settings settings, CaptureListener listener, ScheduledExecutorService scheduler)
-            throws CameraException {
+    private static ChildProcess open(CameraSettings settings, SampleListener listener, ScheduledExecutorService scheduler)
+            throws StartException {
         if (!Files.exists(Path.of(settings.device()))) {
-            throw new CameraException("there is no webcam at " + settings.device()
+            throw new StartException("there is no webcam at " + settings.device()
                     + "; plug one in, or set device (the admin page lists the ones found)");
         }
         V4l2Device device = new V4l2Device(settings.device(), "", V4l2Devices.formats(settings.device()));
@@ -49,6 +49,6 @@ final class V4l2Capture {
                 : "encoding the webcam's " + (inputFormat == null ? "raw pictures" : inputFormat) + " to " + wanted);
         OutputPlan plan = copy ? OutputPlan.copy(settings.codec(), listener)
                 : OutputPlan.encode(settings, VideoFilters.orientation(settings), listener);
-        return FfmpegCapture.start(List.of(input), plan.output(), plan.parser(), listener, scheduler, notes);
+        return FfmpegProcess.start(List.of(input), plan.output(), plan.parser(), listener, scheduler, notes);
     }
 }

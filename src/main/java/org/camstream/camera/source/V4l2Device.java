@@ -2,7 +2,7 @@ package org.camstream.camera.source;
 
 import java.util.List;
 import org.camstream.config.Codec;
-import org.camstream.config.Settings;
+import org.camstream.config.CameraSettings;
 
 /** A webcam as video4linux and ffmpeg describe it. */
 public record V4l2Device(String path, String name, List<Format> formats) {
@@ -21,7 +21,7 @@ public record V4l2Device(String path, String name, List<Format> formats) {
      * MJPEG where the webcam has it, because raw pictures at 720p or more do not fit through USB 2.0 at full
      * frame rate.
      */
-    public String formatFor(Settings settings) {
+    public String formatFor(CameraSettings settings) {
         String wanted = settings.codec() == Codec.H264 ? "h264" : "mjpeg";
         if (offers(wanted) && !VideoFilters.changesOrientation(settings)) {
             return wanted;

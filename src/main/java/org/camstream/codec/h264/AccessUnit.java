@@ -141,6 +141,28 @@ public final class AccessUnit {
         return offset;
     }
 
+    /**
+     * This access unit written in Annex B form into a new array, and read back as views of that array: the one
+     * copy of the bytes that viewers share, and NAL units that cost no second copy and no second scan.
+     */
+    public AnnexB toAnnexB() {
+        byte[] bytes = new byte[annexBSize()];
+        NalUnit[] views = new NalUnit[nalUnits.length];
+        int offset = 0;
+        for (int i = 0; i < nalUnits.length; i++) {
+            NalUnit nal = nalUnits[i];
+            System.arraycopy(START_CODE, 0, bytes, offset, 4);
+            offset += 4;
+            views[i] = NalUnit.wrap(bytes, offset, nal.size());
+            offset = nal.copyTo(bytes, offset);
+        }
+        return new AnnexB(bytes, new AccessUnit(views));
+    }
+
+    /** The Annex B bytes of an access unit, and the access unit as views of them. */
+    public record AnnexB(byte[] bytes, AccessUnit accessUnit) {
+    }
+
     public void writeAnnexB(OutputStream out) throws IOException {
         for (NalUnit nal : nalUnits) {
             out.write(START_CODE);

@@ -1,5 +1,7 @@
 package org.camstream.camera.picture;
 
+import org.camstream.process.SampleParser;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +18,7 @@ import org.camstream.testing.Fixtures;
 import org.camstream.testing.MediaTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.camstream.camera.CaptureListener;
+import org.camstream.process.SampleListener;
 
 /** The camera's H.264 output turned into self-contained pictures: every keyframe carries SPS and PPS. */
 class H264PictureParsersTest {
@@ -27,7 +29,7 @@ class H264PictureParsersTest {
     @Test
     void aRecordingWithParameterSetsOnlyAtTheStartCanBeJoinedAtAnyKeyframe() throws IOException {
         Pictures pictures = new Pictures();
-        PictureParser parser = new AnnexBPictureParser(pictures);
+        SampleParser parser = new AnnexBPictureParser(pictures);
         feedInRandomChunks(parser, Fixtures.read(Fixtures.piH264(Fixtures.PI_480P_ONCE)));
 
         // 293 frames and 5 IDRs per the fixture's README; the last picture is only known complete at the
@@ -56,7 +58,7 @@ class H264PictureParsersTest {
         byte[] stream = Fixtures.read(Fixtures.piH264(Fixtures.PI_720P_INLINE));
         List<Integer> starts = pictureStarts(stream);
         Pictures pictures = new Pictures();
-        PictureParser parser = new AnnexBPictureParser(pictures);
+        SampleParser parser = new AnnexBPictureParser(pictures);
         // Each read ends a few bytes into the next picture, as a camera's pipe delivers them.
         int fed = 0;
         for (int i = 1; i < 20; i++) {
@@ -89,7 +91,7 @@ class H264PictureParsersTest {
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-bf", "0", "-g", "30",
                 "-f", "flv", "-flvflags", "no_duration_filesize", "-");
         Pictures pictures = new Pictures();
-        PictureParser parser = new FlvPictureParser(pictures);
+        SampleParser parser = new FlvPictureParser(pictures);
         feedInRandomChunks(parser, flv);
 
         assertEquals(90, pictures.data.size(), "every picture, the last included: FLV frames each one");
@@ -137,7 +139,7 @@ class H264PictureParsersTest {
         assertEquals(frames, MediaTools.intField(stream, "nb_read_frames"));
     }
 
-    private static void feedInRandomChunks(PictureParser parser, byte[] data) {
+    private static void feedInRandomChunks(SampleParser parser, byte[] data) {
         Random random = new Random(42);
         int i = 0;
         while (i < data.length) {
@@ -147,13 +149,13 @@ class H264PictureParsersTest {
         }
     }
 
-    private static final class Pictures implements CaptureListener {
+    private static final class Pictures implements SampleListener {
         final List<byte[]> data = new ArrayList<>();
         final List<Boolean> key = new ArrayList<>();
         long discarded;
 
         @Override
-        public void onPicture(byte[] picture, boolean keyframe) {
+        public void onSample(byte[] picture, boolean keyframe) {
             data.add(picture);
             key.add(keyframe);
         }

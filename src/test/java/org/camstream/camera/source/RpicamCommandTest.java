@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.camstream.config.Settings;
+import org.camstream.config.CameraSettings;
 import org.camstream.config.SettingsLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,10 +20,10 @@ class RpicamCommandTest {
     @TempDir
     Path dataDir;
 
-    private Settings settings(String... args) {
+    private CameraSettings settings(String... args) {
         List<String> all = new java.util.ArrayList<>(List.of("--data-dir", dataDir.toString(), "--source", "rpicam"));
         all.addAll(List.of(args));
-        return SettingsLoader.of(all, Map.of(), new Properties(), name -> null).load();
+        return SettingsLoader.of(all, Map.of(), new Properties(), Map.of()).load().firstCamera();
     }
 
     @Test

@@ -11,10 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.camstream.camera.Capture;
-import org.camstream.camera.CaptureListener;
+import org.camstream.process.ChildProcess;
+import org.camstream.process.SampleListener;
 import org.camstream.config.Codec;
-import org.camstream.config.Settings;
+import org.camstream.config.CameraSettings;
 import org.camstream.stream.Frame;
 import org.camstream.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
 class TranscoderHardwareIT {
 
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-    private final List<Capture> started = new CopyOnWriteArrayList<>();
+    private final List<ChildProcess> started = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
-        for (Capture capture : started) {
+        for (ChildProcess capture : started) {
             capture.kill();
         }
         scheduler.shutdownNow();
@@ -40,27 +40,27 @@ class TranscoderHardwareIT {
 
     @Test
     void aHardwareEncoderThatGivesNoPictureIsReplacedBySoftware() throws Exception {
-        Settings settings = Settings.builder().codec(Codec.MJPEG).size(320, 240).fps(10).build();
+        CameraSettings settings = CameraSettings.builder().codec(Codec.MJPEG).size(320, 240).fps(10).build();
         byte[] jpeg = oneJpeg();
         Transcoder transcoder = new Transcoder(scheduler, List::of, () -> true);
         assertTrue(transcoder.usesHardware());
 
         AtomicInteger hardwarePictures = new AtomicInteger();
-        Capture hardware = start(transcoder, settings, hardwarePictures);
+        ChildProcess hardware = start(transcoder, settings, hardwarePictures);
         feedUntil(transcoder, jpeg, () -> hardware.exit().isDone(), Duration.ofSeconds(20));
         assertTrue(hardwarePictures.get() == 0, "no device here: the hardware encoder gives nothing");
         Poll.until(Duration.ofSeconds(5), "the transcoder to give up the hardware", () -> !transcoder.usesHardware());
 
         AtomicInteger softwarePictures = new AtomicInteger();
-        Capture software = start(transcoder, settings, softwarePictures);
+        ChildProcess software = start(transcoder, settings, softwarePictures);
         feedUntil(transcoder, jpeg, () -> softwarePictures.get() >= 5, Duration.ofSeconds(20));
         assertFalse(software.exit().isDone(), "libx264 keeps running");
     }
 
-    private Capture start(Transcoder transcoder, Settings settings, AtomicInteger pictures) throws Exception {
-        Capture capture = transcoder.start(settings, new CaptureListener() {
+    private ChildProcess start(Transcoder transcoder, CameraSettings settings, AtomicInteger pictures) throws Exception {
+        ChildProcess capture = transcoder.start(settings, new SampleListener() {
             @Override
-            public void onPicture(byte[] data, boolean keyframe) {
+            public void onSample(byte[] data, boolean keyframe) {
                 pictures.incrementAndGet();
             }
 

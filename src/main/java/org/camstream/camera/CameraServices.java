@@ -1,0 +1,14 @@
+package org.camstream.camera;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * What the server lends every camera: a scheduler thread for timers and short tasks, the writer pool that
+ * answers held requests and closes viewers off the cameras' threads, and the idle-stop setting. Nothing in it
+ * belongs to one camera, so a camera that fails or goes leaves it as it was.
+ */
+public record CameraServices(ScheduledExecutorService executor, Executor writers, Supplier<Duration> idleStop) {
+}
