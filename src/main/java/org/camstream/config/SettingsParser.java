@@ -41,6 +41,8 @@ final class SettingsParser {
                 flatSet |= key.setting().flatIsCamera() || key.setting() == Setting.NAME;
             } else if (key.setting().flatIsCamera() || !key.camera().equals(flatName)) {
                 sections.add(key.camera());
+            } else {
+                flatSet = true; // the flat settings' camera's own cap, camera.main.max-viewers
             }
         }
         List<String> names = new ArrayList<>();

@@ -18,8 +18,11 @@ import org.camstream.process.Scheduler;
  * <p>Bounded: at most {@code capacity} are held at once; one more is refused (its servlet answers 503 with
  * Retry-After), and none already held is disturbed. Each has a timeout, after which it is answered anyway.
  *
- * <p>The lock guards the set only. Timers are set and cancelled, and answers are handed to the executor,
- * after it is released; answers are written on the executor, never on the camera's thread.
+ * <p>The lock guards the set and the latest snapshot only, and calls nothing: whether a request is ready is
+ * asked with no lock held, and timers are set and cancelled, and answers handed to the executor, after it is
+ * released. A request held just as a snapshot is published is not missed: whoever comes second, the hold or the
+ * publish, sees the other (the hold looks at the latest snapshot again once it is in the set). Answers are
+ * written on the executor, never on the camera's thread.
  */
 public final class HeldRequests implements AutoCloseable {
 
@@ -61,53 +64,60 @@ public final class HeldRequests implements AutoCloseable {
      * {@code timeout}. False when it was neither: the limit of held requests is reached, or this is closed.
      */
     public boolean hold(Waiter waiter, Supplier<HlsSnapshot> latest, Duration timeout) {
-        Entry entry = new Entry(waiter);
-        HlsSnapshot now;
-        synchronized (this) {
-            // Read under the lock: a snapshot published after this read finds the entry in the set.
-            now = latest.get();
-            if (now == null || !waiter.readyIn(now)) {
-                if (closed || held.size() >= capacity.getAsInt()) {
-                    refused.incrementAndGet();
-                    return false;
-                }
-                held.add(entry);
-                now = null;
-            }
+        HlsSnapshot now = latest.get();
+        if (now != null && waiter.readyIn(now)) {
+            executor.execute(() -> waiter.ready(now));
+            return true;
         }
-        if (now != null) {
-            HlsSnapshot ready = now;
-            executor.execute(() -> waiter.ready(ready));
+        Entry entry = new Entry(waiter);
+        synchronized (this) {
+            if (closed || held.size() >= capacity.getAsInt()) {
+                refused.incrementAndGet();
+                return false;
+            }
+            held.add(entry);
+        }
+        // A snapshot published between the first look and the add found no entry to answer: look again.
+        HlsSnapshot again = latest.get();
+        if (again != null && again != now && waiter.readyIn(again) && take(entry)) {
+            released.incrementAndGet();
+            executor.execute(() -> waiter.ready(again));
             return true;
         }
         entry.timer = scheduler.schedule(timeout, () -> expire(entry));
+        if (!isHeld(entry)) {
+            cancelTimer(entry); // answered while the timer was being set
+        }
         return true;
     }
 
     /** A new snapshot: answers every held request it satisfies. */
     public void publish(HlsSnapshot snapshot) {
-        List<Entry> ready = new ArrayList<>();
+        List<Entry> waiting;
         synchronized (this) {
-            for (var it = held.iterator(); it.hasNext(); ) {
-                Entry entry = it.next();
-                if (entry.waiter.readyIn(snapshot)) {
-                    it.remove();
-                    ready.add(entry);
-                }
-            }
+            waiting = new ArrayList<>(held);
         }
-        for (Entry entry : ready) {
-            cancelTimer(entry);
-            released.incrementAndGet();
-            executor.execute(() -> entry.waiter.ready(snapshot));
+        for (Entry entry : waiting) {
+            if (entry.waiter.readyIn(snapshot) && take(entry)) {
+                cancelTimer(entry);
+                released.incrementAndGet();
+                executor.execute(() -> entry.waiter.ready(snapshot));
+            }
         }
     }
 
+    /** Removes an entry; true for the one caller that removed it, who answers it. */
+    private synchronized boolean take(Entry entry) {
+        return held.remove(entry);
+    }
+
+    private synchronized boolean isHeld(Entry entry) {
+        return held.contains(entry);
+    }
+
     private void expire(Entry entry) {
-        synchronized (this) {
-            if (!held.remove(entry)) {
-                return; // answered meanwhile
-            }
+        if (!take(entry)) {
+            return; // answered meanwhile
         }
         timedOut.incrementAndGet();
         executor.execute(entry.waiter::timedOut);

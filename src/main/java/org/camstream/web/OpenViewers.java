@@ -31,6 +31,7 @@ final class OpenViewers<V extends OpenViewers.Viewer> implements AutoCloseable {
     }
 
     private final String kind;
+    private final String stall;
     /** What a viewer of no particular camera is filed under (a test's, say): the map takes no null. */
     private static final Object NO_CAMERA = new Object();
 
@@ -38,9 +39,13 @@ final class OpenViewers<V extends OpenViewers.Viewer> implements AutoCloseable {
     private final Supplier<Duration> timeout;
     private final ScheduledFuture<?> sweep;
 
-    /** @param kind what the viewers are, for the log: "viewer", "WebSocket viewer" */
-    OpenViewers(String kind, ScheduledExecutorService scheduler, Supplier<Duration> timeout) {
+    /**
+     * @param kind what the viewers are, for the log: "viewer", "WebSocket viewer"
+     * @param stall what a stalled one did not do, for the log: "connection accepted nothing for"
+     */
+    OpenViewers(String kind, String stall, ScheduledExecutorService scheduler, Supplier<Duration> timeout) {
         this.kind = kind;
+        this.stall = stall;
         this.timeout = timeout;
         long period = Math.max(100, timeout.get().toMillis() / 10);
         this.sweep = scheduler.scheduleWithFixedDelay(this::closeStalled, period, period, TimeUnit.MILLISECONDS);
@@ -75,7 +80,7 @@ final class OpenViewers<V extends OpenViewers.Viewer> implements AutoCloseable {
         long limit = timeout.get().toNanos();
         for (V viewer : open.keySet()) {
             if (viewer.blockedNanos(now) > limit) {
-                LOG.info("Closing a {} whose connection accepted nothing for {} s", kind, limit / 1e9);
+                LOG.info("Closing a {} whose {} {} s", kind, stall, limit / 1e9);
                 viewer.end("send timed out");
             }
         }

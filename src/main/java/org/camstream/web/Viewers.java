@@ -32,8 +32,8 @@ final class Viewers implements AutoCloseable {
     Viewers(IntSupplier maxViewers, ScheduledExecutorService scheduler, Executor writers,
             Supplier<Duration> viewerTimeout) {
         this.total = new ViewerLimit(maxViewers, "camstream", "max-viewers");
-        this.streams = new OpenViewers<>("viewer", scheduler, viewerTimeout);
-        this.sockets = new OpenViewers<>("WebSocket viewer", scheduler, viewerTimeout);
+        this.streams = new OpenViewers<>("viewer", "connection accepted nothing for", scheduler, viewerTimeout);
+        this.sockets = new OpenViewers<>("WebSocket viewer", "send did not complete in", scheduler, viewerTimeout);
         this.writers = writers;
         this.viewerTimeout = viewerTimeout;
     }

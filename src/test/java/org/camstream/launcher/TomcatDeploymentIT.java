@@ -111,7 +111,8 @@ class TomcatDeploymentIT {
         Path dataDir = Files.createDirectories(temp.resolve("data"));
         // Settings in the data directory: proves that the context file's data-dir reached camstream, and keeps
         // the camera light on a shared CI machine.
-        Files.writeString(dataDir.resolve("camstream.properties"), "width=640\nheight=360\nfps=15\n");
+        Files.writeString(dataDir.resolve("camstream.properties"), "width=640\nheight=360\nfps=15\n"
+                + "camera.yard.width=320\ncamera.yard.height=240\ncamera.yard.fps=10\n");
         String password = "test-" + UUID.randomUUID();
         String user = buildCatalinaBase(dataDir, password);
 
@@ -171,7 +172,8 @@ class TomcatDeploymentIT {
                         () -> ffmpegUnder(tomcat),
                         found -> found.stream().map(ProcessHandle::pid).collect(Collectors.toSet()).containsAll(pids)));
 
-                webSocketSendsInit();
+                webSocketSendsInit(CONTEXT + "/ws/video", 640);
+                secondCamera();
                 admin(user, password);
                 errorsAreCamstreams();
                 connectorLimitsApply();
@@ -271,10 +273,28 @@ class TomcatDeploymentIT {
         return opts;
     }
 
-    private void webSocketSendsInit() throws Exception {
+    /** The second camera of camstream.properties, under the context path like the first. */
+    private void secondCamera() throws Exception {
+        Map<String, Object> listed = JSON.std.mapFrom(get(CONTEXT + "/api/cameras", null).body());
+        List<?> cameras = (List<?>) listed.get("cameras");
+        assertEquals(List.of("main", "yard"), cameras.stream().map(c -> ((Map<?, ?>) c).get("name")).toList());
+        Map<?, ?> urls = (Map<?, ?>) ((Map<?, ?>) cameras.get(1)).get("urls");
+        assertEquals(CONTEXT + "/cam/yard/stream.mjpeg", urls.get("mjpeg"), "the URLs carry the context path");
+        try (MjpegClient viewer = MjpegClient.open(port, CONTEXT + "/cam/yard/stream.mjpeg")) {
+            assertEquals(200, viewer.status());
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(viewer.next().body()));
+            assertEquals(320, image.getWidth(), "the second camera's own size");
+        }
+        webSocketSendsInit(CONTEXT + "/cam/yard/ws/video", 320);
+        assertEquals(200, status(CONTEXT + "/cam/yard/", null), "its viewer page");
+        assertEquals(200, status(CONTEXT + "/?action=snapshot_1", null), "mjpg-streamer's second input");
+        assertEquals(404, status(CONTEXT + "/cam/nowhere/snapshot.jpg", null));
+    }
+
+    private void webSocketSendsInit(String path, int width) throws Exception {
         CompletableFuture<String> first = new CompletableFuture<>();
         WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + CONTEXT + "/ws/video"), new WebSocket.Listener() {
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + path), new WebSocket.Listener() {
                     private final StringBuilder text = new StringBuilder();
 
                     @Override
@@ -295,7 +315,7 @@ class TomcatDeploymentIT {
         try {
             Map<String, Object> init = JSON.std.mapFrom(first.get(20, TimeUnit.SECONDS));
             assertEquals("init", init.get("type"), init.toString());
-            assertEquals(640, ((Number) init.get("width")).intValue(), init.toString());
+            assertEquals(width, ((Number) init.get("width")).intValue(), init.toString());
         } finally {
             socket.abort();
         }

@@ -62,7 +62,12 @@ public final class VideoSocketClient implements AutoCloseable {
     }
 
     public static VideoSocketClient connect(int port, String origin) throws Exception {
-        return new VideoSocketClient(URI.create("ws://127.0.0.1:" + port + "/ws/video"), origin);
+        return connect(port, "/ws/video", origin);
+    }
+
+    /** A client of the WebSocket at {@code path}, such as {@code /cam/garden/ws/video}. */
+    public static VideoSocketClient connect(int port, String path, String origin) throws Exception {
+        return new VideoSocketClient(URI.create("ws://127.0.0.1:" + port + path), origin);
     }
 
     /** The next message, waiting up to {@code seconds}. */

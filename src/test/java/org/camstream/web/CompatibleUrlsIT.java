@@ -47,10 +47,16 @@ class CompatibleUrlsIT {
             HttpResponse<byte[]> page = server.get("/");
             assertEquals(200, page.statusCode());
             assertTrue(new String(page.body(), StandardCharsets.UTF_8).contains("<title>camstream</title>"));
-            HttpResponse<byte[]> bad = server.get("/?action=stream_1");
+            HttpResponse<byte[]> bad = server.get("/?action=play");
             assertEquals(400, bad.statusCode());
             Map<String, Object> error = JSON.std.mapFrom(bad.body());
             assertTrue(String.valueOf(error.get("error")).contains("stream or snapshot"), error.toString());
+            // mjpg-streamer's multi-input form: camera 0 is the only one.
+            assertEquals(200, server.get("/?action=snapshot_0").statusCode());
+            HttpResponse<byte[]> none = server.get("/?action=stream_1");
+            assertEquals(404, none.statusCode());
+            assertTrue(String.valueOf(JSON.std.mapFrom(none.body()).get("error")).contains("there is no camera 1"));
+            assertEquals(400, server.get("/?action=stream_12").statusCode(), "one digit, as httpd.c reads it");
         }
     }
 
