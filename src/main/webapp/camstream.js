@@ -3,6 +3,10 @@
 // on when no picture plays, and shows live statistics.
 // window.camstream.stats() returns {mode, latencyMs, fps, width, height, reconnects, playing} and
 // window.camstream.view() the message shown ({kind, title, detail, retry}, or null while pictures play).
+//
+// The same page plays the first camera at the root and any camera at cam/<name>/: every URL it uses is
+// relative, so it reaches the camera it was opened for. With several cameras it links back to the grid of all
+// of them (grid.html, at the context root), and a camera removed while its page is open is said so.
 (function () {
   const { MsePlayer, Mp4Player, ImagePlayer } = window.CamstreamPlayers;
   const HlsPlayer = window.CamstreamHlsPlayer;
@@ -17,10 +21,16 @@
   const message = $('message');
   const state = $('camera-state');
   const caption = $('caption');
+  const cameraName = $('camera-name');
+  const allCameras = $('all-cameras');
+  const messageAction = $('message-action');
   const buttons = Array.from(document.querySelectorAll('#modes button'));
   const MODES = { mse: MsePlayer, mp4: Mp4Player, hls: HlsPlayer, mjpeg: ImagePlayer, jpeg: ImagePlayer };
   const NAMES = { mse: 'MSE', mp4: 'MP4', hls: 'HLS', mjpeg: 'MJPEG', jpeg: 'Stills' };
   const POLL_MS = 1000;
+  const CAMERAS_POLL_MS = 5000;
+  // The context root, where the grid of every camera and api/cameras are: two levels up from cam/<name>/.
+  const ROOT = /\/cam\/[a-z0-9-]+\/[^/]*$/.test(location.pathname) ? '../../' : './';
 
   let player = null;
   let mode = null;
@@ -29,11 +39,19 @@
   let reachable = null;
   let failedPolls = 0;
   let shown = null;
+  let removed = false;
+  let name = null;
 
   const hooks = {
     onNotice(text) { notice = text; },
-    onCameraState(status) { learn(status); },
+    onCameraState(status) {
+      if (status.state === 'removed') markRemoved();
+      else learn(status);
+    },
   };
+
+  allCameras.href = ROOT;
+  $('message-link').href = ROOT;
 
   function bestMode() {
     if (MsePlayer.supported()) return 'mse';
@@ -58,7 +76,7 @@
     notice = '';
     mode = chosen;
     player = MODES[chosen].supported() ? create(chosen) : null;
-    if (player && !document.hidden) player.start();
+    if (player && !document.hidden && !removed) player.start();
     buttons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === chosen)));
     render();
   }
@@ -77,7 +95,7 @@
 
   // A hidden tab costs the camera nothing: disconnect, and come back at the live edge when shown.
   document.addEventListener('visibilitychange', () => {
-    if (!player) return;
+    if (!player || removed) return;
     if (document.hidden) player.stop();
     else player.start();
   });
@@ -123,6 +141,32 @@
     state.className = 'state ' + status.state;
   }
 
+  /** The server no longer has this camera: stop playing, say so, and point to the others. */
+  function markRemoved() {
+    if (removed) return;
+    removed = true;
+    if (player) player.stop();
+    camera = null;
+    state.textContent = 'camera removed';
+    state.className = 'state error';
+    caption.textContent = '';
+    allCameras.hidden = false;
+    render();
+  }
+
+  /** The same name answers again (the camera was added back): play it. */
+  function unremove() {
+    removed = false;
+    play(mode);
+  }
+
+  function showName(named) {
+    if (!named || named === name) return;
+    name = named;
+    cameraName.textContent = named;
+    document.title = named + ' \u00b7 camstream';
+  }
+
   function stats() {
     if (!player) return { mode: mode, latencyMs: null, fps: null, width: null, height: null, reconnects: 0, playing: false };
     return player.stats();
@@ -135,6 +179,7 @@
     if (s.width && s.height) stage.style.setProperty('--ratio', s.width + ' / ' + s.height);
     else if (camera && camera.width && camera.height) stage.style.setProperty('--ratio', camera.width + ' / ' + camera.height);
     shown = describe({
+      removed: removed,
       supported: !!player,
       modeName: NAMES[mode],
       reachable: reachable,
@@ -150,6 +195,11 @@
       $('message-detail').title = shown.technical || '';
       $('message-retry').textContent = shown.retry;
     }
+    messageAction.hidden = !shown || shown.kind !== 'removed';
+    // In the MJPEG and stills modes the server sends an offline camera's viewers a picture that says so itself:
+    // under the page's message it would say it a second time, with a countdown of its own. The page's message
+    // is the one a screen reader hears and that counts down with the status, so it hides the picture.
+    stage.classList.toggle('covered', !!shown && (mode === 'mjpeg' || mode === 'jpeg'));
     const lines = [NAMES[mode] + (s.width ? '  ' + s.width + '×' + s.height : '')];
     if (s.latencyMs !== null) lines.push('latency ' + s.latencyMs + ' ms');
     if (s.fps !== null) lines.push(s.fps + ' fps');
@@ -160,16 +210,30 @@
     overlay.textContent = lines.join('\n');
   }
 
+  /** Every viewer of the camera, whatever the format: each number under viewers (mjpeg, ws, hls, ...). */
+  function countViewers(viewers) {
+    return Object.values(viewers || {}).reduce((sum, n) => sum + (typeof n === 'number' && isFinite(n) ? n : 0), 0);
+  }
+
   async function refreshStatus() {
     try {
       const response = await fetch('api/status', { cache: 'no-store' });
+      if (response.status === 404) {
+        // The server answers, but not for this camera any more.
+        reachable = true;
+        failedPolls = 0;
+        markRemoved();
+        return;
+      }
       if (!response.ok) throw new Error('status ' + response.status);
       const status = await response.json();
       reachable = true;
       failedPolls = 0;
+      if (removed) unremove();
+      showName(status.name || (status.camera && status.camera.name));
       const cam = status.camera;
       learn(Object.assign({}, cam, { width: cam.width, height: cam.height }));
-      const viewers = Object.values(status.viewers).reduce((a, b) => a + b, 0);
+      const viewers = countViewers(status.viewers);
       caption.textContent = cam.width + '×' + cam.height + ' · camera ' + cam.measuredFps.toFixed(1)
         + ' fps · ' + viewers + ' viewer' + (viewers === 1 ? '' : 's');
     } catch (e) {
@@ -182,11 +246,28 @@
     }
   }
 
+  /** With more than one camera, the link to the grid of all of them. */
+  async function refreshCameras() {
+    try {
+      const response = await fetch(ROOT + 'api/cameras', { cache: 'no-store' });
+      if (!response.ok) return;
+      const list = (await response.json()).cameras || [];
+      allCameras.hidden = list.length < 2 && !removed;
+    } catch (e) {
+      // the status poll says when the server is gone
+    }
+  }
+
   const sound = window.CamstreamSound.attach(video, $('sound'), $('sound-level'));
 
-  window.camstream = { stats, play, view, sound: sound.stats, measureSync: sound.measureSync };
+  window.camstream = {
+    stats, play, view, sound: sound.stats, measureSync: sound.measureSync,
+    camera: () => ({ name: name, removed: removed, root: ROOT }),
+  };
   play(requestedMode() || bestMode());
   refreshStatus();
+  refreshCameras();
   setInterval(refreshStatus, POLL_MS);
+  setInterval(refreshCameras, CAMERAS_POLL_MS);
   setInterval(render, 250);
 })();

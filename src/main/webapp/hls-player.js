@@ -1,8 +1,9 @@
 'use strict';
 // camstream's HLS player, for browsers without Media Source Extensions (iPhones before iOS 17.1): the
 // LL-HLS playlist hls/index.m3u8 in a <video>. Same interface as the players in player.js:
-// new CamstreamHlsPlayer(video, hooks), static supported(), start(), stop(), and stats() returning
-// {mode, latencyMs, fps, width, height, reconnects, playing}.
+// new CamstreamHlsPlayer(video, hooks, {base}), static supported(), start(), stop(), and stats() returning
+// {mode, latencyMs, fps, width, height, reconnects, playing}. base is the URL the camera's playlist is relative
+// to, such as '/cam/garden/'; without it, the page's own location.
 //
 // It plays natively where the browser plays HLS itself. camstream ships no library; a page that brings
 // hls.js (window.Hls) gets it used instead, in low-latency mode, which is how the tests play it in Chromium.
@@ -18,9 +19,10 @@
   }
 
   class CamstreamHlsPlayer {
-    constructor(video, hooks) {
+    constructor(video, hooks, options) {
       this.video = video;
-      this.hooks = hooks || { onNotice() {}, onCameraState() {} };
+      this.hooks = Object.assign({ onNotice() {}, onCameraState() {} }, hooks || {});
+      this.playlist = new URL(PLAYLIST, new URL((options && options.base) || '', location.href)).href;
       this.mode = 'hls';
       this.reconnects = 0;
       this.delay = 500;
@@ -76,10 +78,10 @@
             this.reconnect(data.details);
           }
         });
-        hls.loadSource(PLAYLIST);
+        hls.loadSource(this.playlist);
         hls.attachMedia(this.video);
       } else {
-        this.video.src = PLAYLIST;
+        this.video.src = this.playlist;
       }
       this.video.play().catch(() => {});
     }

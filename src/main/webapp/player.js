@@ -1,6 +1,10 @@
 'use strict';
 // camstream's players. Each one shows the camera in one way and reports the same statistics:
 // {mode, latencyMs, fps, width, height, reconnects, playing}. No library, no build step.
+//
+// Each takes an optional last argument {base}: the URL its camera's streams are relative to, such as
+// '/cam/garden/' (absolute, or relative to the page). Without it they are relative to the page itself, which
+// is how the single-camera page plays whichever camera it was opened for.
 (function (global) {
   const TIMESCALE = 90000;
   const NTP_UNIX_OFFSET_SECONDS = 2208988800;
@@ -48,6 +52,19 @@
       return this.times.length;
     }
   }
+
+  /** What a player needs of its hooks, for callers that give only some of them. */
+  function withDefaults(hooks) {
+    return Object.assign({ onNotice() {}, onCameraState() {} }, hooks || {});
+  }
+
+  /** The absolute URL of one of the camera's paths ('ws/video', 'stream.mp4' ...) under the base URL. */
+  function cameraUrl(path, base) {
+    return new URL(path, new URL(base || '', location.href)).href;
+  }
+
+  /** The WebSocket close code of a camera that was removed from the server while it was watched. */
+  const CAMERA_REMOVED = 4404;
 
   /** The one clock the latency is measured with, in Unix milliseconds: monotonic, sub-millisecond. */
   function clockNow() { return performance.timeOrigin + performance.now(); }
@@ -154,10 +171,13 @@
 
   /** fMP4 over the WebSocket into Media Source Extensions: the lowest latency a plain browser offers. */
   class MsePlayer {
-    constructor(video, hooks) {
+    constructor(video, hooks, options) {
       this.video = video;
-      this.hooks = hooks;
+      this.hooks = withDefaults(hooks);
+      hooks = this.hooks;
+      this.base = (options && options.base) || '';
       this.mode = 'mse';
+      this.removed = false;
       this.reconnector = new Reconnector(hooks, () => { if (!this.stopped) this.connect(); });
       this.frames = new FrameCounter();
       this.captures = []; // [{mediaTime, captureMs}], in arrival order
@@ -175,6 +195,7 @@
 
     start() {
       this.stopped = false;
+      this.removed = false;
       this.video.hidden = false;
       this.connect();
       this.timer = setInterval(() => this.tick(), 250);
@@ -191,8 +212,8 @@
 
     connect() {
       this.disconnect();
-      const url = new URL('ws/video', location.href);
-      url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+      const url = new URL(cameraUrl('ws/video', this.base));
+      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       const ws = new WebSocket(url);
       ws.binaryType = 'arraybuffer';
       this.ws = ws;
@@ -205,7 +226,11 @@
       this.connectedAt = performance.now();
       ws.onmessage = (event) => this.onMessage(event.data);
       ws.onopen = () => this.clock.start(ws);
-      ws.onclose = () => { if (this.ws === ws) this.scheduleReconnect('closed'); };
+      ws.onclose = (event) => {
+        if (this.ws !== ws) return;
+        if (event.code === CAMERA_REMOVED) this.cameraRemoved(event.reason);
+        else this.scheduleReconnect('closed');
+      };
       ws.onerror = () => { if (this.ws === ws) this.scheduleReconnect('error'); };
     }
 
@@ -224,6 +249,17 @@
       if (this.stopped) return;
       this.disconnect();
       this.reconnector.schedule(why);
+    }
+
+    /** The server closed with 4404: the camera is gone, and connecting again would find nothing. */
+    cameraRemoved(reason) {
+      this.stopped = true;
+      this.removed = true;
+      clearInterval(this.timer);
+      this.reconnector.cancel();
+      this.disconnect();
+      this.hooks.onNotice('');
+      this.hooks.onCameraState({ state: 'removed', lastError: reason || 'camera removed', retryInMs: null });
     }
 
     onMessage(data) {
@@ -433,9 +469,11 @@
 
   /** Progressive fragmented MP4 in a video element, for browsers without MSE. */
   class Mp4Player {
-    constructor(video, hooks) {
+    constructor(video, hooks, options) {
       this.video = video;
-      this.hooks = hooks;
+      this.hooks = withDefaults(hooks);
+      hooks = this.hooks;
+      this.base = (options && options.base) || '';
       this.mode = 'mp4';
       this.reconnector = new Reconnector(hooks, () => { if (!this.stopped) this.connect(); });
       this.frames = new FrameCounter();
@@ -472,7 +510,7 @@
       this.lastTime = -1;
       this.lastProgressAt = performance.now();
       this.connectedAt = performance.now();
-      this.video.src = 'stream.mp4?t=' + Date.now();
+      this.video.src = cameraUrl('stream.mp4?t=' + Date.now(), this.base);
       this.video.play().catch(() => {});
     }
 
@@ -520,19 +558,28 @@
     }
   }
 
-  /** JPEG pictures in an image element: MJPEG (every frame) or stills at a chosen pace. */
+  /**
+   * JPEG pictures in an image element: 'mjpeg' (every frame), 'jpeg' (stills at a chosen pace, options.fps,
+   * two a second by default) or 'snapshot' (one snapshot.jpg after another at that pace, each its own short
+   * request: for pages that show more image streams than a browser keeps connections open to one server).
+   */
   class ImagePlayer {
-    constructor(img, hooks, mode) {
+    constructor(img, hooks, mode, options) {
       this.img = img;
-      this.hooks = hooks;
-      this.mode = mode;
-      this.reconnector = new Reconnector(hooks, () => { if (!this.stopped) this.img.src = this.url(); });
+      this.hooks = withDefaults(hooks);
+      this.mode = mode || 'mjpeg';
+      this.base = (options && options.base) || '';
+      this.fps = (options && options.fps) || 2;
+      this.reconnector = new Reconnector(this.hooks, () => { if (!this.stopped) this.img.src = this.url(); });
     }
 
     static supported() { return true; }
 
     url() {
-      return (this.mode === 'jpeg' ? 'stream.jpg?fps=2&t=' : 'stream.mjpeg?t=') + Date.now();
+      const t = Date.now();
+      if (this.mode === 'jpeg') return cameraUrl('stream.jpg?fps=' + this.fps + '&t=' + t, this.base);
+      if (this.mode === 'snapshot') return cameraUrl('snapshot.jpg?t=' + t, this.base);
+      return cameraUrl('stream.mjpeg?t=' + t, this.base);
     }
 
     start() {
@@ -540,7 +587,15 @@
       this.img.hidden = false;
       this.loaded = false;
       this.onError = () => { this.loaded = false; if (!this.stopped) this.reconnector.schedule(''); };
-      this.onLoad = () => { this.loaded = true; this.reconnector.reset(); };
+      this.onLoad = () => {
+        this.loaded = true;
+        this.loadedAt = performance.now();
+        this.reconnector.reset();
+        if (this.mode === 'snapshot' && !this.stopped) {
+          clearTimeout(this.next);
+          this.next = setTimeout(() => { if (!this.stopped) this.img.src = this.url(); }, 1000 / this.fps);
+        }
+      };
       this.img.addEventListener('error', this.onError);
       this.img.addEventListener('load', this.onLoad);
       // An endless MJPEG response never finishes loading: started before the page's load event, it would
@@ -556,6 +611,7 @@
     stop() {
       this.stopped = true;
       this.reconnector.cancel();
+      clearTimeout(this.next);
       this.img.removeEventListener('error', this.onError);
       this.img.removeEventListener('load', this.onLoad);
       if (this.onPageLoad) global.removeEventListener('load', this.onPageLoad);
@@ -568,7 +624,9 @@
         mode: this.mode,
         latencyMs: null,
         // An image element tells of its first picture only; the camera's state tells whether more follow.
-        playing: this.loaded && this.img.naturalWidth > 0,
+        // One snapshot after another tells of each: a few seconds without one is no longer playing.
+        playing: this.loaded && this.img.naturalWidth > 0
+          && (this.mode !== 'snapshot' || performance.now() - this.loadedAt < 3000 + 1000 / this.fps),
         fps: null,
         width: this.img.naturalWidth || null,
         height: this.img.naturalHeight || null,
@@ -577,5 +635,7 @@
     }
   }
 
-  global.CamstreamPlayers = { MsePlayer, Mp4Player, ImagePlayer, ClockSync, readPrft, isSafari, managed, clockNow };
+  global.CamstreamPlayers = {
+    MsePlayer, Mp4Player, ImagePlayer, ClockSync, readPrft, isSafari, managed, clockNow, cameraUrl, CAMERA_REMOVED,
+  };
 })(window);

@@ -1,7 +1,8 @@
 'use strict';
 // What the viewer page says over the picture, decided from what it knows: whether the browser can play the
 // mode, whether the server answers, what the camera is doing, and whether fresh pictures arrive.
-// A pure function, so that every state has one designed message.
+// A pure function, so that every state has one designed message. The single-camera page and each tile of the
+// grid of every camera (grid.js) say the same thing in the same words.
 (function (global) {
   /** The camera's last error in words a person watching a bird box understands; null when there is none. */
   function plainReason(error) {
@@ -31,6 +32,8 @@
 
   /**
    * The message for a state, or null while pictures play. facts:
+   *   removed     the server no longer has this camera (its api/status answers 404, or its WebSocket closed
+   *               with 4404)
    *   supported   the browser can play the chosen mode
    *   modeName    its name, such as "MSE"
    *   reachable   false after the server stopped answering
@@ -39,6 +42,14 @@
    *   now         the page's clock, in ms
    */
   function describe(facts) {
+    if (facts.removed || (facts.camera && facts.camera.state === 'removed')) {
+      return {
+        kind: 'removed',
+        title: 'This camera was removed',
+        detail: 'It is no longer on this server.',
+        retry: '',
+      };
+    }
     if (!facts.supported) {
       return {
         kind: 'unsupported',

@@ -1,5 +1,6 @@
 'use strict';
-// The admin page: edits the camera settings through api/config and shows api/status live, with small charts
+// The admin page: lists the cameras, adds, renames and removes them through api/config/cameras, edits the chosen
+// camera's settings through api/config?camera=<name> and shows its cam/<name>/api/status live, with small charts
 // of the last five minutes. No library and no build step, so it works on a LAN without internet.
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -25,6 +26,7 @@
     source: 'Source', width: 'Width', height: 'Height', fps: 'Frame rate', bitrate: 'H.264 bitrate',
     jpegQuality: 'JPEG quality', keyframeInterval: 'Keyframe interval', rotation: 'Rotation',
     hflip: 'Mirror', vflip: 'Flip', camera: 'Camera number', device: 'Webcam', input: 'Input', audio: 'Sound',
+    maxViewers: 'Viewers at most',
   };
   const PIXEL_FORMATS = { mjpeg: 'MJPEG', h264: 'H.264', yuyv422: 'YUYV', nv12: 'NV12', yuv420p: 'YUV 4:2:0' };
 
@@ -45,6 +47,14 @@
   let failingSince = 0;
   let reloadWhenOnline = false; // a change met a dead connection: show what the server has once it is back
   const samples = [];
+
+  // The camera this page shows: the URL's ?camera=<name>, else the server's first one once api/config names it.
+  let selected = new URLSearchParams(location.search).get('camera') || null;
+  // Every switch to another camera starts a new epoch: the answers and timers of an older one are dropped, so
+  // that nothing of the previous camera keeps running or lands in the new one's form, status or charts.
+  let epoch = 0;
+  let pollTimer = null;
+  let loadTimer = null;
 
   // ---------------------------------------------------------------- formatting
 
@@ -121,6 +131,26 @@
     return url.href;
   }
 
+  /** "?camera=garden" for the API paths that take the camera as a parameter; nothing before one is known. */
+  function cameraQuery(name) {
+    return name ? '?camera=' + encodeURIComponent(name) : '';
+  }
+
+  /** "cam/garden/", under which a camera's own endpoints are; the root (the first camera) before one is known. */
+  function cameraBase(name) {
+    return name ? 'cam/' + encodeURIComponent(name) + '/' : '';
+  }
+
+  /** The camera whose settings the form holds, else the one selected. */
+  function currentName() {
+    return (config && config.camera) || selected;
+  }
+
+  /** Who uses a device, in words, when it is another camera than this one; '' otherwise. */
+  function usedElsewhere(usedBy) {
+    return usedBy && usedBy !== currentName() ? 'in use by ' + usedBy : '';
+  }
+
   /** One request to the server; resolves to {status, body} and rejects only when the server cannot be reached. */
   async function call(method, url, body, timeoutMs) {
     const controller = new AbortController();
@@ -184,6 +214,7 @@
     device: $('device'),
     input: $('input'),
     audio: $('audio'),
+    maxViewers: $('maxViewers'),
   };
 
   function rotationInputs() {
@@ -222,6 +253,7 @@
     device: () => inputs.device.value,
     input: () => inputs.input.value.trim(),
     audio: () => inputs.audio.value,
+    maxViewers: () => numberIn(inputs.maxViewers),
   };
 
   /** The source a field belongs to, from the server's allowed.sourceFields, or null for every source's fields. */
@@ -289,7 +321,7 @@
   }
 
   function clearServerErrors() {
-    document.querySelectorAll('.error').forEach((element) => {
+    form.querySelectorAll('.error').forEach((element) => {
       if (element.dataset.kind === 'server') setError(element.id.replace(/-error$/, ''), '', '');
     });
     summary.hidden = true;
@@ -326,7 +358,7 @@
     }
     let answer;
     try {
-      answer = await call('POST', 'api/config/check', changed, 5000);
+      answer = await call('POST', 'api/config/check' + cameraQuery(currentName()), changed, 5000);
     } catch (e) {
       return; // the status poll reports an unreachable server
     }
@@ -343,7 +375,7 @@
 
   /** Puts the server's verdict next to each field, and takes it from the others; a refusal from Apply stays. */
   function showAdvice(advised) {
-    document.querySelectorAll('.error').forEach((element) => {
+    form.querySelectorAll('.error').forEach((element) => {
       if (element.dataset.kind === 'server') return;
       const name = element.id.replace(/-error$/, '');
       setError(name, advised[name] || '', 'advice');
@@ -366,6 +398,7 @@
     revertButton.disabled = busy || !names.length;
     syncPresets();
     syncDeviceSizes();
+    syncCsi();
     updateHints();
   }
 
@@ -503,6 +536,7 @@
     setRange(inputs.jpegQuality, allowed.jpegQuality);
     setRange(inputs.keyframeInterval, allowed.keyframeInterval);
     setRange(inputs.camera, allowed.camera);
+    setRange(inputs.maxViewers, allowed.maxViewers);
     inputs.bitrate.step = 'any';
     inputs.fps.step = 'any';
   }
@@ -522,7 +556,13 @@
     const select = inputs.device;
     const current = config.values.device;
     const found = webcams();
-    const options = found.map((d) => new Option(d.path + (d.name ? ' · ' + d.name : ''), d.path));
+    // A webcam another camera uses is marked, not left out: the server refuses it, and the page shows why.
+    const options = found.map((d) => {
+      const elsewhere = usedElsewhere(d.usedBy);
+      const option = new Option(d.path + (d.name ? ' · ' + d.name : '') + (elsewhere ? ' — ' + elsewhere : ''), d.path);
+      option.dataset.usedBy = d.usedBy || '';
+      return option;
+    });
     if (current && !found.some((d) => d.path === current)) options.push(new Option(current + ' (not found)', current));
     select.replaceChildren(...options);
     $('device-hint').textContent = found.length
@@ -571,7 +611,10 @@
       });
       sizes.append(label);
     }
-    if (device) {
+    if (device && usedElsewhere(device.usedBy)) {
+      $('device-hint').textContent = 'This webcam is ' + usedElsewhere(device.usedBy) + '. A webcam opens for one'
+        + ' camera at a time, so the server refuses it for this one.';
+    } else if (device) {
       $('device-hint').textContent = (device.used
         ? 'camstream asks this webcam for ' + (PIXEL_FORMATS[device.used] || device.used) + '.'
         : 'camstream takes this webcam\'s raw pictures.') + ' ' + webcams().length + ' found on the server.';
@@ -596,6 +639,88 @@
     });
   }
 
+  // ---------------------------------------------------------------- the Raspberry Pi cameras
+
+  function csiCameras() {
+    return config && Array.isArray(config.csiCameras) ? config.csiCameras : [];
+  }
+
+  function csiText(csi) {
+    return csi.index + ' · ' + (csi.sensor || 'camera')
+      + (isNumber(csi.width) && isNumber(csi.height) ? ' · ' + csi.width + '×' + csi.height : '');
+  }
+
+  /** The cameras rpicam-hello lists, as chips that fill in the camera number; one another camera uses is marked. */
+  function renderCsi() {
+    const list = csiCameras();
+    $('csi-box').hidden = !list.length;
+    const box = $('csi-cameras');
+    const signature = JSON.stringify([list, currentName()]);
+    if (box.dataset.signature !== signature) {
+      box.dataset.signature = signature;
+      box.replaceChildren();
+      for (const csi of list) {
+        const elsewhere = usedElsewhere(csi.usedBy);
+        const { label, radio } = chip('csi-camera', String(csi.index), csiText(csi) + (elsewhere ? ' · ' + elsewhere : ''),
+          'csi-camera-' + csi.index);
+        label.classList.toggle('taken', !!elsewhere);
+        radio.addEventListener('change', () => {
+          inputs.camera.value = csi.index;
+          onEdit('camera');
+        });
+        box.append(label);
+      }
+    }
+    syncCsi();
+  }
+
+  function syncCsi() {
+    const number = readers.camera();
+    document.querySelectorAll('input[name="csi-camera"]').forEach((radio) => {
+      radio.checked = Number(radio.value) === number;
+    });
+    const list = csiCameras();
+    const chosen = list.find((c) => c.index === number);
+    let hint = 'Which camera of the Raspberry Pi: 0 is the first.';
+    if (chosen && usedElsewhere(chosen.usedBy)) {
+      hint = 'Camera ' + number + ' is ' + usedElsewhere(chosen.usedBy) + '. A camera opens for one of camstream\'s'
+        + ' cameras at a time, so the server refuses it for this one.';
+    } else if (config && !list.length) {
+      hint += ' rpicam-hello lists no camera on the server.';
+    } else if (config && isNumber(number) && !chosen) {
+      hint += ' rpicam-hello lists no camera ' + number + ' on the server.';
+    }
+    text('camera-hint', hint);
+  }
+
+  /** Every webcam and Raspberry Pi camera on the server, and which camera uses it. */
+  function renderOwners() {
+    const items = [];
+    for (const d of webcams()) items.push({ kind: 'webcam', what: 'Webcam ' + d.path + (d.name ? ' · ' + d.name : ''), by: d.usedBy });
+    for (const c of csiCameras()) items.push({ kind: 'csi', what: 'Raspberry Pi camera ' + csiText(c), by: c.usedBy });
+    const list = $('device-owners');
+    const signature = JSON.stringify([items, currentName()]);
+    if (list.dataset.signature === signature) return;
+    list.dataset.signature = signature;
+    if (!items.length) {
+      const item = document.createElement('li');
+      item.className = 'none';
+      item.textContent = 'No webcam or Raspberry Pi camera found on the server.';
+      list.replaceChildren(item);
+      return;
+    }
+    list.replaceChildren(...items.map((entry) => {
+      const item = document.createElement('li');
+      item.dataset.kind = entry.kind;
+      item.dataset.usedBy = entry.by || '';
+      const who = document.createElement('span');
+      who.className = entry.by ? 'owner' : 'owner free';
+      who.textContent = entry.by ? 'in use by ' + entry.by + (entry.by === currentName() ? ' (this camera)' : '') : 'free';
+      item.append(entry.what + ' — ', who);
+      return item;
+    }));
+  }
+
   /** "command-line flag --width" and "command-line flag --height" read as "command-line flag --width, --height". */
   function sharedOrigin(list) {
     const split = list.map((o) => { const at = o.lastIndexOf(' '); return at > 0 ? [o.slice(0, at), o.slice(at + 1)] : null; });
@@ -611,7 +736,8 @@
       element.textContent = origins[name] || '';
       element.classList.toggle('saved', isSavedOrigin(origins[name]));
     };
-    ['source', 'fps', 'bitrate', 'jpegQuality', 'keyframeInterval', 'camera', 'device', 'input'].forEach(single);
+    ['source', 'fps', 'bitrate', 'jpegQuality', 'keyframeInterval', 'camera', 'device', 'input', 'maxViewers']
+      .forEach(single);
 
     // A group shows one origin when its parts agree, otherwise each part's.
     const grouped = (id, names) => {
@@ -658,10 +784,12 @@
 
   function load(doc) {
     config = doc;
+    if (!selected && doc.camera) selected = doc.camera; // the server's first camera, until one is chosen
     const values = doc.values || {};
     const allowed = doc.allowed || {};
     // Rebuilding the chips would take focus from one; the choices rarely change, so keep them when they do not.
-    const choices = JSON.stringify([allowed, values.source, values.device, doc.devices, values.audio, doc.audioDevices]);
+    const choices = JSON.stringify([doc.camera, allowed, values.source, values.device, doc.devices, values.audio,
+      doc.audioDevices]);
     if (choices !== load.choices) {
       buildChoices(allowed);
       load.choices = choices;
@@ -678,6 +806,7 @@
     inputs.vflip.checked = !!values.vflip;
     rotationInputs().forEach((r) => { r.checked = Number(r.value) === values.rotation; });
     inputs.camera.value = isNumber(values.camera) ? values.camera : '';
+    inputs.maxViewers.value = isNumber(values.maxViewers) ? values.maxViewers : '';
     if ('device' in values) inputs.device.value = values.device;
     if ('audio' in values) inputs.audio.value = values.audio;
     // The password of an input URL is never put into the page, not even into this field: what is shown is
@@ -686,6 +815,8 @@
 
     showFields();
     renderDeviceFormats();
+    renderCsi();
+    renderOwners();
     $('hflip').closest('.check').hidden = !('hflip' in values);
     $('vflip').closest('.check').hidden = !('vflip' in values);
     $('rotations').hidden = !('rotation' in values);
@@ -704,6 +835,9 @@
       : 'Nothing is saved from this page: the camera uses the configured values.';
     fields.disabled = busy;
     refreshDirty();
+    if (Array.isArray(doc.cameras)) setNames(doc.cameras);
+    showCamera();
+    announce();
   }
 
   /**
@@ -725,7 +859,7 @@
     if (name === 'source') showFields();
     if (name === 'device') renderDeviceFormats();
     scheduleCheck();
-    if (summary.hidden === false && !document.querySelector('.error[data-kind="server"]:not([hidden])')) summary.hidden = true;
+    if (summary.hidden === false && !form.querySelector('.error[data-kind="server"]:not([hidden])')) summary.hidden = true;
     refreshDirty();
   }
 
@@ -757,13 +891,22 @@
   }
 
   async function loadConfig() {
+    const mine = epoch;
+    const name = selected;
+    clearTimeout(loadTimer);
     say('Loading settings…', 'busy');
     let answer;
     try {
-      answer = await call('GET', 'api/config');
+      answer = await call('GET', 'api/config' + cameraQuery(name));
     } catch (e) {
+      if (mine !== epoch) return;
       say('Cannot reach the server to load the settings. Trying again…', 'bad');
-      setTimeout(loadConfig, 3000);
+      loadTimer = setTimeout(loadConfig, 3000);
+      return;
+    }
+    if (mine !== epoch) return; // another camera was chosen meanwhile
+    if (answer.status === 404 && name) {
+      cameraMissing(name);
       return;
     }
     const problem = accessProblem(answer.status);
@@ -775,7 +918,7 @@
     if (answer.status !== 200 || !answer.body || !answer.body.values) {
       say('The server answered ' + answer.status + ' for the settings'
         + (answer.body && answer.body.error ? ': ' + answer.body.error : '.') + ' Trying again…', 'bad');
-      setTimeout(loadConfig, 5000);
+      loadTimer = setTimeout(loadConfig, 5000);
       return;
     }
     load(answer.body);
@@ -846,16 +989,19 @@
     showAdvice({});
     setBusy(true);
     say('Applying… the camera restarts.', 'busy');
+    const mine = epoch;
     let answer;
     try {
-      answer = await call('PUT', 'api/config', changed);
+      answer = await call('PUT', 'api/config' + cameraQuery(currentName()), changed);
     } catch (e) {
       setBusy(false);
+      if (mine !== epoch) return;
       say('Cannot reach the server, so the change may not have been applied. The form reloads when the server is back.', 'bad');
       reloadWhenOnline = true;
       return;
     }
     setBusy(false);
+    if (mine !== epoch) return; // the page shows another camera now
     if (answer.status === 200 && answer.body && answer.body.values) {
       hideBanner();
       load(answer.body);
@@ -954,9 +1100,20 @@
     setBusy(false);
     if (answer.status === 200) {
       hideBanner();
-      if (answer.body && answer.body.values) load(answer.body);
-      else await loadConfig();
-      watchRestart('Reset to the configured values');
+      const doc = answer.body && answer.body.values ? answer.body : null;
+      camerasChanged(doc);
+      if (doc && doc.camera === currentName()) {
+        load(doc);
+      } else if (doc && Array.isArray(doc.cameras) && !doc.cameras.includes(currentName())) {
+        // A camera added or renamed on this page is gone with the reset: show the first one.
+        const gone = currentName();
+        switchTo(doc.camera, doc, 'replace');
+        sayCameras('Camera ' + gone + ' was added or renamed on this page, so the reset removed it. Showing '
+          + doc.camera + '.', 'ok');
+      } else {
+        await loadConfig();
+      }
+      if (config) watchRestart('Reset to the configured values');
     } else {
       refused(answer, 'reset');
     }
@@ -1168,6 +1325,13 @@
     renderErrors(camera, transcoder);
     renderViewers(status.viewers || {});
     renderLog(camera);
+
+    const limits = status.limits || {};
+    text('viewers-limit', isNumber(limits.cameraMaxViewers) ? 'of at most ' + count(limits.cameraMaxViewers) : '');
+    text('maxViewers-hint', 'People watching this camera at the same time; more are turned away.'
+      + (isNumber(limits.maxViewers) ? ' The server takes at most ' + count(limits.maxViewers)
+        + ' for all cameras together.' : ''));
+    noteState(selected, camera.state, status.viewers ? viewerTotal(status.viewers) : null);
   }
 
   function markOnline() {
@@ -1194,12 +1358,18 @@
   }
 
   async function poll() {
+    const mine = epoch;
+    const name = selected;
     const started = performance.now();
     try {
-      const answer = await call('GET', 'api/status', undefined, 4000);
+      const answer = await call('GET', cameraBase(name) + 'api/status', undefined, 4000);
+      if (mine !== epoch) return; // a newer loop polls the camera shown now
       const answeredAt = performance.now();
       const problem = accessProblem(answer.status);
-      if (problem) {
+      if (answer.status === 404 && name) {
+        cameraMissing(name);
+        return;
+      } else if (problem) {
         showState('error', 'status ' + answer.status);
         showBanner(problem, { reload: answer.status === 401 });
         online = true;
@@ -1214,10 +1384,11 @@
         checkRestart(answer.body, started);
       }
     } catch (e) {
+      if (mine !== epoch) return;
       markOffline(e && e.name === 'AbortError' ? 'no answer in 4 s' : 'no connection');
     }
     drawCharts();
-    setTimeout(poll, Math.max(0, POLL_MS - (performance.now() - started)));
+    pollTimer = setTimeout(poll, Math.max(0, POLL_MS - (performance.now() - started)));
   }
 
   // ---------------------------------------------------------------- charts
@@ -1231,12 +1402,14 @@
    * Each sample is placed by its age on the server's clock, which needs no agreement between the two clocks.
    */
   async function loadHistory() {
+    const mine = epoch;
     let answer;
     try {
-      answer = await call('GET', 'api/status/history', undefined, 5000);
+      answer = await call('GET', cameraBase(selected) + 'api/status/history', undefined, 5000);
     } catch (e) {
       return; // the status poll reports an unreachable server
     }
+    if (mine !== epoch) return; // the history of a camera no longer shown
     const body = answer.body;
     if (answer.status !== 200 || !body || !Array.isArray(body.samples) || !isNumber(body.serverTime)) return;
     const now = performance.now();

@@ -148,7 +148,7 @@ public final class CaptureSupervisor implements AutoCloseable {
         }
         ProcessState state = supervisor.state();
         if (state == ProcessState.STARTING || state == ProcessState.RUNNING) {
-            LOG.info("No viewers for {} s: stopping the {}", idleStop.get().toMillis() / 1000.0, role);
+            LOG.info("{}: no viewers for {} s, stopping", role, idleStop.get().toMillis() / 1000.0);
         }
         supervisor.want(false, decision);
     }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import org.camstream.process.ChildProcess;
 
 /**
  * A capture whose process can only be chosen after some slow looking-around (probing an input, listing a

@@ -2,7 +2,7 @@ package org.camstream.process;
 
 import java.io.OutputStream;
 
-/** Turns the byte stream a camera process writes into whole pictures. Fed by one reader thread. */
+/** Turns the byte stream a capture process writes into whole samples: pictures, or frames of sound. Fed by one reader thread. */
 public interface SampleParser {
 
     /** Never throws: bad bytes are skipped and reported, the stream goes on. */

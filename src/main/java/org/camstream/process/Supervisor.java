@@ -124,7 +124,7 @@ public final class Supervisor implements AutoCloseable {
         synchronized (this) {
             policy.reset();
             if (state == ProcessState.STARTING || state == ProcessState.RUNNING) {
-                after.add(() -> LOG.info("Restarting the {} process with new settings", role));
+                after.add(() -> LOG.info("{}: restarting with new settings", role));
                 stopProcess(after);
             } else if (state == ProcessState.RESTARTING && wanted) {
                 beginStart(after);
@@ -205,7 +205,7 @@ public final class Supervisor implements AutoCloseable {
                     stopNow = state == ProcessState.STOPPING || state == ProcessState.CLOSED;
                 }
             }
-            LOG.info("{} started: {}", capitalized(role), mask.apply(starter.describe()));
+            LOG.info("{}: started: {}", role, mask.apply(starter.describe()));
             if (stopNow) {
                 started.stop();
             }
@@ -226,7 +226,7 @@ public final class Supervisor implements AutoCloseable {
             process = null;
             after.add(() -> starter.ended(gen));
             if (state == ProcessState.STOPPING) {
-                after.add(() -> LOG.info("{} stopped", capitalized(role)));
+                after.add(() -> LOG.info("{}: stopped", role));
                 if (wanted) {
                     beginStart(after); // wanted again during the stop, or the settings changed
                 } else {
@@ -241,13 +241,13 @@ public final class Supervisor implements AutoCloseable {
                 }
                 if (!wanted) {
                     setState(ProcessState.IDLE, after);
-                    warning = message == null ? null : capitalized(role) + " process ended: " + message;
+                    warning = message == null ? null : role + ": the process ended: " + message;
                 } else {
                     restarts++;
                     Duration delay = noFault ? policy.afterPictures() : persistent ? policy.afterPersistentFailure()
                             : delivered ? policy.afterPictures() : policy.afterFailure();
                     if (message != null) {
-                        warning = capitalized(role) + " process ended unexpectedly: " + message + "; restarting in "
+                        warning = role + ": the process ended unexpectedly: " + message + "; restarting in "
                                 + delay.toMillis() / 1000.0 + " s";
                     }
                     retryAt = scheduler.now().plus(delay);
@@ -432,7 +432,4 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    static String capitalized(String word) {
-        return Character.toUpperCase(word.charAt(0)) + word.substring(1);
-    }
 }

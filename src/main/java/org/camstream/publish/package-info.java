@@ -13,6 +13,6 @@
  *       {@link org.camstream.publish.PublishCommand}'s arguments.</li>
  * </ul>
  *
- * <p>The locking rule of {@code org.camstream.camera} holds here too: nothing is called out under a lock.
+ * <p>The locking rule of {@code org.camstream.process} holds here too: nothing is called out under a lock.
  */
 package org.camstream.publish;

@@ -1,7 +1,7 @@
 package org.camstream.stream;
 
 /**
- * ChildProcess times for the frames of a sound card, from the times they arrive. Frames arrive in bursts (ffmpeg
+ * Capture times for the frames of a sound card, from the times they arrive. Frames arrive in bursts (ffmpeg
  * and the pipe buffer), but they were captured evenly, one every {@code frameNanos}. Frame k was captured at
  * {@code base + k * frameNanos - delayNanos}, where {@code base} is the earliest arrival less k frames seen
  * so far: the frame that came fastest tells best when capture began, since none can arrive before it was

@@ -16,6 +16,9 @@
  *       stamped on the pictures' clocks by {@link org.camstream.stream.AudioSink}.</li>
  * </ul>
  *
+ * <p>{@link org.camstream.stream.WriteLoop} keeps one write in flight per viewer, whatever the connection;
+ * {@link org.camstream.stream.SequenceGate} lets each chunk through to a viewer once, in order.
+ *
  * <p>No component calls out while it holds its own lock: fan-outs offer chunks with no lock held
  * ({@link org.camstream.stream.SerialRunner} keeps them in order), and a subscriber's {@code offer} only
  * puts the chunk in its mailbox and asks for a write, never writes or blocks.
