@@ -121,13 +121,31 @@ public final class Cameras implements AutoCloseable {
         return null;
     }
 
-    /** Closes every camera, each one's processes waited for (or killed) before the next. */
+    /**
+     * Closes every camera at once, each on a thread of its own, so that a server with four cameras stops as soon
+     * as one does; returns when every camera's processes have ended (or been killed).
+     */
     @Override
     public void close() {
         List<Camera> all = cameras;
         cameras = List.of();
+        List<Thread> closing = new ArrayList<>(all.size());
         for (Camera camera : all) {
-            camera.close();
+            Thread thread = new Thread(camera::close, "camstream-close-" + camera.name());
+            thread.setDaemon(true);
+            thread.start();
+            closing.add(thread);
+        }
+        for (Thread thread : closing) {
+            try {
+                thread.join(CLOSE_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
+
+    /** Longer than a camera's own wait for its processes, and their kill. */
+    private static final long CLOSE_WAIT_MILLIS = 20_000;
 }

@@ -13,7 +13,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * ChildProcess-to-display latency in headless Chromium with the MSE player, as the page itself measures it from
+ * Capture-to-display latency in headless Chromium with the MSE player, as the page itself measures it from
  * each fragment's prft box. Run it with
  * {@code mvn verify -Dit.test=BrowserLatencyBenchmarkIT -Dbenchmark=true [-Dseconds=30]}.
  */

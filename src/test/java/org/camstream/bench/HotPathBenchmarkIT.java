@@ -174,7 +174,6 @@ class HotPathBenchmarkIT {
         }
     }
 
-
     /** mjpg-streamer serving a folder of JPEG files at 30 fps over its HTTP output. */
     private record Mjpgstreamer(Process process, int port) implements AutoCloseable {
 

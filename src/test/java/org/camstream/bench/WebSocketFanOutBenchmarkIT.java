@@ -74,7 +74,6 @@ class WebSocketFanOutBenchmarkIT {
         }
     }
 
-
     /** Counts fragments and reads their prft capture time; keeps no media. */
     private static final class Viewer implements WebSocket.Listener {
         volatile WebSocket socket;

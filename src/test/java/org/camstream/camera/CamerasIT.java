@@ -192,6 +192,44 @@ class CamerasIT {
         }
     }
 
+    /** Removed on the admin page: its viewers get a clear end, not a hang, and the other camera's go on. */
+    @Test
+    void aRemovedCamerasViewersGetAClearEndAndTheOthersGoOn() throws Exception {
+        try (TestServer server = TestServer.start("--width", "320", "--height", "240", "--fps", "15",
+                "--camera.porch.source", "test", "--camera.porch.width", "320", "--camera.porch.height", "240",
+                "--camera.porch.fps", "15");
+                Watcher main = Watcher.start(server, "/stream.mjpeg");
+                MjpegClient porch = MjpegClient.open(server.port(), "/cam/porch/stream.mjpeg");
+                VideoSocketClient socket = VideoSocketClient.connect(server.port(), "/cam/porch/ws/video", null)) {
+            porch.next();
+            assertEquals("init", JSON.std.mapFrom(socket.next(30).text()).get("type"));
+            Poll.until(Duration.ofSeconds(30), "the main camera delivering", () -> main.pictures() > 10);
+            main.resetGaps();
+            HttpResponse<byte[]> removed = server.send(server.asAdmin("/api/config/cameras/porch")
+                    .DELETE().build());
+            assertEquals(200, removed.statusCode(), new String(removed.body(), StandardCharsets.UTF_8));
+            // The MJPEG viewer's stream ends: the next read finds the end of the connection.
+            Poll.until(Duration.ofSeconds(10), "porch's MJPEG stream to end", () -> {
+                try {
+                    porch.next();
+                    return false;
+                } catch (IOException | RuntimeException e) {
+                    return true;
+                }
+            });
+            Poll.until(Duration.ofSeconds(10), "porch's WebSocket to be closed", () -> socket.closeReason() != null);
+            assertEquals(4404, socket.closeReason().getCloseCode().getCode(), socket.closeReason().toString());
+            assertEquals(404, server.get("/cam/porch/snapshot.jpg").statusCode());
+            assertEquals(404, server.get("/cam/porch/api/status").statusCode());
+            long before = main.pictures();
+            Poll.until(Duration.ofSeconds(10), "main to go on", () -> main.pictures() > before + 15);
+            assertTrue(main.longestGapMillis() <= 200, "main's longest gap: " + main.longestGapMillis() + " ms");
+            assertTrue(main.failure() == null, "main's viewer stayed");
+            Poll.until(Duration.ofSeconds(20), "one camera's processes left",
+                    () -> TestServer.ffmpegProcesses().size() <= 2);
+        }
+    }
+
     @Test
     void twoCamerasOnOneDeviceAreRefusedAndNothingStarts() {
         AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,

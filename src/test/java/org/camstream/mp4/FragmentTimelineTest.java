@@ -15,7 +15,7 @@ class FragmentTimelineTest {
     private static final int FRAME = FragmentTimeline.TIMESCALE / FPS; // ticks per frame at 30 fps
     private static final long START = 5_000_000_000L; // an arbitrary System.nanoTime() origin
 
-    /** ChildProcess time of frame n in nanoseconds at {@code fps}. */
+    /** Capture time of frame n in nanoseconds at {@code fps}. */
     private static long at(int n, double fps) {
         return START + Math.round(n * 1e9 / fps);
     }

@@ -135,7 +135,6 @@ class HlsIT {
         String init = playlist.mediaSegments().get(0).segmentMap().orElseThrow().uri();
         assertArrayEquals(media(init), media(init));
 
-
         String runId = segment.uri().substring(0, segment.uri().indexOf('/'));
         assertTrue(runId.length() >= 8, "a per-run id: " + runId);
     }
