@@ -51,14 +51,13 @@ public final class ProgramProcess implements ChildProcess {
             throw new StartException(Secrets.mask("cannot run " + command.get(0) + ": " + e.getMessage()), e);
         }
         ProgramProcess capture = new ProgramProcess(process, scheduler, notes);
-        Thread out = thread("camstream-capture-out", () -> capture.pump(process.getInputStream(), parser));
-        Thread err = thread("camstream-capture-err", () -> capture.readLog(process.getErrorStream(), listener,
+        Thread out = ReaderThreads.of("camstream-capture-out", () -> capture.pump(process.getInputStream(), parser));
+        Thread err = ReaderThreads.of("camstream-capture-err", () -> capture.readLog(process.getErrorStream(), listener,
                 persistent));
         out.start();
         err.start();
         process.onExit().thenRun(() -> {
-            join(out);
-            join(err);
+            ReaderThreads.join(out, err);
             int status = process.exitValue();
             String how = status > 128 && status <= 128 + 64 ? command.get(0) + " was killed by signal " + (status - 128)
                     : command.get(0) + " exited with status " + status;
@@ -133,20 +132,6 @@ public final class ProgramProcess implements ChildProcess {
     @Override
     public List<String> notes() {
         return notes;
-    }
-
-    private static Thread thread(String name, Runnable body) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        return thread;
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** A matcher that recognises none of the lines. */

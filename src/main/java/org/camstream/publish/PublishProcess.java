@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.camstream.process.Scheduler;
 import org.camstream.process.BoundedLineReader;
 import org.camstream.process.ChildProcess;
+import org.camstream.process.ReaderThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +52,10 @@ final class PublishProcess implements ChildProcess {
             Consumer<String> log, Scheduler scheduler) throws IOException {
         Process process = new ProcessBuilder(command).start();
         PublishProcess running = new PublishProcess(process, feed, scheduler);
-        Thread writer = thread("camstream-publish-in", () -> running.write(process.getOutputStream()));
-        Thread reader = thread("camstream-publish-out", () -> readLines(process.getInputStream(),
+        Thread writer = ReaderThreads.of("camstream-publish-in", () -> running.write(process.getOutputStream()));
+        Thread reader = ReaderThreads.of("camstream-publish-out", () -> readLines(process.getInputStream(),
                 new FfmpegProgress(progress)::line));
-        Thread errors = thread("camstream-publish-err", () -> readLines(process.getErrorStream(), line -> {
+        Thread errors = ReaderThreads.of("camstream-publish-err", () -> readLines(process.getErrorStream(), line -> {
             if (!line.isBlank()) {
                 log.accept(line);
             }
@@ -64,9 +65,7 @@ final class PublishProcess implements ChildProcess {
         errors.start();
         process.onExit().thenRun(() -> {
             feed.close(); // the writer may be waiting for a fragment that will never be written
-            join(reader);
-            join(errors);
-            join(writer);
+            ReaderThreads.join(reader, errors, writer);
             int status = process.exitValue();
             // Java reports a process killed by signal N as 128 + N.
             running.exit.complete(status > 128 && status <= 128 + 64 ? "ffmpeg was killed by signal "
@@ -140,19 +139,5 @@ final class PublishProcess implements ChildProcess {
     @Override
     public boolean endedWithoutFault() {
         return feed.trackChanged();
-    }
-
-    private static Thread thread(String name, Runnable body) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        return thread;
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -4,7 +4,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,11 +37,7 @@ final class CamerasServlet extends HttpServlet {
         }
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("cameras", list);
-        byte[] body = Responses.json(document).getBytes(StandardCharsets.UTF_8);
-        response.setContentType("application/json;charset=UTF-8");
-        Responses.noCache(response);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        Responses.sendJson(response, HttpServletResponse.SC_OK, document);
     }
 
     static Map<String, Object> describe(Camera camera, int index, String context) {

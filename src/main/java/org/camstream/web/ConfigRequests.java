@@ -168,11 +168,7 @@ final class ConfigRequests {
     }
 
     static void send(HttpServletResponse response, int status, Map<String, Object> body) throws IOException {
-        byte[] bytes = Responses.json(body).getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType("application/json;charset=UTF-8");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        Responses.sendJson(response, status, body);
     }
 
     private static String raw(Object value) {

@@ -46,14 +46,19 @@ final class Responses {
         return body;
     }
 
-    /** A JSON error, written with ordinary blocking I/O: for requests that never went asynchronous. */
-    static void sendError(HttpServletResponse response, int status, String message) throws IOException {
-        byte[] body = errorBody(status, message);
+    /** A JSON document as the whole answer, not to be cached, written with ordinary blocking I/O. */
+    static void sendJson(HttpServletResponse response, int status, Object document) throws IOException {
+        byte[] body = json(document).getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         noCache(response);
         response.setContentType("application/json;charset=UTF-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /** A JSON error, written with ordinary blocking I/O: for requests that never went asynchronous. */
+    static void sendError(HttpServletResponse response, int status, String message) throws IOException {
+        sendJson(response, status, error(status, message));
     }
 
     /** A JSON 503 that says when to try again, written with ordinary blocking I/O. */

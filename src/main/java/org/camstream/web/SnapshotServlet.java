@@ -109,13 +109,8 @@ final class SnapshotServlet extends HttpServlet {
 
     private static void sendUnavailable(HttpServletResponse response, CaptureStatus camera, String what)
             throws IOException {
-        byte[] body = Responses.json(unavailable(camera, what)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setHeader("Retry-After", Integer.toString(retryAfter(camera)));
-        Responses.noCache(response);
-        response.setContentType("application/json;charset=UTF-8");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        Responses.sendJson(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, unavailable(camera, what));
     }
 
     /** {"status":503,"error":"...","camera":{state, since, lastError, lastErrorAt, retryAt}}. */

@@ -4,7 +4,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +41,6 @@ final class StatusHistoryServlet extends HttpServlet {
         document.put("intervalSeconds", history.interval().toMillis() / 1000.0);
         document.put("capacity", history.capacity());
         document.put("samples", samples);
-        byte[] body = Responses.json(document).getBytes(StandardCharsets.UTF_8);
-        response.setContentType("application/json;charset=UTF-8");
-        Responses.noCache(response);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        Responses.sendJson(response, HttpServletResponse.SC_OK, document);
     }
 }

@@ -4,7 +4,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.camstream.camera.Camera;
 
@@ -42,10 +41,6 @@ final class StatusServlet extends HttpServlet {
         } else {
             document = StatusDocument.server(app.cameras(), app.viewers().total(), app.uptimeMillis());
         }
-        byte[] body = Responses.json(document).getBytes(StandardCharsets.UTF_8);
-        response.setContentType("application/json;charset=UTF-8");
-        Responses.noCache(response);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        Responses.sendJson(response, HttpServletResponse.SC_OK, document);
     }
 }
