@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessLog {
 
-    private static final Logger LOG = LoggerFactory.getLogger("org.camstream.camera.process");
+    private static final Logger LOG = LoggerFactory.getLogger("org.camstream.process");
     static final int KEEP_LINES = 100;
     static final int MAX_LINE_CHARS = 500;
 

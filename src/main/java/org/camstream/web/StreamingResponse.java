@@ -360,7 +360,7 @@ public final class StreamingResponse<T extends Chunk>
 
     @Override
     public void timeoutAsync(long now) {
-        // stalls are StreamingResponses' job, with camstream's viewer-timeout
+        // stalls are OpenViewers' job, with camstream's viewer-timeout
     }
 
     @Override

@@ -36,7 +36,7 @@ import org.camstream.stream.WriteLoop;
  * more than the send. Anything that goes wrong in a send closes the
  * viewer, on the pool, since closing gives back the camera's lease: it never stays half alive.
  *
- * <p>A send in flight is timed by {@link WebSocketViewers}, which closes the viewer when it takes too long.
+ * <p>A send in flight is timed by {@link OpenViewers}, which closes the viewer when it takes too long.
  * Closing sends a close frame, which must wait for the message in flight; the session's blocking-send timeout
  * is kept short so that it gives up quickly and drops the connection, and the close runs on the pool.
  */

@@ -45,7 +45,7 @@ class LogFloodIT {
             assertTrue(mjpeg.pictures() > 10, "decodable pictures still reach the viewer");
 
             List<String> logged = log.lines().stream()
-                    .filter(l -> l.startsWith("org.camstream.camera.process ")).toList();
+                    .filter(l -> l.startsWith("org.camstream.process ")).toList();
             assertTrue(logged.stream().anyMatch(l -> l.contains("transcoder: ")), "labelled with its process: " + logged);
             assertTrue(logged.size() <= 30, logged.size() + " lines logged within a minute: " + logged);
             assertEquals(List.of(), log.lines().stream().filter(l -> l.startsWith("com.github.kokorin")).toList(),
