@@ -13,6 +13,9 @@ import org.camstream.hls.HlsService;
 import org.camstream.process.Lease;
 import org.camstream.process.Scheduler;
 import org.camstream.publish.Publishers;
+import org.camstream.config.RecordMode;
+import org.camstream.record.Recorder;
+import org.camstream.record.Recordings;
 import org.camstream.stream.AudioSink;
 import org.camstream.stream.FanOut;
 import org.camstream.stream.Frame;
@@ -53,6 +56,9 @@ public final class Camera implements AutoCloseable {
     private final ViewerLimit viewers;
     private final StatusHistory history;
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+    private final Recordings recordings;
+    private final java.util.concurrent.atomic.AtomicReference<Recorder> recorder =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean closed;
 
     public Camera(CameraSettings initial, CameraServices services) {
@@ -73,6 +79,27 @@ public final class Camera implements AutoCloseable {
                 () -> StatusSample.of(this, scheduler.now()));
         history.start();
         relays.apply(initial.publish(), initial.publishRetry());
+        this.recordings = services.recordings();
+        recordAsSet();
+    }
+
+    /** Starts or stops the recorder, as the {@code record} setting says. No lock: the reference is swapped. */
+    private void recordAsSet() {
+        boolean wanted = settings.record() != RecordMode.OFF && recordings != null && !closed;
+        Recorder current = recorder.get();
+        if (wanted && current == null) {
+            Recorder started = recordings.record(name, () -> settings, path::acquireMp4, path.video().mp4());
+            if (!recorder.compareAndSet(null, started)) {
+                recordings.stop(started); // another call started one first
+            }
+        } else if (!wanted && current != null && recorder.compareAndSet(current, null)) {
+            recordings.stop(current);
+        }
+    }
+
+    /** The recorder, while the camera records; null otherwise. */
+    public Recorder recorder() {
+        return recorder.get();
     }
 
     /**
@@ -107,12 +134,17 @@ public final class Camera implements AutoCloseable {
             path.restartWithNewSettings();
         }
         relays.apply(next.publish(), next.publishRetry());
+        recordAsSet();
     }
 
-    /** Whether the settings differ in what the relays and the viewer cap take only, which restart nothing. */
+    /**
+     * Whether the settings differ only in what the relays, the viewer cap, the recorder and the timelapse take,
+     * which restart nothing.
+     */
     private static boolean onlyRelaysDiffer(CameraSettings before, CameraSettings after) {
         return before.toBuilder().publish(after.publish()).publishRetry(after.publishRetry())
-                .maxViewers(after.maxViewers()).build().equals(after);
+                .maxViewers(after.maxViewers()).record(after.record()).recordSegment(after.recordSegment())
+                .timelapseInterval(after.timelapseInterval()).build().equals(after);
     }
 
     /** A claim on JPEG pictures: the camera, and the transcoder when the camera makes H.264. */
@@ -233,6 +265,7 @@ public final class Camera implements AutoCloseable {
             return;
         }
         closed = true;
+        recordAsSet(); // the file being written is completed before the camera stops
         for (Runnable listener : closeListeners) {
             try {
                 listener.run();

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
+import org.camstream.record.Recordings;
 
 /**
  * What the server lends every camera: a scheduler thread for timers and short tasks, the writer pool that
- * answers held requests and closes viewers off the cameras' threads, and the idle-stop setting. Nothing in it
- * belongs to one camera, so a camera that fails or goes leaves it as it was.
+ * answers held requests and closes viewers off the cameras' threads, the idle-stop setting, and the recordings'
+ * disk and catalogue. Nothing in it belongs to one camera, so a camera that fails or goes leaves it as it was.
  */
-public record CameraServices(ScheduledExecutorService executor, Executor writers, Supplier<Duration> idleStop) {
+public record CameraServices(ScheduledExecutorService executor, Executor writers, Supplier<Duration> idleStop,
+        Recordings recordings) {
 }

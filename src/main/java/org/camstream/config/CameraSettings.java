@@ -29,6 +29,9 @@ public final class CameraSettings {
     private final List<PublishUrl> publish;
     private final Duration publishRetry;
     private final int maxViewers;
+    private final RecordMode record;
+    private final Duration recordSegment;
+    private final Duration timelapseInterval;
 
     private CameraSettings(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -50,6 +53,9 @@ public final class CameraSettings {
         this.publish = List.copyOf(b.publish);
         this.publishRetry = Objects.requireNonNull(b.publishRetry, "publishRetry");
         this.maxViewers = b.maxViewers;
+        this.record = Objects.requireNonNull(b.record, "record");
+        this.recordSegment = Objects.requireNonNull(b.recordSegment, "recordSegment");
+        this.timelapseInterval = Objects.requireNonNull(b.timelapseInterval, "timelapseInterval");
     }
 
     /** A builder with the built-in defaults, for tests and for the parser. */
@@ -145,6 +151,21 @@ public final class CameraSettings {
         return maxViewers;
     }
 
+    /** Whether the camera records to disk. */
+    public RecordMode record() {
+        return record;
+    }
+
+    /** How much of the camera one recording file holds at most. */
+    public Duration recordSegment() {
+        return recordSegment;
+    }
+
+    /** Between the stills of the timelapse that runs all the time; zero when none does. */
+    public Duration timelapseInterval() {
+        return timelapseInterval;
+    }
+
     /** Nanoseconds between frames at the configured rate. */
     public long frameIntervalNanos() {
         return Math.round(1e9 / fps);
@@ -181,12 +202,15 @@ public final class CameraSettings {
                 Objects.equals(audio, o.audio) &&
                 Objects.equals(publish, o.publish) &&
                 Objects.equals(publishRetry, o.publishRetry) &&
-                maxViewers == o.maxViewers;
+                maxViewers == o.maxViewers &&
+                record == o.record &&
+                Objects.equals(recordSegment, o.recordSegment) &&
+                Objects.equals(timelapseInterval, o.timelapseInterval);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, source, width, height, fps, jpegQuality, codec, bitrate, keyframeInterval, rotation, hflip, vflip, cameraIndex, device, input, audio, publish, publishRetry, maxViewers);
+        return Objects.hash(name, source, width, height, fps, jpegQuality, codec, bitrate, keyframeInterval, rotation, hflip, vflip, cameraIndex, device, input, audio, publish, publishRetry, maxViewers, record, recordSegment, timelapseInterval);
     }
 
     /** Never shows a password or the input, which may carry one. */
@@ -217,6 +241,9 @@ public final class CameraSettings {
         private List<PublishUrl> publish = List.of();
         private Duration publishRetry = Duration.ofSeconds(Long.parseLong(Setting.PUBLISH_RETRY.defaultValue()));
         private int maxViewers = Integer.parseInt(Setting.MAX_VIEWERS.defaultValue());
+        private RecordMode record = RecordMode.OFF;
+        private Duration recordSegment = Duration.ofSeconds(Long.parseLong(Setting.RECORD_SEGMENT.defaultValue()));
+        private Duration timelapseInterval = Duration.ZERO;
 
         private Builder() {
         }
@@ -241,6 +268,9 @@ public final class CameraSettings {
             publish = s.publish;
             publishRetry = s.publishRetry;
             maxViewers = s.maxViewers;
+            record = s.record;
+            recordSegment = s.recordSegment;
+            timelapseInterval = s.timelapseInterval;
         }
 
         public Builder name(String value) {
@@ -331,6 +361,21 @@ public final class CameraSettings {
 
         public Builder maxViewers(int value) {
             maxViewers = value;
+            return this;
+        }
+
+        public Builder record(RecordMode value) {
+            record = value;
+            return this;
+        }
+
+        public Builder recordSegment(Duration value) {
+            recordSegment = value;
+            return this;
+        }
+
+        public Builder timelapseInterval(Duration value) {
+            timelapseInterval = value;
             return this;
         }
 

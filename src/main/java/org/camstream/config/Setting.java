@@ -41,6 +41,14 @@ public enum Setting {
     IDLE_STOP("idle-stop", "10", Scope.SERVER, "seconds the camera keeps running after the last viewer left (0 to 3600, decimals allowed)"),
     VIEWER_TIMEOUT("viewer-timeout", "10", Scope.SERVER, "seconds a viewer's connection may accept nothing before it is closed (1 to 300, decimals allowed)"),
     DATA_DIR("data-dir", "~/.camstream", Scope.SERVER, "directory for camstream.properties and saved state"),
+    RECORD("record", "off", Scope.CAMERA, "record the camera to disk: off or continuous"),
+    RECORD_SEGMENT("record-segment", "600", Scope.CAMERA, "seconds of recording per file, 10 to 3600; a new file also starts at every change of size"),
+    RECORD_KEEP("record-keep", "7d", Scope.SERVER, "how long recordings are kept: 36h, 7d, 90m or seconds; 0 keeps them until room is needed"),
+    RECORD_MAX_SIZE("record-max-size", "8G", Scope.SERVER, "the most the recordings of all cameras take on disk, such as 8G or 500M; 0 for no cap"),
+    RECORD_MIN_FREE("record-min-free", "1G", Scope.SERVER, "free space kept on the disk; below it the oldest recordings and timelapse stills go first, whatever else is set"),
+    TIMELAPSE_INTERVAL("timelapse-interval", "0", Scope.CAMERA, "seconds between timelapse stills of a session that runs all the time, 0.5 to 86400; 0 is off (sessions started through the API still run)"),
+    TIMELAPSE_KEEP("timelapse-keep", "30d", Scope.SERVER, "how long timelapse sessions are kept, as record-keep"),
+    TIMELAPSE_MAX_SIZE("timelapse-max-size", "2G", Scope.SERVER, "the most the timelapse stills and videos of all cameras take on disk; 0 for no cap"),
     NAME("name", "main", Scope.SERVER, "the name of the camera the flat settings describe, in its URLs /cam/<name>/ (lowercase letters, digits and -, 1 to 32)"),
     CAMERAS("cameras", "", Scope.SERVER, "the cameras to run, in order, comma-separated names; empty: the flat settings' camera and every camera.<name>.* section");
 

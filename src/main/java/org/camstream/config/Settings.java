@@ -25,6 +25,11 @@ public final class Settings {
     private final Duration viewerTimeout;
     private final Path dataDir;
     private final List<CameraSettings> cameras;
+    private final Duration recordKeep;
+    private final long recordMaxSize;
+    private final long recordMinFree;
+    private final Duration timelapseKeep;
+    private final long timelapseMaxSize;
 
     private Settings(Builder b) {
         this.port = b.port;
@@ -41,6 +46,11 @@ public final class Settings {
         this.viewerTimeout = Objects.requireNonNull(b.viewerTimeout, "viewerTimeout");
         this.dataDir = Objects.requireNonNull(b.dataDir, "dataDir");
         this.cameras = List.copyOf(b.cameras);
+        this.recordKeep = Objects.requireNonNull(b.recordKeep, "recordKeep");
+        this.recordMaxSize = b.recordMaxSize;
+        this.recordMinFree = b.recordMinFree;
+        this.timelapseKeep = Objects.requireNonNull(b.timelapseKeep, "timelapseKeep");
+        this.timelapseMaxSize = b.timelapseMaxSize;
     }
 
     /** A builder with the built-in defaults, for tests and for the parser. */
@@ -113,6 +123,31 @@ public final class Settings {
         return cameras;
     }
 
+    /** How long recordings are kept; zero: until room is needed. */
+    public Duration recordKeep() {
+        return recordKeep;
+    }
+
+    /** The most the recordings of all cameras take on disk, in bytes; 0 for no cap. */
+    public long recordMaxSize() {
+        return recordMaxSize;
+    }
+
+    /** Free bytes kept on the disk of the recordings, whatever the other limits say. */
+    public long recordMinFree() {
+        return recordMinFree;
+    }
+
+    /** How long timelapse sessions are kept; zero: until room is needed. */
+    public Duration timelapseKeep() {
+        return timelapseKeep;
+    }
+
+    /** The most the timelapse sessions of all cameras take on disk, in bytes; 0 for no cap. */
+    public long timelapseMaxSize() {
+        return timelapseMaxSize;
+    }
+
     /** The camera of that name, or null. */
     public CameraSettings camera(String name) {
         for (CameraSettings camera : cameras) {
@@ -156,6 +191,11 @@ public final class Settings {
         private Duration viewerTimeout = Duration.ofSeconds(Long.parseLong(Setting.VIEWER_TIMEOUT.defaultValue()));
         private Path dataDir = Path.of(System.getProperty("user.home"), ".camstream");
         private List<CameraSettings> cameras = List.of(CameraSettings.builder().build());
+        private Duration recordKeep = Duration.ofDays(7);
+        private long recordMaxSize = 8L << 30;
+        private long recordMinFree = 1L << 30;
+        private Duration timelapseKeep = Duration.ofDays(30);
+        private long timelapseMaxSize = 2L << 30;
 
         private Builder() {
         }
@@ -175,6 +215,11 @@ public final class Settings {
             viewerTimeout = s.viewerTimeout;
             dataDir = s.dataDir;
             cameras = s.cameras;
+            recordKeep = s.recordKeep;
+            recordMaxSize = s.recordMaxSize;
+            recordMinFree = s.recordMinFree;
+            timelapseKeep = s.timelapseKeep;
+            timelapseMaxSize = s.timelapseMaxSize;
         }
 
         public Builder port(int value) {
@@ -236,6 +281,31 @@ public final class Settings {
 
         public Builder cameras(List<CameraSettings> value) {
             cameras = value;
+            return this;
+        }
+
+        public Builder recordKeep(Duration value) {
+            recordKeep = value;
+            return this;
+        }
+
+        public Builder recordMaxSize(long value) {
+            recordMaxSize = value;
+            return this;
+        }
+
+        public Builder recordMinFree(long value) {
+            recordMinFree = value;
+            return this;
+        }
+
+        public Builder timelapseKeep(Duration value) {
+            timelapseKeep = value;
+            return this;
+        }
+
+        public Builder timelapseMaxSize(long value) {
+            timelapseMaxSize = value;
             return this;
         }
 

@@ -99,6 +99,11 @@ final class SettingsParser {
                 .viewerTimeout(r.seconds(Setting.VIEWER_TIMEOUT, 1, 300))
                 .dataDir(expandHome(r.text(Setting.DATA_DIR)))
                 .cameras(cameras)
+                .recordKeep(r.age(Setting.RECORD_KEEP))
+                .recordMaxSize(r.bytes(Setting.RECORD_MAX_SIZE))
+                .recordMinFree(r.bytes(Setting.RECORD_MIN_FREE))
+                .timelapseKeep(r.age(Setting.TIMELAPSE_KEEP))
+                .timelapseMaxSize(r.bytes(Setting.TIMELAPSE_MAX_SIZE))
                 .build();
         Secrets.remember(settings);
         return new Parsed(settings, flatExists ? flatName : null);
@@ -149,6 +154,9 @@ final class SettingsParser {
                 .publish(r.publishUrls(Setting.PUBLISH))
                 .publishRetry(r.seconds(Setting.PUBLISH_RETRY, 0.1, 300))
                 .maxViewers(maxViewers)
+                .record(r.recordMode(Setting.RECORD))
+                .recordSegment(r.seconds(Setting.RECORD_SEGMENT, 10, 3600))
+                .timelapseInterval(r.interval(Setting.TIMELAPSE_INTERVAL, 0.5, 86_400))
                 .build();
     }
 
@@ -308,6 +316,73 @@ final class SettingsParser {
                 throw invalid(setting, "must be a device path such as /dev/video0");
             }
             return value;
+        }
+
+        RecordMode recordMode(Setting setting) {
+            try {
+                return RecordMode.fromId(raw(setting).trim());
+            } catch (IllegalArgumentException e) {
+                throw invalid(setting, "must be off or continuous");
+            }
+        }
+
+        /** Seconds from {@code min} to {@code max}, or 0 for off. */
+        java.time.Duration interval(Setting setting, double min, double max) {
+            if (raw(setting).trim().equals("0")) {
+                return java.time.Duration.ZERO;
+            }
+            return seconds(setting, min, max);
+        }
+
+        /** An age such as 36h, 7d, 90m, 30s or plain seconds; 0 for none. At most ten years. */
+        java.time.Duration age(Setting setting) {
+            String value = raw(setting).trim().toLowerCase(java.util.Locale.ROOT);
+            long unit = 1;
+            if (!value.isEmpty() && "smhdw".indexOf(value.charAt(value.length() - 1)) >= 0) {
+                unit = switch (value.charAt(value.length() - 1)) {
+                    case 'm' -> 60;
+                    case 'h' -> 3600;
+                    case 'd' -> 86_400;
+                    case 'w' -> 604_800;
+                    default -> 1;
+                };
+                value = value.substring(0, value.length() - 1);
+            }
+            double amount;
+            try {
+                amount = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw invalid(setting, "must be an age such as 7d, 36h, 90m or seconds, or 0");
+            }
+            double seconds = amount * unit;
+            if (!(seconds >= 0 && seconds <= 10 * 365 * 86_400.0)) {
+                throw invalid(setting, "must be from 0 to ten years");
+            }
+            return java.time.Duration.ofMillis(Math.round(seconds * 1000));
+        }
+
+        /** A size in bytes, with a K, M, G or T suffix (powers of 1024); 0 for none. */
+        long bytes(Setting setting) {
+            String value = raw(setting).trim().toUpperCase(java.util.Locale.ROOT);
+            if (value.endsWith("B")) {
+                value = value.substring(0, value.length() - 1);
+            }
+            long unit = 1;
+            if (!value.isEmpty() && "KMGT".indexOf(value.charAt(value.length() - 1)) >= 0) {
+                unit = 1L << (10 * ("KMGT".indexOf(value.charAt(value.length() - 1)) + 1));
+                value = value.substring(0, value.length() - 1);
+            }
+            double amount;
+            try {
+                amount = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw invalid(setting, "must be a size such as 8G, 500M or bytes, or 0");
+            }
+            double bytes = amount * unit;
+            if (!(bytes >= 0 && bytes <= (double) (1L << 50))) {
+                throw invalid(setting, "must be from 0 to 1024T");
+            }
+            return Math.round(bytes);
         }
 
         String cameraName(Setting setting) {

@@ -10,7 +10,13 @@ import org.camstream.camera.CameraServices;
 import org.camstream.camera.Cameras;
 import org.camstream.config.ResolvedSettings;
 import org.camstream.config.Settings;
+import org.camstream.config.RecordMode;
+import org.camstream.config.SettingsException;
 import org.camstream.config.SettingsLoader;
+import org.camstream.record.RecordingClock;
+import org.camstream.record.RecordingStorage;
+import org.camstream.record.Recordings;
+import org.camstream.record.Retention;
 import org.camstream.process.LogLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +46,7 @@ final class Camstream implements AutoCloseable {
     private final LiveSettings settings;
     private final Cameras cameras;
     private final Viewers viewers;
+    private final Recordings recordings;
 
     Camstream(SettingsLoader loader, ResolvedSettings initial) {
         this.executor = new ScheduledThreadPoolExecutor(1, daemon("camstream-scheduler"));
@@ -56,11 +63,31 @@ final class Camstream implements AutoCloseable {
         this.viewers = new Viewers(() -> settings.current().maxViewers(), executor, writers,
                 () -> settings.current().viewerTimeout());
         Settings first = initial.settings();
-        CameraServices services = new CameraServices(executor, writers, () -> settings.current().idleStop());
+        this.recordings = new Recordings(first.dataDir(), RecordingClock.system(), RecordingStorage.disk(),
+                () -> limits(settings.current()), executor);
+        if (first.cameras().stream().anyMatch(c -> c.record() != RecordMode.OFF)) {
+            try {
+                recordings.checkWritable();
+            } catch (java.io.IOException | RuntimeException e) {
+                recordings.close();
+                throw new SettingsException("record is on, but recordings cannot be written under "
+                        + recordings.catalog().root() + ": " + e);
+            }
+        }
+        CameraServices services = new CameraServices(executor, writers, () -> settings.current().idleStop(),
+                recordings);
         this.cameras = new Cameras(first.cameras(), services);
         cameras.all().forEach(viewers::watch);
         cameras.onAdded(viewers::watch);
         settings.onChange(next -> cameras.apply(next.settings().cameras()));
+    }
+
+    private static Retention.Limits limits(Settings settings) {
+        return new Retention.Limits(settings.recordKeep(), settings.recordMaxSize(), settings.recordMinFree());
+    }
+
+    Recordings recordings() {
+        return recordings;
     }
 
     /** At the bound of the writers' queue, the thread that hands a task in runs it itself. */
@@ -121,6 +148,7 @@ final class Camstream implements AutoCloseable {
         settings.close();
         viewers.close();
         cameras.close();
+        recordings.close();
         writers.shutdown();
         executor.shutdown();
         try {
