@@ -29,8 +29,10 @@
   const NAMES = { mse: 'MSE', mp4: 'MP4', hls: 'HLS', mjpeg: 'MJPEG', jpeg: 'Stills' };
   const POLL_MS = 1000;
   const CAMERAS_POLL_MS = 5000;
-  // The context root, where the grid of every camera and api/cameras are: two levels up from cam/<name>/.
-  const ROOT = /\/cam\/[a-z0-9-]+\/[^/]*$/.test(location.pathname) ? '../../' : './';
+  // The context root, where the grid of every camera, api/cameras and the admin page are: two levels up from
+  // cam/<name>/. At the root the page is the first camera's.
+  const routed = /\/cam\/([a-z0-9-]+)\/[^/]*$/.exec(location.pathname);
+  const ROOT = routed ? '../../' : './';
 
   let player = null;
   let mode = null;
@@ -52,6 +54,8 @@
 
   allCameras.href = ROOT;
   $('message-link').href = ROOT;
+  // The admin page is the server's, at the root; it opens on this camera's settings.
+  $('admin-link').href = routed ? ROOT + 'admin?camera=' + encodeURIComponent(routed[1]) : 'admin';
 
   function bestMode() {
     if (MsePlayer.supported()) return 'mse';

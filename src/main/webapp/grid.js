@@ -15,6 +15,7 @@
   const gridMessage = document.getElementById('grid-message');
   const template = document.getElementById('tile-template');
   const POLL_MS = 3000;
+  const POLL_TIMEOUT_MS = 10000;
   const STILLS_FPS = 2;
   const NAMES = { mse: 'MSE', jpeg: 'Stills', snapshot: 'Snapshots' };
   const mse = MsePlayer.supported();
@@ -195,7 +196,13 @@
   async function poll() {
     const startedAt = performance.now();
     try {
-      const response = await fetch('api/cameras', { cache: 'no-store' });
+      // A look that hangs (a proxy, a server under load) is given up, so that the next one is made.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), POLL_TIMEOUT_MS);
+      const response = await Promise.race([
+        fetch('api/cameras', { cache: 'no-store', signal: abort.signal }),
+        new Promise((resolve, reject) => abort.signal.addEventListener('abort', () => reject(new Error('timed out')))),
+      ]).finally(() => clearTimeout(timer));
       if (!response.ok) throw new Error('api/cameras answered ' + response.status);
       const body = await response.json();
       reachable = true;

@@ -156,7 +156,7 @@
     stats() {
       const now = performance.now();
       const fps = this.fps(now);
-      const playing = this.lastFrameAt !== undefined && now - this.lastFrameAt < freshMs(fps);
+      const playing = !this.stopped && this.lastFrameAt !== undefined && now - this.lastFrameAt < freshMs(fps);
       const date = playing ? this.playingDate() : null;
       return {
         mode: this.mode,

@@ -447,7 +447,8 @@
     }
 
     playing(now) {
-      return this.lastFrameAt !== undefined && now - this.lastFrameAt < freshMs(this.frames.perSecond(now));
+      // A stopped player shows no fresh picture, whatever it showed a moment ago.
+      return !this.stopped && this.lastFrameAt !== undefined && now - this.lastFrameAt < freshMs(this.frames.perSecond(now));
     }
 
     stats() {
@@ -548,7 +549,7 @@
       return {
         mode: this.mode,
         latencyMs: null, // a progressive download does not expose the 'prft' boxes
-        playing: this.lastFrameAt !== undefined
+        playing: !this.stopped && this.lastFrameAt !== undefined
           && performance.now() - this.lastFrameAt < freshMs(this.frames.perSecond(performance.now())),
         fps: this.frames.perSecond(performance.now()),
         width: this.video.videoWidth || null,
@@ -625,7 +626,7 @@
         latencyMs: null,
         // An image element tells of its first picture only; the camera's state tells whether more follow.
         // One snapshot after another tells of each: a few seconds without one is no longer playing.
-        playing: this.loaded && this.img.naturalWidth > 0
+        playing: !this.stopped && this.loaded && this.img.naturalWidth > 0
           && (this.mode !== 'snapshot' || performance.now() - this.loadedAt < 3000 + 1000 / this.fps),
         fps: null,
         width: this.img.naturalWidth || null,

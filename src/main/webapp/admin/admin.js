@@ -55,6 +55,9 @@
   let epoch = 0;
   let pollTimer = null;
   let loadTimer = null;
+  // The camera being renamed or removed from this page: its URLs answer 404 before the change's own answer
+  // comes, which then shows the camera to go on with; until then a 404 of its is no news.
+  let leaving = null;
 
   // ---------------------------------------------------------------- formatting
 
@@ -139,6 +142,11 @@
   /** "cam/garden/", under which a camera's own endpoints are; the root (the first camera) before one is known. */
   function cameraBase(name) {
     return name ? 'cam/' + encodeURIComponent(name) + '/' : '';
+  }
+
+  /** A camera's viewer page as a path on this server, with the context path the WAR may be deployed under. */
+  function pagePath(name) {
+    return new URL(cameraBase(name), document.baseURI).pathname;
   }
 
   /** The camera whose settings the form holds, else the one selected. */
@@ -340,6 +348,7 @@
 
   function scheduleCheck() {
     clearTimeout(checkTimer);
+    checkSequence++; // a question in flight asks about the value before this edit
     checkTimer = setTimeout(runCheck, CHECK_DELAY_MS);
   }
 
@@ -854,8 +863,9 @@
 
   function onEdit(name) {
     const element = errorElement(name);
-    // The value the server refused has changed, so its verdict no longer applies to it.
-    if (element && element.dataset.kind === 'server') setError(name, '', '');
+    // The value the server refused or warned about has changed, so its verdict no longer applies to it; the
+    // check below brings the verdict on the new value.
+    if (element && !element.hidden) setError(name, '', '');
     if (name === 'source') showFields();
     if (name === 'device') renderDeviceFormats();
     scheduleCheck();
@@ -935,8 +945,9 @@
       return;
     }
     const error = body.error || ('the server answered ' + answer.status);
+    // One verdict per field, the first, as the check shows it while typing.
     const problems = (Array.isArray(body.errors) ? body.errors : [body])
-      .filter((p) => p && p.field && errorElement(p.field));
+      .filter((p, i, all) => p && p.field && errorElement(p.field) && all.findIndex((q) => q && q.field === p.field) === i);
     const list = $('summary-list');
     list.replaceChildren();
     if (answer.status === 400 && problems.length) {
@@ -1366,7 +1377,9 @@
       if (mine !== epoch) return; // a newer loop polls the camera shown now
       const answeredAt = performance.now();
       const problem = accessProblem(answer.status);
-      if (answer.status === 404 && name) {
+      if (answer.status === 404 && name && name === leaving) {
+        // renamed or removed from this page: the change's answer switches to the camera to show
+      } else if (answer.status === 404 && name) {
         cameraMissing(name);
         return;
       } else if (problem) {
@@ -1640,37 +1653,676 @@
 
   // ---------------------------------------------------------------- picture preview
 
-  // Off by default: the preview makes this page a viewer, which keeps the camera running.
+  // Off by default: the preview makes this page a viewer, which keeps the camera running. Two stills a second of
+  // the camera shown, from its own stream.jpg; a new camera, a new stream.
   const previewButton = $('preview-toggle');
-  let preview = null;
+  const previewImage = $('preview-img');
+  let previewOn = false;
+  let previewRetry = null;
+
+  function previewStart() {
+    clearTimeout(previewRetry);
+    if (!previewOn || document.hidden) return;
+    previewImage.src = endpoint(cameraBase(currentName()) + 'stream.jpg?fps=2&t=' + Date.now());
+  }
+
+  function previewStop() {
+    clearTimeout(previewRetry);
+    previewImage.removeAttribute('src');
+  }
+
+  previewImage.addEventListener('error', () => {
+    if (!previewOn || !previewImage.getAttribute('src')) return;
+    clearTimeout(previewRetry);
+    previewRetry = setTimeout(previewStart, 2000);
+  });
 
   function setPreview(on) {
-    const Players = window.CamstreamPlayers;
-    if (on && !preview && Players) {
-      preview = new Players.ImagePlayer($('preview-img'), { onNotice() {}, onCameraState() {} }, 'jpeg');
-      preview.start();
-    } else if (!on && preview) {
-      preview.stop();
-      preview = null;
-    }
+    previewOn = on;
+    if (on) previewStart();
+    else previewStop();
     $('preview').hidden = !on;
     previewButton.setAttribute('aria-pressed', String(on));
     previewButton.textContent = on ? 'Hide picture' : 'Show picture';
   }
 
-  if (!window.CamstreamPlayers) previewButton.hidden = true;
-  previewButton.addEventListener('click', () => setPreview(previewButton.getAttribute('aria-pressed') !== 'true'));
+  previewButton.addEventListener('click', () => setPreview(!previewOn));
   document.addEventListener('visibilitychange', () => {
-    if (!preview) return;
-    if (document.hidden) preview.stop();
-    else preview.start();
+    if (!previewOn) return;
+    if (document.hidden) previewStop();
+    else previewStart();
+  });
+
+  // ---------------------------------------------------------------- the cameras
+
+  const CAMERAS_POLL_MS = 2000;
+  const cameraList = $('camera-list');
+  let cameraNames = [];            // in the server's order
+  const cameraInfo = new Map();    // name → its entry in api/cameras: state, source, size, viewers
+  let camerasSeq = 0;              // api/cameras requests sent
+  let camerasShown = 0;            // the newest request whose answer is shown
+  let camerasFloor = 0;            // answers to requests sent before the last change are out of date
+  let camerasTimer = null;
+
+  function sayCameras(value, kind) {
+    const element = $('cameras-message');
+    element.textContent = value;
+    element.className = 'message' + (kind ? ' ' + kind : '');
+  }
+
+  function setNames(names) {
+    if (!Array.isArray(names)) return;
+    cameraNames = names.filter((n) => typeof n === 'string');
+    for (const name of Array.from(cameraInfo.keys())) {
+      if (!cameraNames.includes(name)) cameraInfo.delete(name);
+    }
+    renderCameraList();
+  }
+
+  async function refreshCameras() {
+    const sequence = ++camerasSeq;
+    let answer;
+    try {
+      answer = await call('GET', 'api/cameras', undefined, 4000);
+    } catch (e) {
+      return; // the status poll reports an unreachable server
+    }
+    if (sequence < camerasFloor || sequence < camerasShown) return;
+    if (answer.status !== 200 || !answer.body || !Array.isArray(answer.body.cameras)) return;
+    camerasShown = sequence;
+    cameraInfo.clear();
+    for (const camera of answer.body.cameras) {
+      if (camera && typeof camera.name === 'string') cameraInfo.set(camera.name, camera);
+    }
+    setNames(answer.body.cameras.map((c) => c && c.name));
+  }
+
+  async function pollCameras() {
+    clearTimeout(camerasTimer);
+    await refreshCameras();
+    camerasTimer = setTimeout(pollCameras, CAMERAS_POLL_MS);
+  }
+
+  /** After a camera was added, renamed or removed: the names the server answered, then the states anew. */
+  function camerasChanged(doc) {
+    camerasFloor = camerasSeq + 1;
+    if (doc && Array.isArray(doc.cameras)) setNames(doc.cameras);
+    refreshCameras();
+  }
+
+  /** The state the status poll saw for the camera shown, which is fresher than the list's. */
+  function noteState(name, state, viewers) {
+    if (!name || !cameraNames.includes(name)) return;
+    const info = Object.assign({}, cameraInfo.get(name) || { name }, { state });
+    if (isNumber(viewers)) info.viewers = viewers;
+    cameraInfo.set(name, info);
+    const item = cameraList.querySelector('li[data-camera="' + name + '"]');
+    if (item) updateCameraItem(item, name);
+  }
+
+  function cameraItem(name) {
+    const item = document.createElement('li');
+    item.className = 'camera-item';
+    item.dataset.camera = name;
+    const pick = document.createElement('a');
+    pick.className = 'camera-pick';
+    pick.href = 'admin' + cameraQuery(name);
+    const label = document.createElement('span');
+    label.className = 'camera-name';
+    label.textContent = name;
+    const pill = document.createElement('span');
+    pill.className = 'pill';
+    pick.append(label, ' ', pill);
+    pick.addEventListener('click', (event) => {
+      // A new tab or window opens the page for that camera as any link does; a plain click switches in place.
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      pickCamera(name);
+    });
+    const view = document.createElement('a');
+    view.className = 'camera-view';
+    view.href = cameraBase(name);
+    const whose = document.createElement('span');
+    whose.className = 'visually-hidden';
+    whose.textContent = ' of ' + name;
+    view.append('Viewer page', whose);
+    const meta = document.createElement('span');
+    meta.className = 'camera-meta';
+    item.append(pick, view, meta);
+    return item;
+  }
+
+  function updateCameraItem(item, name) {
+    const info = cameraInfo.get(name);
+    const state = info && info.state ? String(info.state) : 'unknown';
+    const isSelected = name === selected;
+    item.classList.toggle('selected', isSelected);
+    const pick = item.querySelector('.camera-pick');
+    if (isSelected) pick.setAttribute('aria-current', 'true');
+    else pick.removeAttribute('aria-current');
+    const pill = item.querySelector('.pill');
+    if (pill.dataset.state !== state) pill.dataset.state = state;
+    const label = state === 'unknown' ? '…' : state;
+    if (pill.textContent !== label) pill.textContent = label;
+    const parts = [];
+    if (info) {
+      if (isNumber(info.width) && isNumber(info.height)) parts.push(size(info.width, info.height));
+      if (info.source) parts.push(sourceName(info.source));
+      if (isNumber(info.viewers)) parts.push(count(info.viewers) + (info.viewers === 1 ? ' viewer' : ' viewers'));
+    }
+    const meta = item.querySelector('.camera-meta');
+    const metaText = parts.join(' · ');
+    if (meta.textContent !== metaText) meta.textContent = metaText;
+    meta.hidden = !metaText;
+  }
+
+  function renderCameraList() {
+    const names = cameraNames.length ? cameraNames : (selected ? [selected] : []);
+    text('cameras-count', names.length ? count(names.length) : '–');
+    const existing = new Map(Array.from(cameraList.children).map((item) => [item.dataset.camera, item]));
+    names.forEach((name, index) => {
+      const item = existing.get(name) || cameraItem(name);
+      existing.delete(name);
+      if (cameraList.children[index] !== item) cameraList.insertBefore(item, cameraList.children[index] || null);
+      updateCameraItem(item, name);
+    });
+    existing.forEach((item) => item.remove());
+  }
+
+  /** The headings, the title and the links name the camera shown. */
+  function showCamera() {
+    const name = currentName();
+    document.title = name ? name + ' · camstream admin' : 'camstream admin';
+    text('settings-title', name ? 'Settings of ' + name : 'Camera settings');
+    text('status-title', name ? 'Live status of ' + name : 'Live status');
+    text('log-title', name ? 'Camera log of ' + name : 'Camera log');
+    $('charts').setAttribute('aria-label', name ? 'The last five minutes of ' + name : 'The last five minutes');
+    const viewerLink = $('viewer-link');
+    viewerLink.href = name ? cameraBase(name) : './';
+    text('viewer-link', name ? 'Viewer page of ' + name : 'Viewer page');
+    previewImage.alt = (name ? name + ': ' : '') + "the camera's picture, two stills a second";
+    $('rename-toggle').disabled = !name;
+    $('remove-toggle').disabled = !name;
+    text('rename-toggle', name ? 'Rename ' + name + '…' : 'Rename…');
+    text('remove-toggle', name ? 'Remove ' + name + '…' : 'Remove…');
+    renderCameraList();
+  }
+
+  /** Tells the other scripts of the page (publish.js) which camera is shown, and its settings once loaded. */
+  function announce() {
+    document.dispatchEvent(new CustomEvent('camstream-admin:camera', { detail: { camera: currentName(), config } }));
+  }
+
+  /** The status panel, emptied for the next camera, so that nothing of the previous one stays on screen. */
+  function clearStatus() {
+    showState('unknown', 'connecting…');
+    ['st-camera', 'st-source', 'st-size', 'measured-fps', 'st-bitrate', 'st-sending', 'st-restarts', 'st-transcoder',
+      'st-audio', 'st-frames', 'st-uptime', 'st-heap', 'st-threads', 'viewers-total'].forEach((id) => text(id, '–'));
+    ['configured-fps', 'configured-bitrate', 'st-dropped', 'viewers-limit'].forEach((id) => text(id, ''));
+    $('st-camera').dataset.state = 'unknown';
+    const viewers = $('viewers');
+    viewers.dataset.signature = '';
+    viewers.replaceChildren();
+    const errors = $('st-error');
+    errors.dataset.signature = '';
+    errors.dataset.kind = '';
+    errors.classList.remove('has-error');
+    errors.replaceChildren('–');
+    text('st-audio-error', '–');
+    $('st-audio-error').classList.remove('current');
+    $('st-audio-bar').style.width = '0';
+    $('st-heap-bar').style.width = '0';
+    log.textContent = '';
+    $('camera-log-state').hidden = true;
+  }
+
+  function pickCamera(name) {
+    if (name === selected) {
+      $('settings-title').scrollIntoView({ block: 'start', behavior: 'smooth' });
+      return;
+    }
+    const dropped = config && Object.keys(changes()).length ? config.camera : null;
+    switchTo(name, null, 'push');
+    sayCameras(dropped ? 'The changes to ' + dropped + ' that were not applied are dropped.' : '');
+  }
+
+  /**
+   * Shows another camera: stops everything of the one shown (its status poll, its check, its restart watch, its
+   * charts, its preview), then loads the new one's settings (or takes doc, when an answer brought them), history
+   * and status. how: 'push' adds the camera's URL to the browser's history, 'replace' replaces the current one.
+   */
+  function switchTo(name, doc, how) {
+    selected = name || null;
+    epoch++;
+    clearTimeout(pollTimer);
+    clearTimeout(loadTimer);
+    cancelCheck();
+    pending = null;
+    reloadWhenOnline = false;
+    lastBytes = null;
+    samples.length = 0;
+    config = null;
+    load.choices = null;
+    fields.disabled = true;
+    applyButton.disabled = true;
+    revertButton.disabled = true;
+    resetButton.disabled = true;
+    hideResetConfirm();
+    closeCameraForms();
+    clearServerErrors();
+    showAdvice({});
+    clearStatus();
+    if (how === 'push' || how === 'replace') {
+      const url = 'admin' + cameraQuery(selected);
+      if (how === 'push') history.pushState({ camera: selected }, '', url);
+      else history.replaceState({ camera: selected }, '', url);
+    }
+    showCamera();
+    announce();
+    if (doc && doc.values) {
+      load(doc);
+      say('');
+    } else {
+      loadConfig();
+    }
+    loadHistory();
+    poll();
+    drawCharts();
+    if (previewOn) previewStart();
+  }
+
+  /** The camera shown is not on the server (any more): removed or renamed elsewhere, or a stale link. */
+  function cameraMissing(name) {
+    if (name !== selected || name === leaving) return;
+    sayCameras('There is no camera ' + name + ' on the server: it was removed or renamed, or the link is out of'
+      + ' date. Showing the first camera.', 'bad');
+    camerasChanged(null);
+    switchTo(null, null, 'replace');
+  }
+
+  window.addEventListener('popstate', () => {
+    const name = new URLSearchParams(location.search).get('camera') || null;
+    if (name === selected || (!name && selected === cameraNames[0])) return;
+    switchTo(name, null, 'none');
+  });
+
+  // ---------------------------------------------------------------- adding, renaming, removing
+
+  /** Shows the server's verdict on a camera change next to the fields it names (prefix + field); returns the rest. */
+  function showCameraProblems(answer, prefix) {
+    const body = answer.body || {};
+    const problems = (Array.isArray(body.errors) && body.errors.length ? body.errors : [body]).filter(Boolean);
+    const shown = [];
+    const other = [];
+    for (const problem of problems) {
+      const words = problem.error || problem.reason || '';
+      const field = problem.field ? prefix + problem.field : null;
+      if (field && $(field + '-error') && $(field)) {
+        if (!shown.includes(field)) {
+          shown.push(field);
+          setCameraError(field, words);
+        }
+      } else if (words && !other.includes(words)) {
+        other.push(words);
+      }
+    }
+    if (!shown.length && !other.length) other.push('the server answered ' + answer.status);
+    return { shown, other };
+  }
+
+  function setCameraError(id, words) {
+    const element = $(id + '-error');
+    element.textContent = words || '';
+    element.hidden = !words;
+    const input = $(id);
+    if (input) {
+      if (words) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+      const box = input.closest('.field');
+      if (box) box.classList.toggle('invalid', !!words);
+    }
+  }
+
+  function clearCameraErrors(ids) {
+    ids.forEach((id) => setCameraError(id, ''));
+  }
+
+  /** What a refusal of a camera change means, in a sentence: access, or the server's own words. */
+  function refusalText(answer, what, problems) {
+    const access = accessProblem(answer.status);
+    if (access) {
+      showBanner(access, { reload: answer.status === 401 });
+      return 'Not ' + what + ': ' + (answer.status === 401 ? 'not logged in (401).' : 'refused (403).');
+    }
+    if (problems.other.length) return 'Not ' + what + ': ' + problems.other.join(' ');
+    return 'Not ' + what + ': the server refused ' + problems.shown.map((id) => {
+      const label = document.querySelector('label[for="' + id + '"]');
+      return label ? label.textContent.toLowerCase() : id;
+    }).join(' and ') + '.';
+  }
+
+  function closeCameraForms() {
+    openAdd(false);
+    openRename(false);
+    openRemove(false);
+  }
+
+  // Adding: a name, a source and the source's own field; the rest starts from the defaults.
+  const addForm = $('add-camera');
+  const addToggle = $('add-toggle');
+  const ADD_FIELDS = ['new-name', 'new-source', 'new-input', 'new-device', 'new-camera'];
+  let cameraBusy = false;
+
+  function sayAdd(value, kind) {
+    const element = $('add-message');
+    element.textContent = value;
+    element.className = 'message' + (kind ? ' ' + kind : '');
+  }
+
+  function nameRuleHint(prefix) {
+    const rule = config && config.nameRule;
+    return prefix + (rule ? ' A name ' + rule + '.' : '');
+  }
+
+  function buildAddForm() {
+    const allowed = (config && config.allowed) || {};
+    const source = $('new-source');
+    const chosen = source.value;
+    const sources = Array.isArray(allowed.source) && allowed.source.length ? allowed.source : Object.keys(SOURCE_NAMES);
+    source.replaceChildren(...sources.map((id) => new Option(sourceName(id), id)));
+    source.value = sources.includes(chosen) ? chosen : sources[0];
+    text('new-name-hint', nameRuleHint('Its pages and streams are under '
+      + pagePath('NAME').replace(/NAME\/$/, '<name>/') + '.'));
+
+    const device = $('new-device');
+    const pickedDevice = device.value;
+    const found = webcams();
+    const deviceOptions = found.map((d) => {
+      const option = new Option(d.path + (d.name ? ' · ' + d.name : '') + (d.usedBy ? ' — in use by ' + d.usedBy : ''), d.path);
+      option.dataset.usedBy = d.usedBy || '';
+      return option;
+    });
+    if (!deviceOptions.length) deviceOptions.push(new Option('/dev/video0 (not found on the server)', '/dev/video0'));
+    device.replaceChildren(...deviceOptions);
+    const freeDevice = found.find((d) => !d.usedBy);
+    device.value = found.some((d) => d.path === pickedDevice) ? pickedDevice : freeDevice ? freeDevice.path : device.options[0].value;
+
+    const csi = $('new-camera');
+    const pickedCsi = csi.value;
+    const listed = csiCameras();
+    const csiOptions = listed.map((c) => {
+      const option = new Option(csiText(c) + (c.usedBy ? ' — in use by ' + c.usedBy : ''), String(c.index));
+      option.dataset.usedBy = c.usedBy || '';
+      return option;
+    });
+    if (!csiOptions.length) csiOptions.push(new Option('0 (rpicam-hello lists no camera)', '0'));
+    csi.replaceChildren(...csiOptions);
+    const freeCsi = listed.find((c) => !c.usedBy);
+    csi.value = listed.some((c) => String(c.index) === pickedCsi) ? pickedCsi
+      : freeCsi ? String(freeCsi.index) : csi.options[0].value;
+    showAddSource();
+  }
+
+  /** Only the chosen source's own field, and what the server knows of the device picked. */
+  function showAddSource() {
+    const source = $('new-source').value;
+    addForm.querySelectorAll('[data-new-source]').forEach((box) => { box.hidden = box.dataset.newSource !== source; });
+    const device = $('new-device').selectedOptions[0];
+    const found = webcams().length;
+    text('new-device-hint', device && device.dataset.usedBy
+      ? 'In use by ' + device.dataset.usedBy + ': a webcam opens for one camera at a time, so the server refuses it'
+        + ' for a second one.'
+      : found ? (found === 1 ? 'One webcam found on the server.' : found + ' webcams found on the server.')
+        : 'No webcam found on the server; the camera tries /dev/video0.');
+    const csi = $('new-camera').selectedOptions[0];
+    text('new-camera-hint', csi && csi.dataset.usedBy
+      ? 'In use by ' + csi.dataset.usedBy + ': a Raspberry Pi camera opens for one camera at a time, so the server'
+        + ' refuses it for a second one.'
+      : csiCameras().length ? 'As rpicam-hello lists them on the server.' : '');
+  }
+
+  function openAdd(open) {
+    if (open) {
+      openRename(false);
+      openRemove(false);
+      buildAddForm();
+    }
+    addForm.hidden = !open;
+    addToggle.setAttribute('aria-expanded', String(open));
+    if (!open) {
+      clearCameraErrors(ADD_FIELDS);
+      sayAdd('');
+    }
+  }
+
+  addToggle.addEventListener('click', () => {
+    const open = addForm.hidden;
+    openAdd(open);
+    if (open) $('new-name').focus();
+  });
+  $('add-cancel').addEventListener('click', () => {
+    openAdd(false);
+    addToggle.focus();
+  });
+  addForm.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      openAdd(false);
+      addToggle.focus();
+    }
+  });
+  $('new-source').addEventListener('change', () => {
+    setCameraError('new-source', '');
+    showAddSource();
+  });
+  ['new-device', 'new-camera'].forEach((id) => $(id).addEventListener('change', () => {
+    setCameraError(id, '');
+    showAddSource();
+  }));
+  ['new-name', 'new-input'].forEach((id) => $(id).addEventListener('input', () => setCameraError(id, '')));
+
+  addForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (cameraBusy) return;
+    clearCameraErrors(ADD_FIELDS);
+    // Sent as typed: the server's rules, in its words, decide.
+    const body = { name: $('new-name').value, source: $('new-source').value };
+    if (body.source === 'ffmpeg') body.input = $('new-input').value.trim();
+    if (body.source === 'v4l2') body.device = $('new-device').value;
+    if (body.source === 'rpicam') body.camera = Number($('new-camera').value);
+    cameraBusy = true;
+    $('add-submit').setAttribute('aria-disabled', 'true');
+    sayAdd('Adding the camera…', 'busy');
+    let answer;
+    try {
+      answer = await call('POST', 'api/config/cameras', body);
+    } catch (e) {
+      sayAdd('Cannot reach the server, so the camera may not have been added.', 'bad');
+      camerasChanged(null);
+      return;
+    } finally {
+      cameraBusy = false;
+      $('add-submit').removeAttribute('aria-disabled');
+    }
+    if (answer.status === 200 && answer.body && answer.body.values) {
+      const doc = answer.body;
+      $('new-name').value = '';
+      $('new-input').value = '';
+      openAdd(false);
+      camerasChanged(doc);
+      switchTo(doc.camera, doc, 'push');
+      sayCameras('Added camera ' + doc.camera + ': ' + sourceName(doc.values.source) + '. Its viewer page is '
+        + pagePath(doc.camera) + '.', 'ok');
+      addToggle.focus();
+    } else {
+      const problems = showCameraProblems(answer, 'new-');
+      sayAdd(refusalText(answer, 'added', problems), 'bad');
+      const first = problems.shown[0];
+      if (first) $(first).focus();
+    }
+  });
+
+  // Renaming the camera shown: its URLs change and its viewers get a clear end.
+  const renameForm = $('rename-camera');
+  const renameToggle = $('rename-toggle');
+
+  function openRename(open) {
+    const name = currentName();
+    if (open) {
+      openAdd(false);
+      openRemove(false);
+      $('rename-name').value = name || '';
+      text('rename-label', 'New name for ' + name);
+      text('rename-hint', nameRuleHint('Its addresses change from ' + pagePath(name) + ' to '
+        + pagePath('NEW').replace(/NEW\/$/, '<new name>/') + ', and whoever watches it now sees the stream end.'));
+    }
+    renameForm.hidden = !open;
+    renameToggle.setAttribute('aria-expanded', String(open));
+    if (!open) setCameraError('rename-name', '');
+  }
+
+  renameToggle.addEventListener('click', () => {
+    const open = renameForm.hidden;
+    openRename(open);
+    if (open) {
+      $('rename-name').focus();
+      $('rename-name').select();
+    }
+  });
+  $('rename-cancel').addEventListener('click', () => {
+    openRename(false);
+    renameToggle.focus();
+  });
+  renameForm.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      openRename(false);
+      renameToggle.focus();
+    }
+  });
+  $('rename-name').addEventListener('input', () => setCameraError('rename-name', ''));
+
+  renameForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const from = currentName();
+    if (cameraBusy || !from) return;
+    setCameraError('rename-name', '');
+    cameraBusy = true;
+    $('rename-submit').setAttribute('aria-disabled', 'true');
+    sayCameras('Renaming ' + from + '…', 'busy');
+    leaving = from;
+    let answer;
+    try {
+      answer = await call('PUT', 'api/config/cameras/' + encodeURIComponent(from), { name: $('rename-name').value });
+    } catch (e) {
+      sayCameras('Cannot reach the server, so the camera may not have been renamed.', 'bad');
+      camerasChanged(null);
+      return;
+    } finally {
+      leaving = null;
+      cameraBusy = false;
+      $('rename-submit').removeAttribute('aria-disabled');
+    }
+    if (answer.status === 200 && answer.body && answer.body.values) {
+      const doc = answer.body;
+      openRename(false);
+      camerasChanged(doc);
+      switchTo(doc.camera, doc, 'replace');
+      sayCameras('Renamed ' + from + ' to ' + doc.camera + '. Its viewer page is now ' + pagePath(doc.camera) + '.', 'ok');
+      renameToggle.focus();
+    } else if (answer.status === 404) {
+      cameraMissing(from);
+    } else {
+      const problems = showCameraProblems(answer, 'rename-');
+      sayCameras(refusalText(answer, 'renamed', problems), 'bad');
+      if (problems.other.length) setCameraError('rename-name', problems.other.join(' '));
+      $('rename-name').focus();
+    }
+  });
+
+  // Removing the camera shown, once asked, naming it.
+  const removeConfirm = $('remove-confirm');
+  const removeToggle = $('remove-toggle');
+
+  function openRemove(open) {
+    const name = currentName();
+    if (open) {
+      openAdd(false);
+      openRename(false);
+      text('remove-question', 'Remove camera ' + name + '? Its settings are forgotten, and whoever watches it sees'
+        + ' the stream end. The other cameras go on.');
+      text('remove-yes', 'Remove ' + name);
+    }
+    removeConfirm.hidden = !open;
+    removeToggle.setAttribute('aria-expanded', String(open));
+    if (!open) {
+      $('remove-error').hidden = true;
+      $('remove-error').textContent = '';
+    }
+  }
+
+  removeToggle.addEventListener('click', () => {
+    const open = removeConfirm.hidden;
+    openRemove(open);
+    // The least destructive choice takes focus, so that a second Enter does not remove by accident.
+    if (open) $('remove-no').focus();
+  });
+  $('remove-no').addEventListener('click', () => {
+    openRemove(false);
+    removeToggle.focus();
+  });
+  removeConfirm.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      openRemove(false);
+      removeToggle.focus();
+    }
+  });
+
+  $('remove-yes').addEventListener('click', async () => {
+    const name = currentName();
+    if (cameraBusy || !name) return;
+    cameraBusy = true;
+    $('remove-yes').setAttribute('aria-disabled', 'true');
+    $('remove-error').hidden = true;
+    sayCameras('Removing ' + name + '…', 'busy');
+    leaving = name;
+    let answer;
+    try {
+      answer = await call('DELETE', 'api/config/cameras/' + encodeURIComponent(name));
+    } catch (e) {
+      sayCameras('Cannot reach the server, so the camera may not have been removed.', 'bad');
+      camerasChanged(null);
+      return;
+    } finally {
+      leaving = null;
+      cameraBusy = false;
+      $('remove-yes').removeAttribute('aria-disabled');
+    }
+    if (answer.status === 200 && answer.body && answer.body.values) {
+      const doc = answer.body;
+      openRemove(false);
+      camerasChanged(doc);
+      switchTo(doc.camera, doc, 'replace');
+      sayCameras('Removed camera ' + name + '. Showing ' + doc.camera + '.', 'ok');
+      removeToggle.focus();
+    } else if (answer.status === 404) {
+      openRemove(false);
+      cameraMissing(name);
+    } else {
+      const problems = showCameraProblems(answer, 'remove-');
+      const words = problems.other.concat(problems.shown.map((id) => $(id + '-error').textContent)).join(' ');
+      $('remove-error').textContent = words;
+      $('remove-error').hidden = false;
+      sayCameras(refusalText(answer, 'removed', problems), 'bad');
+      $('remove-no').focus();
+    }
   });
 
   // ---------------------------------------------------------------- start
 
   updateHints();
   drawCharts();
+  showCamera();
   loadConfig();
   loadHistory();
   poll();
+  pollCameras();
 })();

@@ -1,6 +1,7 @@
 'use strict';
-// The admin page's "Relays" card: each relay camstream publishes to, from api/status, and the publish setting,
-// changed through api/config. A file of its own, with its own poll, so that it stays apart from admin.js.
+// The admin page's "Relays" card: each relay the camera shown publishes to, from cam/<name>/api/status, and its
+// publish setting, changed through api/config?camera=<name>. A file of its own, with its own poll, so that it
+// stays apart from admin.js, which tells it the camera shown (the event camstream-admin:camera).
 (function () {
   const POLL_MS = 2000;
   const STATE_NAMES = { starting: 'starting', publishing: 'publishing', retrying: 'retrying', stopped: 'stopped' };
@@ -31,6 +32,19 @@
     let parsed = null;
     try { parsed = await response.json(); } catch (e) { parsed = null; }
     return { status: response.status, body: parsed };
+  }
+
+  // The camera shown, as admin.js announces it; null until then, which is the server's first camera.
+  let camera = null;
+  let generation = 0; // one more with each camera shown: older answers are dropped
+  let pollTimer = null;
+
+  function cameraQuery() {
+    return camera ? '?camera=' + encodeURIComponent(camera) : '';
+  }
+
+  function cameraBase() {
+    return camera ? 'cam/' + encodeURIComponent(camera) + '/' : '';
   }
 
   function bits(value) {
@@ -106,13 +120,18 @@
   }
 
   async function poll() {
+    clearTimeout(pollTimer);
+    const mine = generation;
     try {
-      const answer = await call('GET', 'api/status');
+      const answer = await call('GET', cameraBase() + 'api/status');
+      // An answer about a camera no longer shown is dropped: the poll for the new one is on its way.
+      if (mine !== generation) return;
       if (answer.status === 200 && answer.body && Array.isArray(answer.body.publish)) render(answer.body.publish);
     } catch (e) {
       // admin.js reports an unreachable server; this card keeps what it showed
+      if (mine !== generation) return;
     }
-    setTimeout(poll, POLL_MS);
+    pollTimer = setTimeout(poll, POLL_MS);
   }
 
   // ---------------------------------------------------------------- the setting
@@ -132,8 +151,10 @@
   async function save(value) {
     error.hidden = true;
     message.textContent = 'Applying…';
+    const mine = generation;
     try {
-      const answer = await call('PUT', 'api/config', { publish: value });
+      const answer = await call('PUT', 'api/config' + cameraQuery(), { publish: value });
+      if (mine !== generation) return;
       if (answer.status === 200) {
         message.textContent = value ? 'Publishing to the new list.' : 'Publishing stopped.';
         input.value = '';
@@ -163,6 +184,26 @@
   });
   stop.addEventListener('click', () => save(''));
 
-  call('GET', 'api/config').then((answer) => showCurrent(answer.body), () => showCurrent(null));
+  document.addEventListener('camstream-admin:camera', (event) => {
+    const detail = event.detail || {};
+    const next = detail.camera || null;
+    if (next !== camera) {
+      camera = next;
+      generation++;
+      list.replaceChildren();
+      empty.hidden = true;
+      input.value = '';
+      error.hidden = true;
+      input.removeAttribute('aria-invalid');
+      message.textContent = '';
+      poll();
+    }
+    if (detail.config) showCurrent(detail.config);
+  });
+
+  // Without admin.js, the card still shows the first camera's relays.
+  if (!camera) {
+    call('GET', 'api/config').then((answer) => { if (!camera) showCurrent(answer.body); }, () => {});
+  }
   poll();
 })();

@@ -16,6 +16,7 @@ public final class FragmentHeader {
     private static final int TRAF = BoxWriter.fourcc("traf");
     private static final int TFHD = BoxWriter.fourcc("tfhd");
     private static final int TFDT = BoxWriter.fourcc("tfdt");
+    private static final int TRUN = BoxWriter.fourcc("trun");
     private static final int MDAT = BoxWriter.fourcc("mdat");
 
     private final byte[] head;
@@ -89,6 +90,41 @@ public final class FragmentHeader {
             }
             at += size;
         }
+    }
+
+    /**
+     * Makes room for {@code extra} bytes at the start of the video track's one sample (the parameter sets of a
+     * picture whose track changed within a clip): the sample's size, the sample data after it, and the 'mdat' grow.
+     * The caller writes the extra bytes right after this header, before the payload.
+     */
+    public void growVideoSample(int extra) {
+        ByteBuffer b = ByteBuffer.wrap(head);
+        int moof = find(b, 0, head.length, MOOF);
+        int moofEnd = moof + b.getInt(moof);
+        for (int traf = find(b, moof + 8, moofEnd, TRAF); traf >= 0;
+                traf = find(b, traf + b.getInt(traf), moofEnd, TRAF)) {
+            int trafEnd = traf + b.getInt(traf);
+            int tfhd = find(b, traf + 8, trafEnd, TFHD);
+            int trun = find(b, traf + 8, trafEnd, TRUN);
+            if (tfhd < 0 || trun < 0) {
+                continue;
+            }
+            int flags = b.getInt(trun + 8) & 0xFFFFFF;
+            int at = trun + 16;
+            if (b.getInt(tfhd + 12) == InitSegment.TRACK_ID) {
+                if ((flags & 0x000200) == 0) {
+                    throw new IllegalArgumentException("the video 'trun' gives no sample size");
+                }
+                at += (flags & 0x000001) != 0 ? 4 : 0;
+                at += (flags & 0x000004) != 0 ? 4 : 0;
+                at += (flags & 0x000100) != 0 ? 4 : 0;
+                b.putInt(at, b.getInt(at) + extra);
+            } else if ((flags & 0x000001) != 0) {
+                b.putInt(at, b.getInt(at) + extra); // the other track's data follows the picture in 'mdat'
+            }
+        }
+        int mdat = head.length - 8;
+        b.putInt(mdat, b.getInt(mdat) + extra);
     }
 
     /** The bytes, as they are now. */

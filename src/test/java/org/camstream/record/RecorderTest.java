@@ -253,6 +253,62 @@ class RecorderTest {
         assertTrue(files.get(0).file().toString().contains("1970-01-01"), "named as the clock said then");
     }
 
+    @Test
+    void aClipAcrossTwoFilesAndAChangeOfSizeDecodesAndAnyRangeOfItIsTheSame() throws Exception {
+        H264Pipeline pipeline = new H264Pipeline(30);
+        Recorder recorder = record(pipeline, Duration.ofSeconds(10));
+        feed(pipeline, camera.frames(Fixtures.PI_720P_INLINE), 3); // 14.1 s: two files
+        feed(pipeline, camera.frames(Fixtures.PI_480P_ONCE), 1); // 9.8 s at 640x480: a third
+        Poll.until(Duration.ofSeconds(20), "three files", () -> catalog.of("bench"), l -> l.size() == 3);
+        recorder.close();
+        List<Recording> files = catalog.of("bench");
+        Instant from = files.get(0).start().plusSeconds(5);
+        Clip clip = Clip.of(catalog, "bench", from, Duration.ofSeconds(14));
+        assertNotNull(clip);
+        assertTrue(!clip.start().isAfter(from), "cut at the keyframe at or before the start");
+        Path whole = data.resolve("clip.mp4");
+        try (Clip.Reader reader = clip.read(0, clip.length());
+                var out = java.nio.channels.FileChannel.open(whole, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+            while (reader.hasMore()) {
+                out.write(reader.next(100_000));
+            }
+        }
+        assertEquals(clip.length(), Files.size(whole), "as long as it said");
+        assertTrue(hasSidx(whole));
+        MediaTools.Result decoded = MediaTools.runOk(List.of("ffmpeg", "-v", "error", "-i", whole.toString(),
+                "-f", "null", "-"));
+        assertEquals("", decoded.stderr().trim(), "decodes across the files and the change of size");
+        Map<String, Object> format = format(whole);
+        double seconds = Double.parseDouble(String.valueOf(format.get("duration")));
+        assertTrue(seconds >= 14 && seconds <= 16.5, "about the range asked for, from keyframe to keyframe: " + seconds);
+        List<String> sizes = MediaTools.runOk(List.of("ffprobe", "-v", "error", "-select_streams", "v:0",
+                "-show_entries", "frame=width", "-of", "csv=p=0", whole.toString())).stdoutText().lines()
+                .distinct().toList();
+        assertEquals(List.of("1280", "640"), sizes, "both sizes, in order");
+
+        // Any range is the same bytes as the whole has there, wherever it starts.
+        byte[] all = Files.readAllBytes(whole);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 40; i++) {
+            long a = random.nextInt(all.length - 1);
+            long b = Math.min(all.length, a + 1 + random.nextInt(300_000));
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            try (Clip.Reader reader = clip.read(a, b)) {
+                while (reader.hasMore()) {
+                    ByteBuffer piece = reader.next(65_536);
+                    byte[] bytes = new byte[piece.remaining()];
+                    piece.get(bytes);
+                    got.write(bytes);
+                }
+            }
+            assertTrue(java.util.Arrays.equals(all, (int) a, (int) b, got.toByteArray(), 0, got.size()),
+                    "bytes " + a + "-" + b);
+        }
+        assertEquals(null, Clip.of(catalog, "bench", Instant.parse("2020-01-01T00:00:00Z"), Duration.ofSeconds(10)),
+                "nothing recorded then");
+    }
+
     private static Map<String, Object> format(Path file) throws IOException {
         MediaTools.Result result = MediaTools.runOk(List.of("ffprobe", "-v", "error", "-show_entries",
                 "format=start_time,duration", "-of", "json", file.toString()));

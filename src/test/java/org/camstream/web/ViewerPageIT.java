@@ -3,10 +3,13 @@ package org.camstream.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.camstream.testing.Browser;
 import org.camstream.testing.Poll;
 import org.camstream.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
@@ -119,6 +122,75 @@ class ViewerPageIT {
             Poll.until(Duration.ofSeconds(30), "playback to go on", () -> currentTime(js), t -> t > t0 + 1);
             assertEquals(true, js.executeScript("return window.notReloaded === true"), "without a page reload");
         }
+    }
+
+    @Test
+    void thePageNamesItsCameraAndItsLinksReachIt() {
+        JavascriptExecutor js = browser;
+        for (String path : List.of("/", "/cam/main/")) {
+            browser.get(server.uri(path + "?mode=mjpeg").toString());
+            Poll.until(Duration.ofSeconds(10), path + ": the camera's name in the heading",
+                    () -> (String) js.executeScript("return document.getElementById('camera-name').textContent"),
+                    name -> name.equals("main"));
+            assertEquals("main · camstream", browser.getTitle(), path);
+            assertEquals(Boolean.TRUE, js.executeScript("return document.querySelector('h1').textContent.includes('main')"));
+            // One camera: no grid to go back to.
+            assertEquals(Boolean.TRUE, js.executeScript("return document.getElementById('all-cameras').hidden"), path);
+            assertEquals(server.uri(path + "stream.mjpeg").toString(), js.executeScript(
+                    "return document.querySelector('.links a[href=\"stream.mjpeg\"]').href"), path + ": relative links");
+            Poll.until(Duration.ofSeconds(20), path + ": playing", () -> Boolean.TRUE.equals(js.executeScript(
+                    "return window.camstream.stats().playing && window.camstream.view() === null")));
+        }
+        browser.get(server.uri("/cam/main").toString());
+        assertEquals(server.uri("/cam/main/").toString(), browser.getCurrentUrl(), "redirected to the page's own root");
+    }
+
+    @Test
+    void theCaptionCountsThisPagesOwnViewerInEveryFormat() {
+        JavascriptExecutor js = browser;
+        browser.get(server.uri("/?mode=mse").toString());
+        Poll.until(Duration.ofSeconds(20), "the caption to count this page's WebSocket",
+                () -> (String) js.executeScript("return document.getElementById('caption').textContent"),
+                caption -> caption.endsWith(" · 1 viewer"));
+        browser.get(server.uri("/?mode=jpeg").toString());
+        Poll.until(Duration.ofSeconds(20), "the caption to count this page's stills",
+                () -> (String) js.executeScript("return document.getElementById('caption').textContent"),
+                caption -> caption.endsWith(" · 1 viewer"));
+    }
+
+    /**
+     * The caption sums every number under the status's viewers, formats it does not know included (the server
+     * counts HLS players as viewers.hls): the page's fetch of api/status is given a document with such counts.
+     */
+    @Test
+    void theCaptionSumsEveryViewerCountTheStatusGives() {
+        JavascriptExecutor js = browser;
+        Object script = browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "const realFetch = window.fetch; window.fetch = async (u, o) => { const r = await realFetch(u, o);"
+                + " if (!String(u).endsWith('api/status') || !r.ok) return r; const s = await r.json();"
+                + " s.viewers = {mjpeg: 1, ws: 0, hls: 2, somethingNew: 4, note: 'not a count'};"
+                + " return new Response(JSON.stringify(s), {status: 200, headers: {'Content-Type': 'application/json'}}); };"))
+                .get("identifier");
+        try {
+            browser.get(server.uri("/?mode=jpeg").toString());
+            Poll.until(Duration.ofSeconds(20), "the caption to sum every count",
+                    () -> (String) js.executeScript("return document.getElementById('caption').textContent"),
+                    caption -> caption.endsWith(" · 7 viewers"));
+        } finally {
+            browser.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
+        }
+    }
+
+    /** An HLS player is a viewer too, once the server counts them (viewers.hls). */
+    @Test
+    void theCaptionCountsAnHlsViewer() {
+        Assumptions.assumeTrue(((Map<?, ?>) server.status().get("viewers")).containsKey("hls"),
+                "the server does not count HLS viewers (viewers.hls) yet");
+        JavascriptExecutor js = browser;
+        browser.get(server.uri("/?mode=hls").toString());
+        Poll.until(Duration.ofSeconds(30), "the caption to count this page's HLS player",
+                () -> (String) js.executeScript("return document.getElementById('caption').textContent"),
+                caption -> caption.matches(".* · [1-9]\\d* viewers?"));
     }
 
     private static double currentTime(JavascriptExecutor js) {

@@ -118,12 +118,17 @@ class ViewerStatesIT {
                         ViewerStatesIT::view, v -> v != null && "The camera stopped sending pictures.".equals(v.get("detail"))
                                 && String.valueOf(v.get("retry")).matches("Retrying (in \\d+ s|now…)"));
                 assertEquals(List.of(), renderedHiddenElements(), mode + " offline");
+                if (mode.equals("mjpeg")) {
+                    assertTrue(offlineSaidOnce(), "mjpeg: the server's offline picture does not show under the message");
+                }
 
                 Files.delete(broken);
                 Poll.until(Duration.ofSeconds(40), mode + ": the message to go once the camera is back",
                         () -> view() == null && Boolean.TRUE.equals(js.executeScript(
                                 "return window.camstream.stats().playing")));
                 assertTrue((Boolean) js.executeScript("return document.getElementById('message').hidden"));
+                assertEquals("visible", js.executeScript("return getComputedStyle(document.getElementById("
+                        + "window.camstream.stats().mode === 'mse' ? 'video' : 'live')).visibility"), mode + ": the picture shows again");
                 if (mode.equals("mse")) {
                     double t0 = currentTime();
                     Poll.until(Duration.ofSeconds(10), "frames to flow again", this::currentTime, t -> t > t0 + 1);
@@ -144,12 +149,19 @@ class ViewerStatesIT {
                 "rtsp://viewer:" + secret + "@127.0.0.1:" + closedPort + "/cam")) {
             for (Viewport viewport : List.of(DESKTOP, PHONE)) {
                 emulate(viewport);
-                for (String mode : List.of("mjpeg", "mse")) {
+                for (String mode : List.of("mjpeg", "jpeg", "mse")) {
                     String where = mode + " on a " + viewport.name();
                     browser.get(server.uri("/?mode=" + mode).toString());
                     Map<String, Object> view = Poll.until(Duration.ofSeconds(30), where + ": the offline message",
                             ViewerStatesIT::view, v -> v != null && "offline".equals(v.get("kind")));
                     assertEquals("Camera offline", view.get("title"));
+                    if (!mode.equals("mse")) {
+                        // The server sends MJPEG and stills viewers a picture that says the camera is offline, with
+                        // a countdown of its own: it arrives, and the page's message is the one that shows.
+                        Poll.until(Duration.ofSeconds(10), where + ": the server's offline picture loaded", () ->
+                                ((Number) js.executeScript("return document.getElementById('live').naturalWidth")).intValue() > 0);
+                        assertTrue(offlineSaidOnce(), where + ": the offline message is shown once");
+                    }
                     Poll.until(Duration.ofSeconds(20), where + ": the page finishes loading",
                             () -> "complete".equals(js.executeScript("return document.readyState")));
                     assertTrue(isShownOverThePicture(), where);
@@ -308,6 +320,58 @@ class ViewerStatesIT {
                     v -> v != null && "offline".equals(v.get("kind")));
             assertEquals(List.of(), Axe.violations(browser), "offline");
         }
+    }
+
+    @Test
+    void aCameraRemovedWhileItsPageIsOpenIsSaidSoAndComesBackWhenAddedAgain() throws IOException {
+        try (TestServer server = TestServer.start("--width", "640", "--height", "360")) {
+            for (Viewport viewport : List.of(DESKTOP, PHONE)) {
+                emulate(viewport);
+                for (String mode : List.of("mjpeg", "mse")) {
+                    String where = mode + " on a " + viewport.name();
+                    addCamera(server, "garden");
+                    browser.get(server.uri("/cam/garden/?mode=" + mode).toString());
+                    waitUntilPlaying(where);
+                    assertEquals("garden", js.executeScript("return document.getElementById('camera-name').textContent"));
+                    Poll.until(Duration.ofSeconds(10), where + ": the link to all cameras", () -> Boolean.FALSE.equals(
+                            js.executeScript("return document.getElementById('all-cameras').hidden")));
+                    assertEquals(server.uri("/").toString(), js.executeScript(
+                            "return document.getElementById('all-cameras').href"), where + ": to the context root");
+
+                    HttpResponse<byte[]> delete = server.send(server.asAdmin("/api/config/cameras/garden").DELETE().build());
+                    assertEquals(200, delete.statusCode(), new String(delete.body()));
+                    Map<String, Object> view = Poll.until(Duration.ofSeconds(5), where + ": the removed message",
+                            ViewerStatesIT::view, v -> v != null && "removed".equals(v.get("kind")));
+                    assertEquals("This camera was removed", view.get("title"));
+                    assertTrue(isShownOverThePicture(), where);
+                    assertEquals(Boolean.FALSE, js.executeScript("return window.camstream.stats().playing"), where);
+                    assertEquals(Boolean.TRUE, js.executeScript("return document.getElementById('video').hidden"
+                            + " && document.getElementById('live').hidden"), where + ": the player stopped");
+                    assertEquals("camera removed", js.executeScript(
+                            "return document.getElementById('camera-state').textContent"), where);
+                    assertEquals(server.uri("/").toString(), js.executeScript(
+                            "return document.getElementById('message-link').href"), where + ": the way to the others");
+                    assertEquals(List.of(), renderedHiddenElements(), where);
+                    assertEquals(List.of(), smallTouchTargets(), where);
+                    assertEquals(List.of(), Axe.violations(browser), where + ", removed");
+
+                    // The same name added again: its page plays it again, without a reload.
+                    js.executeScript("window.notReloaded = true;");
+                    addCamera(server, "garden");
+                    waitUntilPlaying(where + ", added again");
+                    assertEquals(true, js.executeScript("return window.notReloaded === true"), where);
+                    delete = server.send(server.asAdmin("/api/config/cameras/garden").DELETE().build());
+                    assertEquals(200, delete.statusCode(), new String(delete.body()));
+                }
+            }
+        }
+    }
+
+    private static void addCamera(TestServer server, String name) {
+        HttpResponse<byte[]> post = server.send(server.asAdmin("/api/config/cameras")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"" + name + "\",\"source\":\"test\",\"width\":320,\"height\":240}")).build());
+        assertEquals(200, post.statusCode(), new String(post.body()));
     }
 
     @Test
@@ -470,6 +534,17 @@ class ViewerStatesIT {
                 + " return r.width > 0 && (r.width < 44 || r.height < 44); })"
                 + ".map(b => (b.id || b.textContent.trim()) + ' ' + Math.round(b.getBoundingClientRect().width) + 'x'"
                 + " + Math.round(b.getBoundingClientRect().height));");
+    }
+
+    /**
+     * The page's message is shown and no picture shows under it: in the MJPEG and stills modes the server's own
+     * offline picture, with words and a countdown of its own, would say it a second time.
+     */
+    static boolean offlineSaidOnce() {
+        return Boolean.TRUE.equals(js.executeScript(
+                "const m = document.getElementById('message'), img = document.getElementById('live');"
+                + "return !m.hidden && m.textContent.includes('Camera offline')"
+                + " && (img.hidden || getComputedStyle(img).visibility === 'hidden');"));
     }
 
     /** The message is shown and lies within the picture area, covering its middle. */

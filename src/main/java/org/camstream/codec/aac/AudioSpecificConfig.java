@@ -25,6 +25,16 @@ public record AudioSpecificConfig(int objectType, int frequencyIndex, int channe
     }
 
     /** The two bytes: 5 bits object type, 4 bits frequency index, 4 bits channels, 3 zero bits. */
+    /** The two bytes {@link #bytes} writes, read back. */
+    public static AudioSpecificConfig parse(byte[] bytes) {
+        if (bytes.length < 2) {
+            throw new IllegalArgumentException("an AudioSpecificConfig has two bytes, got " + bytes.length);
+        }
+        int b0 = bytes[0] & 0xFF;
+        int b1 = bytes[1] & 0xFF;
+        return new AudioSpecificConfig(b0 >> 3, ((b0 & 7) << 1) | (b1 >> 7), (b1 >> 3) & 0xF);
+    }
+
     public byte[] bytes() {
         int bits = objectType << 11 | frequencyIndex << 7 | channelConfiguration << 3;
         return new byte[] {(byte) (bits >> 8), (byte) bits};
