@@ -174,11 +174,10 @@
     constructor(video, hooks, options) {
       this.video = video;
       this.hooks = withDefaults(hooks);
-      hooks = this.hooks;
       this.base = (options && options.base) || '';
       this.mode = 'mse';
       this.removed = false;
-      this.reconnector = new Reconnector(hooks, () => { if (!this.stopped) this.connect(); });
+      this.reconnector = new Reconnector(this.hooks, () => { if (!this.stopped) this.connect(); });
       this.frames = new FrameCounter();
       this.captures = []; // [{mediaTime, captureMs}], in arrival order
       this.latencyMs = null;
@@ -473,10 +472,9 @@
     constructor(video, hooks, options) {
       this.video = video;
       this.hooks = withDefaults(hooks);
-      hooks = this.hooks;
       this.base = (options && options.base) || '';
       this.mode = 'mp4';
-      this.reconnector = new Reconnector(hooks, () => { if (!this.stopped) this.connect(); });
+      this.reconnector = new Reconnector(this.hooks, () => { if (!this.stopped) this.connect(); });
       this.frames = new FrameCounter();
       this.edge = new LiveEdge(video, { target: 0.4, jumpAfter: 2.5, keepSeconds: 10 });
       this.stopped = true;

@@ -129,6 +129,10 @@ public final class CamstreamLifecycle implements ServletContextListener {
                 .add("status-history", Endpoints.Scope.CAMERA, new StatusHistoryServlet(cameras), login,
                         "api/status/history")
                 .add("cameras", Endpoints.Scope.SERVER, new CamerasServlet(cameras), login, "api/cameras")
+                .add("recordings", Endpoints.Scope.SERVER,
+                        new RecordingsServlet(cameras, app.recordings().catalog()), login, "api/recordings")
+                .add("clip", Endpoints.Scope.CAMERA, new ClipServlet(cameras, app.recordings().catalog()), watch,
+                        "recordings/get")
                 .add("config-check", Endpoints.Scope.SERVER, new ConfigCheckServlet(app.liveSettings()),
                         List.of(secure), "api/config/check")
                 .add("config-cameras", Endpoints.Scope.SERVER, new CameraConfigServlet(app.liveSettings(), config),

@@ -11,6 +11,9 @@ import java.util.Map;
 import org.camstream.camera.Camera;
 import org.camstream.camera.Cameras;
 import org.camstream.camera.ViewerLimit;
+import org.camstream.record.Recorder;
+import org.camstream.record.Recordings;
+import org.camstream.record.Retention;
 import org.camstream.process.ProcessError;
 import org.camstream.camera.CaptureStatus;
 import org.camstream.config.Codec;
@@ -57,7 +60,7 @@ final class StatusDocument {
      * The server's {@code /api/status}: the first camera's document at the top, as when camstream had one
      * camera, and every camera's under {@code cameras}, by name, in order.
      */
-    static Map<String, Object> server(Cameras cameras, ViewerLimit total, long uptimeMillis) {
+    static Map<String, Object> server(Cameras cameras, ViewerLimit total, Recordings recordings, long uptimeMillis) {
         Map<String, Object> status = new LinkedHashMap<>();
         Camera first = cameras.first();
         if (first != null) {
@@ -68,6 +71,7 @@ final class StatusDocument {
             all.put(camera.name(), camera(camera, total));
         }
         status.put("cameras", all);
+        status.put("recordings", recordings(recordings));
         status.put("uptimeSeconds", uptimeMillis / 1000.0);
         status.put("jvm", jvm());
         return status;
@@ -146,8 +150,52 @@ final class StatusDocument {
         subscriptions.put("snapshot", unit.pictures().subscriberCount());
         status.put("subscriptions", subscriptions);
         status.put("publish", PublishingStatus.of(unit.relays().status()));
+        status.put("recording", recording(unit));
         status.put("hls", HlsStatus.of(unit));
         return status;
+    }
+
+    /** A camera's recorder: {@code setting}, and while it records its state, file, counts and trouble. */
+    static Map<String, Object> recording(Camera camera) {
+        Map<String, Object> recording = new LinkedHashMap<>();
+        recording.put("setting", camera.settings().record().id());
+        Recorder recorder = camera.recorder();
+        if (recorder == null) {
+            recording.put("state", "off");
+            return recording;
+        }
+        Recorder.Status s = recorder.status();
+        recording.put("state", s.state().id());
+        recording.put("since", time(s.since()));
+        java.nio.file.Path file = s.file();
+        recording.put("file", file == null ? null : file.getParent().getFileName() + "/" + file.getFileName());
+        recording.put("bytesWritten", s.bytesWritten());
+        recording.put("filesWritten", s.filesWritten());
+        recording.put("dropped", s.dropped());
+        recording.put("lastError", s.lastError());
+        recording.put("lastErrorAt", time(s.lastErrorAt()));
+        return recording;
+    }
+
+    /** The recordings' disk: how much they take, by camera, how much is free, and what the retention did last. */
+    static Map<String, Object> recordings(Recordings recordings) {
+        Map<String, Object> disk = new LinkedHashMap<>();
+        disk.put("directory", recordings.catalog().root().toString());
+        disk.put("files", recordings.catalog().all().size());
+        disk.put("totalBytes", recordings.catalog().totalBytes());
+        disk.put("bytesByCamera", recordings.catalog().bytesByCamera());
+        disk.put("freeBytes", recordings.freeBytes());
+        Retention.Report last = recordings.retention().last();
+        if (last != null) {
+            Map<String, Object> sweep = new LinkedHashMap<>();
+            sweep.put("at", time(last.at()));
+            sweep.put("deleted", last.deleted());
+            sweep.put("bytesDeleted", last.bytesDeleted());
+            sweep.put("error", last.lastError());
+            disk.put("lastSweep", sweep);
+        }
+        disk.put("deletedEver", recordings.retention().deletedEver());
+        return disk;
     }
 
     private static Map<String, Object> jvm() {
