@@ -25,8 +25,18 @@ final class DeviceOwners {
     }
 
     static void check(List<CameraSettings> cameras, Set<SettingKey> set) {
+        check(cameras, set, null);
+    }
+
+    /**
+     * @param changed the camera whose settings just changed, or null: it is checked last, so that a conflict is
+     *     reported on its own setting, naming the camera that had the device first
+     */
+    static void check(List<CameraSettings> cameras, Set<SettingKey> set, String changed) {
         Map<String, String> owners = new LinkedHashMap<>();
-        for (CameraSettings camera : cameras) {
+        List<CameraSettings> order = new java.util.ArrayList<>(cameras);
+        order.sort(java.util.Comparator.comparing(c -> c.name().equals(changed)));
+        for (CameraSettings camera : order) {
             String video = videoDevice(camera);
             if (video != null) {
                 claim(owners, video, camera, camera.source() == Source.RPICAM ? Setting.CAMERA

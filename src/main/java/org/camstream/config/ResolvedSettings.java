@@ -39,8 +39,13 @@ public final class ResolvedSettings {
     }
 
     static ResolvedSettings of(Map<SettingKey, Value> values) {
+        return of(values, null);
+    }
+
+    /** @param changed the camera a change is about, which a conflict over a device is then blamed on */
+    private static ResolvedSettings of(Map<SettingKey, Value> values, String changed) {
         Map<SettingKey, Value> copy = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        return new ResolvedSettings(copy, SettingsParser.parse(copy));
+        return new ResolvedSettings(copy, SettingsParser.parse(copy, changed));
     }
 
     public Settings settings() {
@@ -98,9 +103,9 @@ public final class ResolvedSettings {
     /** One camera's settings changed from the admin page. */
     public ResolvedSettings withCamera(String camera, Map<Setting, String> changes) {
         requireCamera(camera);
-        Map<SettingKey, String> keyed = new LinkedHashMap<>();
-        changes.forEach((setting, raw) -> keyed.put(keyOf(camera, setting), raw));
-        return with(keyed);
+        Map<SettingKey, Value> next = new LinkedHashMap<>(values);
+        changes.forEach((setting, raw) -> next.put(keyOf(camera, setting), new Value(raw, SAVED)));
+        return of(next, camera);
     }
 
     /** A new camera, last in the list, with these settings and the defaults for the rest. */
@@ -112,7 +117,7 @@ public final class ResolvedSettings {
         List<String> names = names();
         names.add(name);
         next.put(SettingKey.flat(Setting.CAMERAS), new Value(String.join(",", names), SAVED));
-        return of(next);
+        return of(next, name);
     }
 
     /**

@@ -28,6 +28,11 @@ final class SettingsParser {
     }
 
     static Parsed parse(Map<SettingKey, ResolvedSettings.Value> values) {
+        return parse(values, null);
+    }
+
+    /** @param changed the camera a change is about, or null: a conflict over a device is blamed on it */
+    static Parsed parse(Map<SettingKey, ResolvedSettings.Value> values, String changed) {
         Reader r = new Reader(values, null);
         String flatName = r.cameraName(Setting.NAME);
         boolean flatSet = false;
@@ -85,7 +90,7 @@ final class SettingsParser {
             boolean flat = flatExists && name.equals(flatName);
             cameras.add(camera(new Reader(values, flat ? null : name), name, maxViewers, values));
         }
-        DeviceOwners.check(cameras, values.keySet());
+        DeviceOwners.check(cameras, values.keySet(), changed);
         Settings settings = Settings.builder()
                 .port(r.integer(Setting.PORT, 0, 65535))
                 .bind(r.text(Setting.BIND))

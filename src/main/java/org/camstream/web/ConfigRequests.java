@@ -132,7 +132,10 @@ final class ConfigRequests {
                 base.withCamera(camera, remaining);
                 break;
             } catch (SettingsException e) {
-                problems.add(problem(e, remaining));
+                Problem problem = problem(e, remaining);
+                if (problems.stream().noneMatch(p -> java.util.Objects.equals(p.field(), problem.field()))) {
+                    problems.add(problem);
+                }
                 if (e.setting() == null || remaining.remove(e.setting()) == null) {
                     break;
                 }
