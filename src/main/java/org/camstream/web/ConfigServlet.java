@@ -71,6 +71,9 @@ final class ConfigServlet extends HttpServlet {
         fields.put("audio", Setting.AUDIO);
         fields.put("publish", Setting.PUBLISH);
         fields.put("maxViewers", Setting.MAX_VIEWERS);
+        fields.put("record", Setting.RECORD);
+        fields.put("recordSegment", Setting.RECORD_SEGMENT);
+        fields.put("timelapseInterval", Setting.TIMELAPSE_INTERVAL);
         return fields;
     }
 
@@ -245,6 +248,9 @@ final class ConfigServlet extends HttpServlet {
         values.put("publish", s.publish().stream().map(org.camstream.config.PublishUrl::url)
                 .collect(java.util.stream.Collectors.joining(",")));
         values.put("maxViewers", s.maxViewers());
+        values.put("record", s.record().id());
+        values.put("recordSegment", s.recordSegment().toMillis() / 1000.0);
+        values.put("timelapseInterval", s.timelapseInterval().toMillis() / 1000.0);
         Map<String, Object> masked = new LinkedHashMap<>();
         masked.put("input", Secrets.mask(s.input()));
         if (!s.publish().isEmpty()) {
@@ -276,6 +282,9 @@ final class ConfigServlet extends HttpServlet {
         allowed.put("rotation", List.of(0, 180));
         allowed.put("camera", range(0, 9, null));
         allowed.put("maxViewers", range(1, 10_000, null));
+        allowed.put("record", List.of("off", "continuous"));
+        allowed.put("recordSegment", range(10, 3600, null));
+        allowed.put("timelapseInterval", range(0, 86_400, null));
         allowed.put("sourceFields", SOURCE_FIELDS);
         // The kinds of sound; an ALSA device is any alsa:<name>, the ones found are in audioDevices.
         allowed.put("audio", s.source() == Source.FFMPEG ? List.of("none", "test", "alsa:default", "pulse", "input")
