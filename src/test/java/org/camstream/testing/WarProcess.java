@@ -87,6 +87,11 @@ public final class WarProcess implements AutoCloseable {
         return port;
     }
 
+    /** The server's data directory, a temporary one of its own. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     public Process process() {
         return process;
     }
