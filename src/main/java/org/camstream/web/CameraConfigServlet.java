@@ -64,9 +64,18 @@ final class CameraConfigServlet extends HttpServlet {
             problem(response, "name", "name is needed: the new camera's name, which " + nameRule());
             return;
         }
-        Map<Setting, String> values = ConfigRequests.changes(body, response, null, List.of("name"));
+        Map<Setting, String> values = ConfigRequests.changes(body, response, null, List.of("name", "codec"));
         if (values == null) {
             return;
+        }
+        // A camera's codec shapes its whole pipeline, so it is chosen once, when the camera is added.
+        Object codec = body.get("codec");
+        if (codec != null) {
+            if (!(codec instanceof String chosen)) {
+                problem(response, "codec", "codec is h264 or mjpeg");
+                return;
+            }
+            values.put(Setting.CODEC, chosen);
         }
         answer(request, response, newName, () -> settings.addCamera(newName, values), "added camera " + newName);
     }

@@ -5,6 +5,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.camstream.camera.Camera;
@@ -34,7 +36,12 @@ final class CompatibleUrls extends HttpServlet {
             throws ServletException, IOException {
         String action = request.getParameter("action");
         if (action == null) {
-            String page = cameras.all().size() > 1 && request.getParameter("camera") == null ? GRID_PAGE : CAMERA_PAGE;
+            String named = request.getParameter("camera");
+            if (named != null && !named.isEmpty()) {
+                sendToCameraPage(named, request, response);
+                return;
+            }
+            String page = cameras.all().size() > 1 && named == null ? GRID_PAGE : CAMERA_PAGE;
             request.getRequestDispatcher(page).forward(request, response);
             return;
         }
@@ -57,5 +64,18 @@ final class CompatibleUrls extends HttpServlet {
         }
         String target = matcher.group(1).equals("stream") ? "/stream.mjpeg" : "/snapshot.jpg";
         request.getRequestDispatcher(target).forward(request, response);
+    }
+
+    /** {@code /?camera=yard} is the admin page's way of naming a camera; its viewer page is at cam/yard/. */
+    private void sendToCameraPage(String name, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Camera camera = cameras.get(name);
+        if (camera == null) {
+            Responses.sendError(response, HttpServletResponse.SC_NOT_FOUND,
+                    "there is no camera " + Responses.printable(name) + " (see api/cameras)");
+            return;
+        }
+        response.sendRedirect(request.getContextPath() + "/cam/"
+                + URLEncoder.encode(camera.name(), StandardCharsets.UTF_8) + "/");
     }
 }

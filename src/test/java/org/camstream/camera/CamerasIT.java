@@ -8,6 +8,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -227,7 +228,23 @@ class CamerasIT {
             assertTrue(main.failure() == null, "main's viewer stayed");
             Poll.until(Duration.ofSeconds(20), "one camera's processes left",
                     () -> TestServer.ffmpegProcesses().size() <= 2);
+
+            // A camera added at run time chooses its codec then, once.
+            HttpResponse<byte[]> badCodec = server.send(addCamera(server, "{\"name\":\"still\",\"codec\":\"vp9\"}"));
+            assertEquals(400, badCodec.statusCode());
+            assertTrue(new String(badCodec.body(), StandardCharsets.UTF_8).contains("codec"));
+            HttpResponse<byte[]> added = server.send(addCamera(server,
+                    "{\"name\":\"still\",\"codec\":\"mjpeg\",\"width\":320,\"height\":240,\"fps\":15}"));
+            assertEquals(200, added.statusCode(), new String(added.body(), StandardCharsets.UTF_8));
+            Poll.until(Duration.ofSeconds(20), "the added camera's snapshot",
+                    () -> server.get("/cam/still/snapshot.jpg").statusCode() == 200);
+            assertEquals("mjpeg", cameraStatus(server, "still").get("codec"));
         }
+    }
+
+    private static HttpRequest addCamera(TestServer server, String json) {
+        return server.asAdmin("/api/config/cameras").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
     @Test

@@ -57,6 +57,13 @@ class CompatibleUrlsIT {
             assertEquals(404, none.statusCode());
             assertTrue(String.valueOf(JSON.std.mapFrom(none.body()).get("error")).contains("there is no camera 1"));
             assertEquals(400, server.get("/?action=stream_12").statusCode(), "one digit, as httpd.c reads it");
+            HttpResponse<byte[]> named = server.get("/?camera=main");
+            assertEquals(302, named.statusCode(), "a camera named at the root is sent to its own page");
+            assertTrue(named.headers().firstValue("location").orElse("").endsWith("/cam/main/"), named.headers().toString());
+            assertEquals(200, server.get("/?camera=").statusCode(), "an empty name: the first camera's page");
+            HttpResponse<byte[]> unknown = server.get("/?camera=nope");
+            assertEquals(404, unknown.statusCode());
+            assertTrue(String.valueOf(JSON.std.mapFrom(unknown.body()).get("error")).contains("there is no camera nope"));
         }
     }
 
