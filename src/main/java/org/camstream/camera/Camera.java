@@ -23,6 +23,8 @@ import org.camstream.stream.GopFanOut;
 import org.camstream.stream.H264Pipeline;
 import org.camstream.stream.Mp4Chunk;
 import org.camstream.stream.MultipartPart;
+import org.camstream.timelapse.CameraTimelapse;
+import org.camstream.timelapse.StillSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,8 @@ public final class Camera implements AutoCloseable {
     private final Recordings recordings;
     private final java.util.concurrent.atomic.AtomicReference<Recorder> recorder =
             new java.util.concurrent.atomic.AtomicReference<>();
+    /** Its timelapse sessions; null when the server has none (services without timelapses). */
+    private final CameraTimelapse timelapse;
     private volatile boolean closed;
 
     public Camera(CameraSettings initial, CameraServices services) {
@@ -81,6 +85,24 @@ public final class Camera implements AutoCloseable {
         relays.apply(initial.publish(), initial.publishRetry());
         this.recordings = services.recordings();
         recordAsSet();
+        // Last: a continuous timelapse takes its first still at once, and that starts the camera.
+        this.timelapse = services.timelapses() == null ? null : services.timelapses().camera(name,
+                () -> settings.timelapseInterval(), new StillSource(path::acquireJpeg, path.jpeg().pictures(),
+                        () -> Math.max(1_000_000_000L, 3 * settings.frameIntervalNanos()), this::jpegTrouble));
+    }
+
+    /** What a missed still says of the process that makes the JPEGs: its state, and its error. */
+    private String jpegTrouble() {
+        CaptureStatus camera = status();
+        boolean transcoded = camera.isLive() && nativeCodec() != Codec.MJPEG;
+        CaptureStatus s = transcoded ? transcoderStatus() : camera;
+        return (transcoded ? "transcoder " : "camera ") + s.state().id()
+                + (s.lastError() == null ? "" : ": " + s.lastError().message());
+    }
+
+    /** Its timelapse sessions; null when the server keeps none. */
+    public CameraTimelapse timelapse() {
+        return timelapse;
     }
 
     /** Starts or stops the recorder, as the {@code record} setting says. No lock: the reference is swapped. */
@@ -135,6 +157,9 @@ public final class Camera implements AutoCloseable {
         }
         relays.apply(next.publish(), next.publishRetry());
         recordAsSet();
+        if (timelapse != null) {
+            timelapse.apply();
+        }
     }
 
     /**
@@ -266,6 +291,9 @@ public final class Camera implements AutoCloseable {
         }
         closed = true;
         recordAsSet(); // the file being written is completed before the camera stops
+        if (timelapse != null) {
+            timelapse.close(); // its sessions end, and let go of the camera
+        }
         for (Runnable listener : closeListeners) {
             try {
                 listener.run();

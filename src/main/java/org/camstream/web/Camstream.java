@@ -17,6 +17,7 @@ import org.camstream.record.RecordingClock;
 import org.camstream.record.RecordingStorage;
 import org.camstream.record.Recordings;
 import org.camstream.record.Retention;
+import org.camstream.timelapse.Timelapses;
 import org.camstream.process.LogLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ final class Camstream implements AutoCloseable {
     private final Cameras cameras;
     private final Viewers viewers;
     private final Recordings recordings;
+    private final Timelapses timelapses;
 
     Camstream(SettingsLoader loader, ResolvedSettings initial) {
         this.executor = new ScheduledThreadPoolExecutor(1, daemon("camstream-scheduler"));
@@ -74,8 +76,10 @@ final class Camstream implements AutoCloseable {
                         + recordings.catalog().root() + ": " + e);
             }
         }
+        this.timelapses = Timelapses.start(first.dataDir(), RecordingStorage.disk(),
+                () -> timelapseLimits(settings.current()), executor);
         CameraServices services = new CameraServices(executor, writers, () -> settings.current().idleStop(),
-                recordings);
+                recordings, timelapses);
         this.cameras = new Cameras(first.cameras(), services);
         cameras.all().forEach(viewers::watch);
         cameras.onAdded(viewers::watch);
@@ -88,6 +92,15 @@ final class Camstream implements AutoCloseable {
 
     Recordings recordings() {
         return recordings;
+    }
+
+    /** The timelapses' bounds: their own age and size, and the free space the recordings keep too. */
+    private static Retention.Limits timelapseLimits(Settings settings) {
+        return new Retention.Limits(settings.timelapseKeep(), settings.timelapseMaxSize(), settings.recordMinFree());
+    }
+
+    Timelapses timelapses() {
+        return timelapses;
     }
 
     /** At the bound of the writers' queue, the thread that hands a task in runs it itself. */
@@ -149,6 +162,7 @@ final class Camstream implements AutoCloseable {
         viewers.close();
         cameras.close();
         recordings.close();
+        timelapses.close(); // after the cameras, which end their sessions; kills a render
         writers.shutdown();
         executor.shutdown();
         try {

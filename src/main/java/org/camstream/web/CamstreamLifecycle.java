@@ -133,6 +133,11 @@ public final class CamstreamLifecycle implements ServletContextListener {
                         new RecordingsServlet(cameras, app.recordings().catalog()), login, "api/recordings")
                 .add("clip", Endpoints.Scope.CAMERA, new ClipServlet(cameras, app.recordings().catalog()), watch,
                         "recordings/get")
+                // Reading behind the viewer login, like the streams; changing behind the admin login.
+                .add("timelapse", Endpoints.Scope.SERVER, new TimelapseServlet(cameras, app.timelapses()),
+                        join(login, List.of(new AdminWriteGuard())), "api/timelapse", "api/timelapse/*")
+                .add("timelapse-files", Endpoints.Scope.CAMERA_ONLY,
+                        new TimelapseFilesServlet(cameras, app.timelapses()), watch, "timelapse/*")
                 .add("config-check", Endpoints.Scope.SERVER, new ConfigCheckServlet(app.liveSettings()),
                         List.of(secure), "api/config/check")
                 .add("config-cameras", Endpoints.Scope.SERVER, new CameraConfigServlet(app.liveSettings(), config),

@@ -61,6 +61,12 @@ final class StatusDocument {
      * camera, and every camera's under {@code cameras}, by name, in order.
      */
     static Map<String, Object> server(Cameras cameras, ViewerLimit total, Recordings recordings, long uptimeMillis) {
+        return server(cameras, total, recordings, null, uptimeMillis);
+    }
+
+    /** The same, with the disk the timelapses take under {@code timelapse}. */
+    static Map<String, Object> server(Cameras cameras, ViewerLimit total, Recordings recordings,
+            org.camstream.timelapse.Timelapses timelapses, long uptimeMillis) {
         Map<String, Object> status = new LinkedHashMap<>();
         Camera first = cameras.first();
         if (first != null) {
@@ -72,6 +78,9 @@ final class StatusDocument {
         }
         status.put("cameras", all);
         status.put("recordings", recordings(recordings));
+        if (timelapses != null) {
+            status.put("timelapse", TimelapseDocuments.disk(timelapses));
+        }
         status.put("uptimeSeconds", uptimeMillis / 1000.0);
         status.put("jvm", jvm());
         return status;
@@ -151,6 +160,7 @@ final class StatusDocument {
         status.put("subscriptions", subscriptions);
         status.put("publish", PublishingStatus.of(unit.relays().status()));
         status.put("recording", recording(unit));
+        status.put("timelapse", TimelapseDocuments.status(unit));
         status.put("hls", HlsStatus.of(unit));
         return status;
     }

@@ -39,7 +39,8 @@ final class StatusServlet extends HttpServlet {
             }
             document = StatusDocument.camera(camera, app.viewers().total(), app.uptimeMillis());
         } else {
-            document = StatusDocument.server(app.cameras(), app.viewers().total(), app.recordings(), app.uptimeMillis());
+            document = StatusDocument.server(app.cameras(), app.viewers().total(), app.recordings(), app.timelapses(),
+                    app.uptimeMillis());
         }
         Responses.sendJson(response, HttpServletResponse.SC_OK, document);
     }
