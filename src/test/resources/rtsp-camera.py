@@ -10,6 +10,9 @@ parent goes away and stdin closes). The password is never printed: pass it in an
 Exit codes: 0 stopped by a signal or end of stdin, 2 bad arguments, 3 the port could not be bound before the
 deadline, 4 the pipeline or the GStreamer installation is unusable.
 
+With --relay URL it encodes nothing: it serves the H.264 of another RTSP server as it comes (rtspsrc over TCP,
+depayloaded and payloaded again, one shared media), for benchmarks that compare RTSP servers on the same pictures.
+
 Example: rtsp-camera.py --port 8554 --path /cam --width 640 --height 360 --fps 15 --audio
 """
 
@@ -25,6 +28,7 @@ PATTERNS = ["smpte", "snow", "black", "white", "red", "green", "blue", "checkers
 # Debian 12: avenc_aac in gstreamer1.0-libav, voaacenc in gstreamer1.0-plugins-bad; fdkaacenc is not packaged.
 AAC_ENCODERS = ["avenc_aac", "voaacenc", "fdkaacenc"]
 VIDEO_ELEMENTS = ["videotestsrc", "x264enc", "rtph264pay"]
+RELAY_ELEMENTS = ["rtspsrc", "rtph264depay", "h264parse", "rtph264pay"]
 AUDIO_ELEMENTS = ["audiotestsrc", "audioconvert", "audioresample", "rtpmp4gpay"]
 
 EXIT_BIND = 3
@@ -58,7 +62,13 @@ def parse_args(argv):
                    help="seconds to keep retrying when the port is still in use (a restart on the same port)")
     p.add_argument("--exit-on-stdin-eof", action="store_true", help="stop when stdin closes (the parent died)")
     p.add_argument("--check", action="store_true", help="only check the installation and the pipeline, then exit")
+    p.add_argument("--relay", metavar="URL", help="serve the H.264 of this rtsp:// URL as it is, encoding nothing"
+                   " (the size, fps, bitrate, profile and pattern options are then ignored)")
     args = p.parse_args(argv)
+    if args.relay is not None and (not args.relay.startswith("rtsp://") or "@" in args.relay.split("/")[2]):
+        p.error("--relay takes an rtsp:// URL without a login")
+    if args.relay is not None and args.audio:
+        p.error("--relay serves the video only: no --audio")
     if not args.path.startswith("/") or len(args.path) < 2:
         p.error("--path must start with / and name a mount, e.g. /cam")
     if not 0 <= args.port < 65536:
@@ -99,6 +109,11 @@ def video_branch(args, Gst):
         bitrate=args.bitrate, tools=PROFILE_TOOLS[args.profile], profile=args.profile)
 
 
+def relay_branch(args):
+    return ("rtspsrc location=\"{url}\" protocols=tcp latency=0 ! rtph264depay ! h264parse"
+            " ! rtph264pay name=pay0 pt=96 config-interval=1").format(url=args.relay)
+
+
 def audio_branch(encoder):
     return ("audiotestsrc is-live=true wave=sine freq=440 volume=0.3"
             " ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1"
@@ -118,7 +133,8 @@ def main(argv):
         return EXIT_BROKEN
     Gst.init(None)
 
-    missing = [e for e in VIDEO_ELEMENTS + (AUDIO_ELEMENTS if args.audio else []) if Gst.ElementFactory.find(e) is None]
+    needed = (RELAY_ELEMENTS if args.relay else VIDEO_ELEMENTS) + (AUDIO_ELEMENTS if args.audio else [])
+    missing = [e for e in needed if Gst.ElementFactory.find(e) is None]
     encoder = None
     if args.audio:
         candidates = [args.audio_encoder] if args.audio_encoder else AAC_ENCODERS
@@ -129,7 +145,7 @@ def main(argv):
         log("missing GStreamer elements: " + ", ".join(missing))
         return EXIT_BROKEN
 
-    launch = video_branch(args, Gst)
+    launch = relay_branch(args) if args.relay else video_branch(args, Gst)
     if args.audio:
         launch += " " + audio_branch(encoder)
     launch = "( " + launch + " )"
@@ -198,10 +214,14 @@ def main(argv):
             return GLib.SOURCE_CONTINUE
         GLib.io_add_watch(sys.stdin.fileno(), GLib.PRIORITY_DEFAULT, GLib.IO_IN | GLib.IO_HUP | GLib.IO_ERR, on_stdin)
 
-    log("serving rtsp://127.0.0.1:%d%s: %dx%d at %d fps, H.264 %s %d kbit/s%s, %s" % (
-        bound, args.path, args.width, args.height, args.fps, args.profile, args.bitrate,
-        ", AAC by " + encoder if args.audio else ", no sound",
-        "login required for user " + args.user if args.user is not None else "open"))
+    if args.relay:
+        log("serving rtsp://127.0.0.1:%d%s: the H.264 of %s as it comes, %s" % (
+            bound, args.path, args.relay, "login required for user " + args.user if args.user is not None else "open"))
+    else:
+        log("serving rtsp://127.0.0.1:%d%s: %dx%d at %d fps, H.264 %s %d kbit/s%s, %s" % (
+            bound, args.path, args.width, args.height, args.fps, args.profile, args.bitrate,
+            ", AAC by " + encoder if args.audio else ", no sound",
+            "login required for user " + args.user if args.user is not None else "open"))
     print("READY %d" % bound, flush=True)
     loop.run()
     log("stopping (%s)" % (stopped_by[0] if stopped_by else "main loop ended"))

@@ -791,6 +791,25 @@
     $('st-audio-error').classList.toggle('current', !!audio.lastError);
   }
 
+  /**
+   * The camera's recording: off, writing which file, or stopped with the reason (a full disk, a failed write),
+   * which shows as a warning, since the recording waits for room and no viewer notices.
+   */
+  function showRecording(recording) {
+    const stopped = !!recording && recording.state === 'stopped';
+    let line = 'off';
+    if (recording && recording.state === 'recording') {
+      line = 'recording' + (recording.file ? ' · ' + recording.file : '')
+        + (isNumber(recording.bytesWritten) ? ' · ' + megabytes(recording.bytesWritten) + ' written' : '');
+    } else if (stopped) {
+      line = 'Recording stopped: ' + (recording.lastError || 'a write failed') + '. It goes on once the disk has room.';
+    } else if (recording && recording.state && recording.state !== 'off') {
+      line = recording.state;
+    }
+    text('st-recording', line);
+    $('st-recording').classList.toggle('current', stopped);
+  }
+
   function load(doc) {
     config = doc;
     if (!selected && doc.camera) selected = doc.camera; // the server's first camera, until one is chosen
@@ -1321,6 +1340,7 @@
       text('st-transcoder', 'none');
     }
     showAudio(status.audio);
+    showRecording(status.recording);
     text('st-frames', count(status.framesSent));
     text('st-dropped', isNumber(status.framesDropped) ? '(' + count(status.framesDropped) + ' dropped)' : '');
     text('st-uptime', duration(status.uptimeSeconds));

@@ -49,6 +49,9 @@ public enum Setting {
     TIMELAPSE_INTERVAL("timelapse-interval", "0", Scope.CAMERA, "seconds between timelapse stills of a session that runs all the time, 0.5 to 86400; 0 is off (sessions started through the API still run)"),
     TIMELAPSE_KEEP("timelapse-keep", "30d", Scope.SERVER, "how long timelapse sessions are kept, as record-keep"),
     TIMELAPSE_MAX_SIZE("timelapse-max-size", "2G", Scope.SERVER, "the most the timelapse stills and videos of all cameras take on disk; 0 for no cap"),
+    RTSP_PORT("rtsp-port", "8554", Scope.SERVER, "the RTSP server's port, rtsp://<host>:<port>/<camera> (0 turns RTSP off)"),
+    RTSP_RTP_PORT("rtsp-rtp-port", "8000", Scope.SERVER, "the even UDP port RTSP clients get RTP from, RTCP on the next (0: RTP over TCP only)"),
+    RTSP_SESSION_TIMEOUT("rtsp-session-timeout", "60", Scope.SERVER, "seconds an RTSP session lives without a word from its client (2 to 3600)"),
     NAME("name", "main", Scope.SERVER, "the name of the camera the flat settings describe, in its URLs /cam/<name>/ (lowercase letters, digits and -, 1 to 32)"),
     CAMERAS("cameras", "", Scope.SERVER, "the cameras to run, in order, comma-separated names; empty: the flat settings' camera and every camera.<name>.* section");
 

@@ -30,6 +30,9 @@ public final class Settings {
     private final long recordMinFree;
     private final Duration timelapseKeep;
     private final long timelapseMaxSize;
+    private final int rtspPort;
+    private final int rtspRtpPort;
+    private final Duration rtspSessionTimeout;
 
     private Settings(Builder b) {
         this.port = b.port;
@@ -51,6 +54,9 @@ public final class Settings {
         this.recordMinFree = b.recordMinFree;
         this.timelapseKeep = Objects.requireNonNull(b.timelapseKeep, "timelapseKeep");
         this.timelapseMaxSize = b.timelapseMaxSize;
+        this.rtspPort = b.rtspPort;
+        this.rtspRtpPort = b.rtspRtpPort;
+        this.rtspSessionTimeout = b.rtspSessionTimeout;
     }
 
     /** A builder with the built-in defaults, for tests and for the parser. */
@@ -148,6 +154,20 @@ public final class Settings {
         return timelapseMaxSize;
     }
 
+    /** The RTSP server's port; 0: no RTSP. */
+    public int rtspPort() {
+        return rtspPort;
+    }
+
+    /** The even UDP port of RTP to RTSP clients, RTCP on the next; 0: RTP over TCP only. */
+    public int rtspRtpPort() {
+        return rtspRtpPort;
+    }
+
+    public Duration rtspSessionTimeout() {
+        return rtspSessionTimeout;
+    }
+
     /** The camera of that name, or null. */
     public CameraSettings camera(String name) {
         for (CameraSettings camera : cameras) {
@@ -196,6 +216,9 @@ public final class Settings {
         private long recordMinFree = 1L << 30;
         private Duration timelapseKeep = Duration.ofDays(30);
         private long timelapseMaxSize = 2L << 30;
+        private int rtspPort = Integer.parseInt(Setting.RTSP_PORT.defaultValue());
+        private int rtspRtpPort = Integer.parseInt(Setting.RTSP_RTP_PORT.defaultValue());
+        private Duration rtspSessionTimeout = Duration.ofSeconds(Long.parseLong(Setting.RTSP_SESSION_TIMEOUT.defaultValue()));
 
         private Builder() {
         }
@@ -220,6 +243,9 @@ public final class Settings {
             recordMinFree = s.recordMinFree;
             timelapseKeep = s.timelapseKeep;
             timelapseMaxSize = s.timelapseMaxSize;
+            rtspPort = s.rtspPort;
+            rtspRtpPort = s.rtspRtpPort;
+            rtspSessionTimeout = s.rtspSessionTimeout;
         }
 
         public Builder port(int value) {
@@ -301,6 +327,13 @@ public final class Settings {
 
         public Builder timelapseKeep(Duration value) {
             timelapseKeep = value;
+            return this;
+        }
+
+        public Builder rtsp(int port, int rtpPort, Duration sessionTimeout) {
+            rtspPort = port;
+            rtspRtpPort = rtpPort;
+            rtspSessionTimeout = sessionTimeout;
             return this;
         }
 

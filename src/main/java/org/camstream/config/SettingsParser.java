@@ -109,9 +109,20 @@ final class SettingsParser {
                 .recordMinFree(r.bytes(Setting.RECORD_MIN_FREE))
                 .timelapseKeep(r.age(Setting.TIMELAPSE_KEEP))
                 .timelapseMaxSize(r.bytes(Setting.TIMELAPSE_MAX_SIZE))
+                .rtsp(r.integer(Setting.RTSP_PORT, 0, 65535), rtpPort(r),
+                        r.seconds(Setting.RTSP_SESSION_TIMEOUT, 2, 3600))
                 .build();
         Secrets.remember(settings);
         return new Parsed(settings, flatExists ? flatName : null);
+    }
+
+    /** RTP on an even port and RTCP on the next, as RFC 3550 asks; 0 for none. */
+    private static int rtpPort(Reader r) {
+        int port = r.integer(Setting.RTSP_RTP_PORT, 0, 65534);
+        if (port != 0 && (port % 2 != 0 || port < 1024)) {
+            throw r.invalid(Setting.RTSP_RTP_PORT, "must be an even port from 1024 to 65534 (RTCP takes the next), or 0");
+        }
+        return port;
     }
 
     private static CameraSettings camera(Reader r, String name, int totalViewers,

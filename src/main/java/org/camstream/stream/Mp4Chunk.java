@@ -9,6 +9,7 @@ import org.camstream.mp4.Fmp4Muxer;
 import org.camstream.mp4.Fragment;
 import org.camstream.mp4.FragmentWriter;
 import org.camstream.mp4.SampleTiming;
+import org.camstream.rtp.RtpPicture;
 
 /**
  * One fMP4 media fragment of a frame, with the track it belongs to; shared by every MP4 and WebSocket viewer.
@@ -25,6 +26,7 @@ public final class Mp4Chunk implements Chunk {
     private final AudioRun audio;
     private final int size;
     private volatile Fragment fragment;
+    private volatile RtpPicture rtp;
 
     Mp4Chunk(AccessUnit au, Fmp4Muxer.Slot slot, long captureEpochMicros, VideoTrack track, long sequence,
             AudioRun audio) {
@@ -73,6 +75,24 @@ public final class Mp4Chunk implements Chunk {
             }
         }
         return written;
+    }
+
+    /**
+     * The picture and its sound as RTP packets, made like the fragment: once, when the first RTSP client needs
+     * them, and shared by every client, so a camera nobody watches over RTSP costs no copy per frame.
+     */
+    public RtpPicture rtp() {
+        RtpPicture made = rtp;
+        if (made == null) {
+            synchronized (this) {
+                made = rtp;
+                if (made == null) {
+                    made = RtpPicture.of(au, track.init(), slot.timing(), captureEpochMicros, audio);
+                    rtp = made;
+                }
+            }
+        }
+        return made;
     }
 
     @Override

@@ -9,38 +9,71 @@ import java.util.List;
 
 /**
  * The ffmpeg command line of a render, as an argument list: every value in it is a number the server checked or
- * a path it made from checked names, so nothing a request sends reaches it as text. The stills are read as an
- * image sequence from the session's first number, exactly as many as the session had when the render began
- * (stills taken meanwhile wait for the next render); the picture is scaled to the first still's size, so a
- * camera whose size changed during the session still makes one video.
+ * a path it made from checked names, so nothing a request sends reaches it as text. ffmpeg reads the stills from
+ * its standard input ({@code -f image2pipe}), where the render's own thread writes them one after another
+ * ({@link RenderProcess}): exactly the stills the session had when the render began, in order (stills taken
+ * meanwhile wait for the next render). So ffmpeg's input ends with the server: if the JVM dies, even by SIGKILL,
+ * the pipe closes, ffmpeg sees the end of its input, finishes the file it has and exits, instead of rendering on
+ * from the disk by itself. The picture is scaled to the first still's size, so a camera whose size changed during
+ * the session still makes one video. The render runs gently beside the cameras: libx264 with
+ * {@value #THREADS} threads, and under {@code nice -n 10} where the system has {@link #NICE}.
  */
 final class RenderCommand {
 
     static final int MIN_FPS = 1;
     static final int MAX_FPS = 60;
     static final int DEFAULT_FPS = 30;
+    /** The encoder's threads: a Raspberry Pi has four cores, and the cameras need theirs. */
+    static final int THREADS = 2;
+    /** What lowers the render's CPU priority, when the system has it. */
+    static final Path NICE = Path.of("/usr/bin/nice");
+    static final int NICENESS = 10;
 
     private RenderCommand() {
     }
 
-    /**
-     * @param size the first still's width and height, or null when unknown (then no scaling)
-     */
-    static List<String> of(Path dir, long first, long count, int fps, int[] size, Path output) {
-        if (fps < MIN_FPS || fps > MAX_FPS || first < 1 || count < 1) {
-            throw new IllegalArgumentException("fps " + fps + ", first " + first + ", count " + count);
+    /** The stills a render feeds to ffmpeg: {@code count} of them from number {@code first}, in {@code dir}. */
+    record Stills(Path dir, long first, long count) {
+        Stills {
+            if (first < 1 || count < 1) {
+                throw new IllegalArgumentException("first " + first + ", count " + count);
+            }
         }
-        // image2 reads the pattern with printf's rules: a % in the directory's own name is written %%.
-        String pattern = dir.toAbsolutePath().toString().replace("%", "%%") + "/%06d.jpg";
-        List<String> command = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
-                "-y", "-framerate", Integer.toString(fps), "-start_number", Long.toString(first), "-i", pattern,
+
+        /** The file of the {@code i}-th still fed, from 0. */
+        Path file(long i) {
+            return SessionFiles.still(dir, first + i);
+        }
+    }
+
+    /** The command, under {@link #NICE} when the system has it. */
+    static List<String> of(long count, int fps, int[] size, Path output) {
+        return of(count, fps, size, output, Files.isExecutable(NICE) ? NICE : null);
+    }
+
+    /**
+     * @param count the stills that will be fed, at most as many frames
+     * @param size the first still's width and height, or null when unknown (then no scaling)
+     * @param nice the program that lowers the priority, or null to run ffmpeg plainly
+     */
+    static List<String> of(long count, int fps, int[] size, Path output, Path nice) {
+        if (fps < MIN_FPS || fps > MAX_FPS || count < 1) {
+            throw new IllegalArgumentException("fps " + fps + ", count " + count);
+        }
+        List<String> command = new ArrayList<>();
+        if (nice != null) {
+            command.addAll(List.of(nice.toString(), "-n", Integer.toString(NICENESS)));
+        }
+        // -nostdin: no keyboard commands; the stills still come in on standard input, as pipe:0.
+        command.addAll(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+                "-f", "image2pipe", "-framerate", Integer.toString(fps), "-i", "pipe:0",
                 "-frames:v", Long.toString(count)));
         if (size != null && size[0] >= 16 && size[1] >= 16 && size[0] <= 16384 && size[1] <= 16384) {
             // yuv420p needs even sides
             command.addAll(List.of("-vf", "scale=" + (size[0] & ~1) + ":" + (size[1] & ~1)));
         }
-        command.addAll(List.of("-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-                "-movflags", "+faststart", "-progress", "pipe:1", "-nostats", "-f", "mp4",
+        command.addAll(List.of("-c:v", "libx264", "-preset", "veryfast", "-threads", Integer.toString(THREADS),
+                "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-progress", "pipe:1", "-nostats", "-f", "mp4",
                 output.toAbsolutePath().toString()));
         return command;
     }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * in order; one more is refused ({@link Submitted#accepted} false), and the caller says 503. A render writes
  * {@code video.mp4.part} in the session's directory and, only once ffmpeg has succeeded, renames it over
  * {@code video.mp4}, so a video is always whole. A cancel kills ffmpeg and deletes the partial file; the next
- * render starts only once the killed one has ended.
+ * render starts only once the killed one has ended. ffmpeg reads the stills from the server, never from the disk
+ * by itself ({@link RenderCommand}), so that a render never outlives the server, not even one killed with SIGKILL.
  *
  * <p>Threads: the decisions are made under this object's lock; launching ffmpeg, the renames and deletions, and
  * the start of the next render run on the files thread, and killing a process or logging happens after the lock
@@ -68,8 +69,11 @@ public final class RenderQueue implements AutoCloseable {
 
     /** Starts ffmpeg. */
     interface Launcher {
-        /** @param frames to be told the frames written so far */
-        Run start(List<String> command, LongConsumer frames) throws IOException;
+        /**
+         * @param stills what to feed to ffmpeg's standard input, in order, and then close it
+         * @param frames to be told the frames written so far
+         */
+        Run start(List<String> command, RenderCommand.Stills stills, LongConsumer frames) throws IOException;
     }
 
     /** A render's process. */
@@ -270,12 +274,13 @@ public final class RenderQueue implements AutoCloseable {
         try {
             storage.delete(job.partial());
             int[] size = RenderCommand.jpegSize(job.session.still(s.firstStill()));
-            List<String> command = RenderCommand.of(job.session.dir(), s.firstStill(), s.stills(), job.fps, size,
-                    job.partial());
+            // Exactly the stills there are now; the ones taken while it renders wait for the next render.
+            RenderCommand.Stills stills = new RenderCommand.Stills(job.session.dir(), s.firstStill(), s.stills());
+            List<String> command = RenderCommand.of(s.stills(), job.fps, size, job.partial());
             synchronized (this) {
                 job.frames = s.stills();
             }
-            run = launcher.start(command, frames -> job.framesDone = frames);
+            run = launcher.start(command, stills, frames -> job.framesDone = frames);
         } catch (IOException | RuntimeException e) {
             ended(job, "ffmpeg could not be started: " + e.getMessage(), false);
             return;

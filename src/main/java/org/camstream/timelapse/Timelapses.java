@@ -85,7 +85,7 @@ public final class Timelapses implements AutoCloseable {
         this.zone = zone;
         this.limits = limits;
         this.renders = new RenderQueue(files, storage, launcher != null ? launcher
-                : (command, frames) -> RenderProcess.start(command, frames, scheduler), scheduler::now);
+                : (command, stills, frames) -> RenderProcess.start(command, stills, frames, scheduler), scheduler::now);
         this.retention = new TimelapseRetention(catalog, storage, limits, scheduler::now, renders::busy);
         SessionContext context = new SessionContext(scheduler, files, storage, nanoTime, new SessionContext.Room() {
             @Override

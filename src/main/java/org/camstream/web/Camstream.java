@@ -18,6 +18,9 @@ import org.camstream.record.RecordingStorage;
 import org.camstream.record.Recordings;
 import org.camstream.record.Retention;
 import org.camstream.timelapse.Timelapses;
+import org.camstream.process.Lease;
+import org.camstream.rtsp.Logins;
+import org.camstream.rtsp.RtspServer;
 import org.camstream.process.LogLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,7 @@ final class Camstream implements AutoCloseable {
     private final Viewers viewers;
     private final Recordings recordings;
     private final Timelapses timelapses;
+    private volatile RtspServer rtsp;
 
     Camstream(SettingsLoader loader, ResolvedSettings initial) {
         this.executor = new ScheduledThreadPoolExecutor(1, daemon("camstream-scheduler"));
@@ -101,6 +105,55 @@ final class Camstream implements AutoCloseable {
 
     Timelapses timelapses() {
         return timelapses;
+    }
+
+    /**
+     * Starts the RTSP server on {@code rtsp-port}, unless it is 0. A port that is taken does not stop camstream:
+     * the server says so in the status and tries again.
+     */
+    void startRtsp(Logins logins) {
+        Settings s = settings.current();
+        if (s.rtspPort() == 0) {
+            LOG.info("RTSP is off (rtsp-port is 0)");
+            return;
+        }
+        try {
+            rtsp = RtspServer.start(new RtspServer.Options(s.bind(), s.rtspPort(), s.rtspRtpPort(),
+                    s.rtspSessionTimeout(), java.time.Duration.ofSeconds(10), () -> settings.current().viewerTimeout(),
+                    Math.min(1024, 2 * s.maxViewers() + 16)), cameras, rtspAdmission(), logins);
+        } catch (java.io.IOException e) {
+            LOG.error("RTSP cannot start: {}", e.toString());
+        }
+    }
+
+    /** The RTSP server, or null when RTSP is off. */
+    RtspServer rtsp() {
+        return rtsp;
+    }
+
+    /** An RTSP client takes a viewer's place, as any other, and a claim on the camera's fMP4 and sound. */
+    private RtspServer.Admission rtspAdmission() {
+        return new RtspServer.Admission() {
+            @Override
+            public Lease admit(Camera camera) {
+                Lease place = viewers.place(camera);
+                if (place == null) {
+                    return null;
+                }
+                try {
+                    return Lease.both(place, camera.acquireMp4());
+                } catch (IllegalStateException closing) {
+                    place.close();
+                    return null;
+                }
+            }
+
+            @Override
+            public String refusal(Camera camera) {
+                String refusal = viewers.refusal(camera);
+                return refusal != null ? refusal : "camera " + camera.name() + " is closing";
+            }
+        };
     }
 
     /** At the bound of the writers' queue, the thread that hands a task in runs it itself. */
@@ -158,6 +211,10 @@ final class Camstream implements AutoCloseable {
      */
     @Override
     public void close() {
+        RtspServer server = rtsp;
+        if (server != null) {
+            server.close(); // first: its port is free before the application is gone
+        }
         settings.close();
         viewers.close();
         cameras.close();

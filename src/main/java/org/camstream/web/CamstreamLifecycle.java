@@ -67,6 +67,7 @@ public final class CamstreamLifecycle implements ServletContextListener {
         LOG.info("camstream starting with {} camera(s), data directory {}", settings.cameras().size(),
                 settings.dataDir());
         app = new Camstream(loader, resolved);
+        app.startRtsp(ContainerLogins.of(context, settings.viewerAuth()));
         Endpoints endpoints = endpoints(app, settings.viewerAuth());
         for (Endpoints.Endpoint endpoint : endpoints.all()) {
             if (endpoint.servlet() != null && endpoint.atRoot()) {

@@ -60,41 +60,43 @@ final class StatusDocument {
      * The server's {@code /api/status}: the first camera's document at the top, as when camstream had one
      * camera, and every camera's under {@code cameras}, by name, in order.
      */
-    static Map<String, Object> server(Cameras cameras, ViewerLimit total, Recordings recordings, long uptimeMillis) {
-        return server(cameras, total, recordings, null, uptimeMillis);
-    }
-
-    /** The same, with the disk the timelapses take under {@code timelapse}. */
-    static Map<String, Object> server(Cameras cameras, ViewerLimit total, Recordings recordings,
-            org.camstream.timelapse.Timelapses timelapses, long uptimeMillis) {
+    static Map<String, Object> server(Camstream app) {
+        Cameras cameras = app.cameras();
+        ViewerLimit total = app.viewers().total();
         Map<String, Object> status = new LinkedHashMap<>();
         Camera first = cameras.first();
         if (first != null) {
-            status.putAll(camera(first, total));
+            status.putAll(camera(first, total, app.rtsp()));
         }
         Map<String, Object> all = new LinkedHashMap<>();
         for (Camera camera : cameras.all()) {
-            all.put(camera.name(), camera(camera, total));
+            all.put(camera.name(), camera(camera, total, app.rtsp()));
         }
         status.put("cameras", all);
-        status.put("recordings", recordings(recordings));
-        if (timelapses != null) {
-            status.put("timelapse", TimelapseDocuments.disk(timelapses));
+        status.put("recordings", recordings(app.recordings()));
+        if (app.timelapses() != null) {
+            status.put("timelapse", TimelapseDocuments.disk(app.timelapses()));
         }
-        status.put("uptimeSeconds", uptimeMillis / 1000.0);
+        // The flat document describes the first camera: its RTSP clients, with the server's port and state.
+        Map<String, Object> rtsp = new LinkedHashMap<>(RtspDocument.server(app.rtsp()));
+        if (first != null && app.rtsp() != null) {
+            rtsp.putAll(RtspDocument.camera(app.rtsp(), first));
+        }
+        status.put("rtsp", rtsp);
+        status.put("uptimeSeconds", app.uptimeMillis() / 1000.0);
         status.put("jvm", jvm());
         return status;
     }
 
     /** One camera's {@code /cam/<name>/api/status}: its processes, its viewers, its HLS and relays, and the JVM. */
-    static Map<String, Object> camera(Camera camera, ViewerLimit total, long uptimeMillis) {
-        Map<String, Object> status = camera(camera, total);
-        status.put("uptimeSeconds", uptimeMillis / 1000.0);
+    static Map<String, Object> camera(Camstream app, Camera camera) {
+        Map<String, Object> status = camera(camera, app.viewers().total(), app.rtsp());
+        status.put("uptimeSeconds", app.uptimeMillis() / 1000.0);
         status.put("jvm", jvm());
         return status;
     }
 
-    private static Map<String, Object> camera(Camera unit, ViewerLimit total) {
+    private static Map<String, Object> camera(Camera unit, ViewerLimit total, org.camstream.rtsp.RtspServer rtsp) {
         Codec nativeCodec = unit.nativeCodec();
         Map<String, Object> camera = describe(unit.status());
         camera.put("name", unit.name());
@@ -133,6 +135,9 @@ final class StatusDocument {
             bytes += s.bytesSent();
             dropped += s.framesDropped();
         }
+        if (rtsp != null) {
+            viewersByFormat.put("rtsp", rtsp.clients(unit.name()).size());
+        }
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("maxViewers", total.max());
         limits.put("admittedViewers", total.admitted());
@@ -162,6 +167,7 @@ final class StatusDocument {
         status.put("recording", recording(unit));
         status.put("timelapse", TimelapseDocuments.status(unit));
         status.put("hls", HlsStatus.of(unit));
+        status.put("rtsp", RtspDocument.camera(rtsp, unit));
         return status;
     }
 

@@ -37,10 +37,9 @@ final class StatusServlet extends HttpServlet {
             if (camera == null) {
                 return;
             }
-            document = StatusDocument.camera(camera, app.viewers().total(), app.uptimeMillis());
+            document = StatusDocument.camera(app, camera);
         } else {
-            document = StatusDocument.server(app.cameras(), app.viewers().total(), app.recordings(), app.timelapses(),
-                    app.uptimeMillis());
+            document = StatusDocument.server(app);
         }
         Responses.sendJson(response, HttpServletResponse.SC_OK, document);
     }

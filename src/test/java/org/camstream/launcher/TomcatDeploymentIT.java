@@ -37,8 +37,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.camstream.config.Setting;
+import org.camstream.testing.FreePorts;
+import org.camstream.testing.MediaTools;
 import org.camstream.testing.MjpegClient;
 import org.camstream.testing.Poll;
+import org.camstream.testing.RtspClient;
 import org.camstream.web.ErrorChecks;
 import org.camstream.web.RawHttp;
 import org.junit.jupiter.api.Assumptions;
@@ -88,6 +91,7 @@ class TomcatDeploymentIT {
 
     private Path base;
     private int port;
+    private int rtspPort;
 
     @BeforeEach
     void tomcat10IsInstalled() {
@@ -111,8 +115,10 @@ class TomcatDeploymentIT {
         Path dataDir = Files.createDirectories(temp.resolve("data"));
         // Settings in the data directory: proves that the context file's data-dir reached camstream, and keeps
         // the camera light on a shared CI machine.
+        rtspPort = FreePorts.tcp();
         Files.writeString(dataDir.resolve("camstream.properties"), "width=640\nheight=360\nfps=15\n"
-                + "camera.yard.width=320\ncamera.yard.height=240\ncamera.yard.fps=10\n");
+                + "camera.yard.width=320\ncamera.yard.height=240\ncamera.yard.fps=10\n"
+                + "rtsp-port=" + rtspPort + "\nrtsp-rtp-port=" + FreePorts.udpPair() + "\n");
         String password = "test-" + UUID.randomUUID();
         String user = buildCatalinaBase(dataDir, password);
 
@@ -178,12 +184,14 @@ class TomcatDeploymentIT {
                 errorsAreCamstreams();
                 connectorLimitsApply();
                 printLiveHeap(tomcat);
-
-                // Stop with the viewer still connected, as when a Pi is shut down during a stream.
-                long stopping = System.nanoTime();
-                tomcat.destroy(); // SIGTERM
-                assertTrue(tomcat.waitFor(30, TimeUnit.SECONDS), "Tomcat stops within 30 s of SIGTERM");
-                System.out.printf("Tomcat stopped %.1f s after SIGTERM%n", (System.nanoTime() - stopping) / 1e9);
+                try (RtspClient rtspViewer = rtspSurvivesARedeploy(ffmpeg)) {
+                    ffmpeg.addAll(ffmpegUnder(tomcat));
+                    // Stop with a viewer still connected, as when a Pi is shut down during a stream.
+                    long stopping = System.nanoTime();
+                    tomcat.destroy(); // SIGTERM
+                    assertTrue(tomcat.waitFor(30, TimeUnit.SECONDS), "Tomcat stops within 30 s of SIGTERM");
+                    System.out.printf("Tomcat stopped %.1f s after SIGTERM%n", (System.nanoTime() - stopping) / 1e9);
+                }
             }
             System.out.printf("Tomcat ran and stopped in %.1f s%n", (System.nanoTime() - started) / 1e9);
             // 143 = 128 + SIGTERM: what the tomcat10 unit's SuccessExitStatus=143 accepts as a clean stop.
@@ -271,6 +279,60 @@ class TomcatDeploymentIT {
             assertTrue(List.of(opts.split("\\s+")).contains(required), required + " in " + opts);
         }
         return opts;
+    }
+
+    /**
+     * The web application's own RTSP port: it serves both cameras, an undeploy closes it (its clients' connections
+     * end, its capture processes stop), and the redeploy that follows opens it again, whatever the old one was
+     * still doing. Tomcat redeploys when the context file changes, as an admin's edit or a package upgrade does.
+     * Returns an RTSP client playing on the new deployment, for the stop that follows.
+     */
+    private RtspClient rtspSurvivesARedeploy(List<ProcessHandle> oldFfmpeg) throws Exception {
+        String url = "rtsp://127.0.0.1:" + rtspPort + "/yard";
+        String yard = MediaTools.ffprobe("-v", "error", "-rtsp_transport", "tcp", "-select_streams", "v:0",
+                "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", url);
+        assertEquals("h264,320,240", yard);
+        RtspClient before = RtspClient.connect("rtsp://127.0.0.1:" + rtspPort + "/");
+        assertEquals(200, before.play(false).status());
+        before.nextFrame();
+
+        Path contextFile = base.resolve("conf/Catalina/localhost/camstream.xml");
+        Files.setLastModifiedTime(contextFile, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + 1000));
+        long redeploying = System.nanoTime();
+        Poll.until(Duration.ofSeconds(60), "the undeploy to end the RTSP client's connection", () -> {
+            try {
+                // What the server had queued, then the end: read it at full speed, not a frame a poll.
+                for (int i = 0; i < 10_000; i++) {
+                    before.nextFrame();
+                }
+                return false;
+            } catch (IOException ended) {
+                return true;
+            }
+        });
+        before.close();
+        Poll.until(Duration.ofSeconds(30), "the old deployment's ffmpeg processes to end",
+                () -> oldFfmpeg.stream().noneMatch(ProcessHandle::isAlive));
+        RtspClient after = Poll.until(Duration.ofSeconds(60), "RTSP to answer again after the redeploy", () -> {
+            try {
+                RtspClient client = RtspClient.connect("rtsp://127.0.0.1:" + rtspPort + "/");
+                if (client.play(false).status() == 200) {
+                    return client;
+                }
+                client.close();
+            } catch (IOException notYet) {
+                // the new deployment has not bound the port yet
+            }
+            return null;
+        }, client -> client != null);
+        after.nextFrame();
+        System.out.printf("RTSP served again %.1f s after the context file changed%n",
+                (System.nanoTime() - redeploying) / 1e9);
+        Map<String, Object> rtsp = map(statusDocument().get("rtsp"));
+        assertEquals("listening", rtsp.get("state"), rtsp.toString());
+        assertEquals(rtspPort, ((Number) rtsp.get("port")).intValue());
+        return after;
     }
 
     /** The second camera of camstream.properties, under the context path like the first. */

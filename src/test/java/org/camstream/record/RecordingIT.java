@@ -219,6 +219,7 @@ class RecordingIT {
                         () -> recording(server), r -> "stopped".equals(r.get("state")));
                 String error = String.valueOf(stopped.get("lastError"));
                 assertTrue(error.contains("full") || error.contains("record-min-free"), error);
+                adminPageWarns(server);
                 long before = System.nanoTime();
                 viewer.next();
                 viewer.next();
@@ -231,6 +232,24 @@ class RecordingIT {
             }
         } finally {
             MediaTools.run(List.of("umount", "-l", mount.toString()));
+        }
+    }
+
+    /** The admin page says that the recording stopped, and why, as a warning. */
+    private static void adminPageWarns(TestServer server) {
+        org.openqa.selenium.chrome.ChromeDriver browser = org.camstream.testing.Browser.start();
+        try {
+            browser.get("http://" + TestServer.ADMIN_USER + ":" + TestServer.ADMIN_PASSWORD + "@127.0.0.1:"
+                    + server.port() + "/admin");
+            org.openqa.selenium.JavascriptExecutor js = browser;
+            String shown = Poll.until(Duration.ofSeconds(20), "the admin page to show the stopped recording",
+                    () -> (String) js.executeScript("return document.getElementById('st-recording').textContent"),
+                    t -> t.startsWith("Recording stopped"));
+            assertTrue(shown.contains("full") || shown.contains("record-min-free"), shown);
+            assertEquals(Boolean.TRUE, js.executeScript(
+                    "return document.getElementById('st-recording').classList.contains('current')"), "as a warning");
+        } finally {
+            browser.quit();
         }
     }
 

@@ -197,6 +197,7 @@ public final class RtspCamera implements AutoCloseable {
         private boolean audio;
         private String user;
         private String password;
+        private String relay;
 
         private Builder() {
         }
@@ -260,6 +261,22 @@ public final class RtspCamera implements AutoCloseable {
             return audio(true);
         }
 
+        /**
+         * No encoder: the server relays the H.264 of another RTSP server ({@code rtsp://host:port/path}, without a
+         * login) as it comes, one shared media for every client; size, fps, bitrate, profile and pattern are then
+         * the other server's. For benchmarks that compare RTSP servers on the very same pictures.
+         */
+        public Builder relay(String url) {
+            if (!url.startsWith("rtsp://") || url.split("/")[2].contains("@")) {
+                throw new IllegalArgumentException("an rtsp:// URL without a login: " + url);
+            }
+            if (audio) {
+                throw new IllegalArgumentException("a relay serves the video only");
+            }
+            this.relay = url;
+            return this;
+        }
+
         /** Starts the camera on a free loopback port; returns once it listens. */
         public RtspCamera start() {
             Availability available = availability();
@@ -283,6 +300,7 @@ public final class RtspCamera implements AutoCloseable {
             copy.audio = audio;
             copy.user = user;
             copy.password = password;
+            copy.relay = relay;
             return copy;
         }
 
@@ -329,6 +347,9 @@ public final class RtspCamera implements AutoCloseable {
                 "--bind-timeout", String.valueOf(bindTimeout.toMillis() / 1000.0), "--exit-on-stdin-eof"));
         if (config.audio) {
             command.add("--audio");
+        }
+        if (config.relay != null) {
+            command.addAll(List.of("--relay", config.relay));
         }
         if (config.user != null) {
             command.addAll(List.of("--user", config.user, "--password-env", PASSWORD_ENV));

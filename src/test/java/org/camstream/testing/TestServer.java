@@ -31,10 +31,13 @@ public final class TestServer implements AutoCloseable {
     private final EmbeddedServer server;
     private final Path dataDir;
     private final boolean ownsDataDir;
+    /** The RTSP port it was started with: known without asking /api/status, which may need the viewer login. */
+    private final int rtspPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(EmbeddedServer server, Path dataDir, boolean ownsDataDir) {
+    private TestServer(EmbeddedServer server, Path dataDir, boolean ownsDataDir, int rtspPort) {
         this.server = server;
+        this.rtspPort = rtspPort;
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
     }
@@ -59,9 +62,15 @@ public final class TestServer implements AutoCloseable {
             if (!List.of(settings).contains("--admin-password")) {
                 args.addAll(List.of("--admin-password", ADMIN_PASSWORD));
             }
+            if (!List.of(settings).contains("--rtsp-port")) {
+                // RTSP on ports of its own: tests run servers side by side, and 8554 may be taken
+                args.addAll(List.of("--rtsp-port", Integer.toString(FreePorts.tcp()), "--rtsp-rtp-port",
+                        Integer.toString(FreePorts.udpPair())));
+            }
             args.addAll(List.of(settings));
+            int rtspPort = Integer.parseInt(args.get(args.lastIndexOf("--rtsp-port") + 1));
             EmbeddedServer server = EmbeddedServer.start(args, Path.of("src/main/webapp"), Path.of("target/classes"));
-            return new TestServer(server, dataDir, ownsDataDir);
+            return new TestServer(server, dataDir, ownsDataDir, rtspPort);
         } catch (Exception e) {
             throw new AssertionError("cannot start camstream: " + e, e);
         }
@@ -158,6 +167,16 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("/api/status is not JSON", e);
         }
+    }
+
+    /** The port the server's RTSP listens on (0: off). */
+    public int rtspPort() {
+        return rtspPort;
+    }
+
+    /** {@code rtsp://127.0.0.1:<port>/<path>}. */
+    public String rtspUrl(String path) {
+        return "rtsp://127.0.0.1:" + rtspPort() + path;
     }
 
     @SuppressWarnings("unchecked")

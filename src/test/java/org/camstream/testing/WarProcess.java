@@ -75,6 +75,10 @@ public final class WarProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", war().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--data-dir", dataDir.toString(), "--admin-password", TestServer.ADMIN_PASSWORD));
+        if (!List.of(settings).contains("--rtsp-port")) {
+            command.addAll(List.of("--rtsp-port", Integer.toString(FreePorts.tcp()), "--rtsp-rtp-port",
+                    Integer.toString(FreePorts.udpPair())));
+        }
         command.addAll(List.of(settings));
         Path log = dataDir.resolve("server.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)

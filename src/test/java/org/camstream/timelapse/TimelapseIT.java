@@ -30,6 +30,7 @@ import javax.imageio.ImageIO;
 import org.camstream.testing.MediaTools;
 import org.camstream.testing.Poll;
 import org.camstream.testing.TestServer;
+import org.camstream.testing.WarProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * takes stills at the camera's size, renders to a video of exactly as many frames, one render at a time (a
  * second is queued, never run beside the first), a cancel kills the render and leaves no partial file; a session
  * found from before the start is listed as ended; and every bad request, traversal attempts included, gets a 4xx
- * with the reason as JSON, while changes without the admin login get a 401.
+ * with the reason as JSON, while changes without the admin login get a 401. A render's ffmpeg ends with the server,
+ * even one killed with SIGKILL.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class TimelapseIT {
@@ -269,6 +271,103 @@ class TimelapseIT {
                 assertTrue(answer.statusCode() >= 400 && answer.statusCode() < 500, path + " " + answer.statusCode());
             }
             assertTrue(Files.exists(data.resolve("timelapse/main/" + id + "/000001.jpg")), "nothing was deleted");
+        }
+    }
+
+    /**
+     * A render never outlives the server: the WAR in a JVM of its own renders a long session, the JVM is killed
+     * with SIGKILL (no shutdown hook, nothing stopped), and the render's ffmpeg, which reads its stills from the
+     * server, sees its input end and exits within a few seconds instead of rendering on alone. The render runs
+     * gently meanwhile: niced (where the system has nice) and with two encoder threads.
+     */
+    @Test
+    void aRenderEndsWithTheServerEvenWhenTheServerIsKilled() throws Exception {
+        String seeded = seedSession(SEEDED_STILLS);
+        String output = data.resolve("timelapse/main/" + seeded + "/" + SessionFiles.PARTIAL).toAbsolutePath()
+                .toString();
+        try (WarProcess server = WarProcess.start(WarProcess.SMALL_BOARD, "--data-dir", data.toString(),
+                "--width", "320", "--height", "240")) {
+            String credentials = java.util.Base64.getEncoder().encodeToString(
+                    (TestServer.ADMIN_USER + ":" + TestServer.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+            HttpResponse<byte[]> asked = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/timelapse/main/" + seeded
+                            + "/render")).timeout(Duration.ofSeconds(20)).header("Authorization", "Basic " + credentials)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(202, asked.statusCode(), text(asked));
+            Poll.until(Duration.ofSeconds(30), "the long render under way", () -> {
+                Map<String, Object> render = render(session(server, seeded));
+                return render.get("state").equals("rendering") && ((Number) render.get("progress")).doubleValue() > 0;
+            });
+            List<Long> renders = ffmpegWriting(output);
+            assertEquals(1, renders.size(), "one ffmpeg renders to " + output);
+            long pid = renders.get(0);
+            List<String> command = commandLine(pid);
+            assertTrue(String.join(" ", command).contains("-i pipe:0"), "the stills come from the server: " + command);
+            assertTrue(String.join(" ", command).contains("-threads 2"), command.toString());
+            if (Files.isExecutable(RenderCommand.NICE)) {
+                assertEquals(10, niceness(pid), "the render runs at a lower priority");
+            }
+            double progress = ((Number) render(session(server, seeded))
+                    .get("progress")).doubleValue();
+            assertTrue(progress < 0.5, "the render has far to go when the server dies: " + progress);
+
+            server.process().destroyForcibly(); // SIGKILL: no shutdown hook, nothing stopped
+            assertTrue(server.process().waitFor(10, TimeUnit.SECONDS), "the server is dead");
+            long killedAt = System.nanoTime();
+            try {
+                Poll.until(Duration.ofSeconds(5), "no ffmpeg rendering to " + output + " after the server's death",
+                        () -> ffmpegWriting(output).isEmpty());
+            } finally {
+                ffmpegWriting(output).forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+            }
+            System.out.printf("the render's ffmpeg ended %.2f s after the server's SIGKILL, %.0f %% into the render%n",
+                    (System.nanoTime() - killedAt) / 1e9, progress * 100);
+        }
+    }
+
+    /** The processes whose command line is an ffmpeg writing to {@code output}, from /proc. */
+    private static List<Long> ffmpegWriting(String output) {
+        List<Long> found = new ArrayList<>();
+        try (var entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                List<String> command = commandLine(Long.parseLong(name));
+                if (!command.isEmpty() && command.get(0).endsWith("ffmpeg") && command.contains(output)) {
+                    found.add(Long.parseLong(name));
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot list /proc", e);
+        }
+        return found;
+    }
+
+    /** A process's arguments, from /proc; empty when it has gone. */
+    private static List<String> commandLine(long pid) {
+        try {
+            String text = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8);
+            return text.isEmpty() ? List.of() : List.of(text.split("\u0000"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** A process's nice value: the 19th field of /proc/<pid>/stat, counted after the name in parentheses. */
+    private static int niceness(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[16]);
+    }
+
+    private static Map<String, Object> session(WarProcess server, String id) {
+        try {
+            return JSON.std.mapFrom(server.get("/api/timelapse/main/" + id));
+        } catch (IOException e) {
+            throw new AssertionError("session " + id + ": " + e, e);
         }
     }
 

@@ -316,10 +316,19 @@ class TimelapseTest {
         assertEquals(RenderQueue.State.RENDERING, queue.status(sessions.get(0)).state());
         List<String> command = ffmpeg.commands.get(0);
         String dir = sessions.get(0).dir().toAbsolutePath().toString();
-        assertEquals(List.of("ffmpeg", "-nostdin"), command.subList(0, 2));
-        assertTrue(String.join(" ", command).contains("-framerate 10 -start_number 1 -i " + dir + "/%06d.jpg"
+        int ffmpegAt = command.indexOf("ffmpeg");
+        assertEquals(List.of("ffmpeg", "-nostdin"), command.subList(ffmpegAt, ffmpegAt + 2));
+        assertEquals(Files.isExecutable(RenderCommand.NICE)
+                ? List.of(RenderCommand.NICE.toString(), "-n", "10") : List.of(), command.subList(0, ffmpegAt),
+                "under nice where the system has it");
+        assertTrue(String.join(" ", command).contains("-f image2pipe -framerate 10 -i pipe:0"
                 + " -frames:v 2 -vf scale=320:240 -c:v libx264"), String.join(" ", command));
+        assertTrue(String.join(" ", command).contains(" -threads 2 "), String.join(" ", command));
         assertEquals(dir + "/" + SessionFiles.PARTIAL, command.get(command.size() - 1));
+        assertEquals(1, command.stream().filter(a -> a.contains(dir)).count(), "the stills come from the server, "
+                + "not from the disk: the session's directory is in the command only as the output's");
+        assertEquals(new RenderCommand.Stills(sessions.get(0).dir(), 1, 2), ffmpeg.stills.get(0),
+                "exactly the session's stills");
         assertTrue(queue.submit(sessions.get(0), 10).already(), "the same session: the render that runs");
         for (int i = 1; i <= RenderQueue.MAX_WAITING; i++) {
             RenderQueue.Submitted queued = queue.submit(sessions.get(i), 30);
@@ -371,6 +380,49 @@ class TimelapseTest {
         ffmpeg.endOnKill = true;
         t.close();
         assertTrue(ffmpeg.runs.get(ffmpeg.runs.size() - 1).killed, "the render that runs is killed at close");
+    }
+
+    @Test
+    void theRenderFeedsExactlyTheSessionsStillsInOrderThroughStandardInputAndThenClosesIt() throws Exception {
+        Path dir = Files.createDirectories(data.resolve("feed"));
+        java.util.Random random = new java.util.Random(7);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        for (int n = 2; n <= 8; n++) {
+            // Larger than the feed's buffer and not a multiple of it, so that a still goes in several writes.
+            byte[] bytes = new byte[RenderProcess.FEED_BUFFER * (n % 3) + 1000 + n];
+            random.nextBytes(bytes);
+            Files.write(SessionFiles.still(dir, n), bytes);
+            if (n >= 3 && n <= 7) {
+                expected.write(bytes);
+            }
+        }
+        Path out = data.resolve("fed.bin");
+        // dd copies its standard input to the file and ends only at the end of that input.
+        RenderProcess run = RenderProcess.start(List.of("dd", "of=" + out, "status=none"),
+                new RenderCommand.Stills(dir, 3, 5), frames -> { }, clock);
+        assertNull(run.failure().get(20, java.util.concurrent.TimeUnit.SECONDS), "ended by the end of its input");
+        assertTrue(java.util.Arrays.equals(expected.toByteArray(), Files.readAllBytes(out)),
+                "stills 3 to 7, whole and in order, and neither 2 nor 8");
+
+        // A process that stops reading ends the feed, which neither hangs nor fails the render by itself.
+        RenderProcess early = RenderProcess.start(List.of("head", "-c", "10"), new RenderCommand.Stills(dir, 2, 7),
+                frames -> { }, clock);
+        assertNull(early.failure().get(20, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    @Test
+    void theRenderCommandReadsStandardInputAndRunsNicedWhenItCan() {
+        Path out = data.resolve("video.mp4.part");
+        List<String> plain = RenderCommand.of(5, 30, new int[] {641, 481}, out, null);
+        assertEquals("ffmpeg", plain.get(0));
+        String line = String.join(" ", plain);
+        assertTrue(line.contains("-f image2pipe -framerate 30 -i pipe:0 -frames:v 5 -vf scale=640:480 "), line);
+        assertTrue(line.contains("-c:v libx264 -preset veryfast -threads 2 "), line);
+        assertFalse(line.contains("%"), "no image sequence pattern: " + line);
+        List<String> niced = RenderCommand.of(5, 30, null, out, Path.of("/usr/bin/nice"));
+        assertEquals(List.of("/usr/bin/nice", "-n", "10", "ffmpeg"), niced.subList(0, 4));
+        assertFalse(String.join(" ", niced).contains("scale="), "no size, no scaling");
+        assertEquals(out.toAbsolutePath().toString(), niced.get(niced.size() - 1));
     }
 
     @Test
@@ -564,6 +616,7 @@ class TimelapseTest {
     /** ffmpeg as the test says: it ends when the test completes its run, or at once when killed. */
     private static final class FakeFfmpeg implements RenderQueue.Launcher {
         final List<List<String>> commands = new ArrayList<>();
+        final List<RenderCommand.Stills> stills = new ArrayList<>();
         final List<LongConsumer> frames = new ArrayList<>();
         final List<FakeRun> runs = new ArrayList<>();
         int atOnce;
@@ -571,8 +624,9 @@ class TimelapseTest {
         volatile boolean endOnKill;
 
         @Override
-        public RenderQueue.Run start(List<String> command, LongConsumer progress) {
+        public RenderQueue.Run start(List<String> command, RenderCommand.Stills input, LongConsumer progress) {
             commands.add(command);
+            stills.add(input);
             frames.add(progress);
             FakeRun run = new FakeRun(this);
             runs.add(run);

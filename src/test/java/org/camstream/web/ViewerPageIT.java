@@ -1,11 +1,13 @@
 package org.camstream.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.camstream.testing.Browser;
+import org.camstream.testing.MediaTools;
 import org.camstream.testing.Poll;
 import org.camstream.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -143,6 +145,40 @@ class ViewerPageIT {
         }
         browser.get(server.uri("/cam/main").toString());
         assertEquals(server.uri("/cam/main/").toString(), browser.getCurrentUrl(), "redirected to the page's own root");
+    }
+
+    /**
+     * "Use with…" gives the camera's RTSP URL, as this page reaches the server, and settings that carry it for
+     * Frigate, Home Assistant and VLC; the URL it gives is one that ffprobe plays at the camera's size.
+     */
+    @Test
+    void useWithGivesTheRtspUrlThatPlaysAndTheToolsSettings() {
+        JavascriptExecutor js = browser;
+        browser.get(server.uri("/cam/main/?mode=mjpeg").toString());
+        String expected = server.rtspUrl("/main");
+        String shown = Poll.until(Duration.ofSeconds(10), "the RTSP URL in the copy field",
+                () -> (String) js.executeScript("return document.getElementById('rtsp-url').value"),
+                url -> !url.isEmpty());
+        assertEquals(expected, shown);
+        assertEquals(expected, js.executeScript("return document.getElementById('rtsp-link').textContent"));
+        String frigate = (String) js.executeScript("return document.getElementById('use-frigate').textContent");
+        assertTrue(frigate.contains("- path: " + expected) && frigate.contains("width: 1280"), frigate);
+        String homeAssistant = (String) js.executeScript(
+                "return document.getElementById('use-home-assistant').textContent");
+        assertTrue(homeAssistant.contains("Stream source:    " + expected), homeAssistant);
+        assertTrue(homeAssistant.contains(server.uri("/cam/main/snapshot.jpg").toString()), homeAssistant);
+        assertTrue(((String) js.executeScript("return document.getElementById('use-vlc').textContent"))
+                .startsWith("vlc " + expected));
+
+        js.executeScript("document.getElementById('rtsp-copy').click()");
+        String said = Poll.until(Duration.ofSeconds(5), "the copy button to say what it did",
+                () -> (String) js.executeScript("return document.getElementById('rtsp-copied').textContent"),
+                text -> !text.isEmpty());
+        assertTrue(said.equals("Copied") || said.startsWith("Selected"), said);
+
+        String size = MediaTools.ffprobe("-rtsp_transport", "tcp", "-select_streams", "v:0", "-show_entries",
+                "stream=codec_name,width,height", "-of", "csv=p=0", shown);
+        assertEquals("h264,1280,720", size);
     }
 
     @Test
