@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.camstream.camera.Camera;
 import org.camstream.camera.Cameras;
 import org.camstream.record.Clip;
@@ -31,7 +29,6 @@ final class ClipServlet extends HttpServlet {
 
     static final double MAX_SECONDS = Clip.MAX_DURATION.toSeconds();
     private static final int PIECE_BYTES = 64 * 1024;
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")
             .withZone(ZoneId.systemDefault());
 
@@ -78,52 +75,24 @@ final class ClipServlet extends HttpServlet {
             return;
         }
         long length = clip.length();
-        long first = 0;
-        long last = length - 1;
-        String range = request.getHeader("Range");
-        boolean partial = false;
-        if (range != null) {
-            Matcher m = RANGE.matcher(range.trim());
-            boolean valid = m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty());
-            if (valid) {
-                try {
-                    if (m.group(1).isEmpty()) {
-                        first = Math.max(0, length - Long.parseLong(m.group(2)));
-                    } else {
-                        first = Long.parseLong(m.group(1));
-                        last = m.group(2).isEmpty() ? length - 1 : Math.min(length - 1, Long.parseLong(m.group(2)));
-                    }
-                } catch (NumberFormatException e) {
-                    valid = false;
-                }
-            }
-            if (!valid || first > last || first >= length) {
-                response.setHeader("Content-Range", "bytes */" + length);
-                Responses.sendError(response, HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE,
-                        "the clip has " + length + " bytes; one range such as bytes=0-999 is served");
-                return;
-            }
-            partial = true;
+        ByteRange range = ByteRange.of(request.getHeader("Range"), length, "the clip", response);
+        if (range == null) {
+            return;
         }
         String name = camera.name() + "-" + FILE_TIME.format(clip.start()) + ".mp4";
-        response.setStatus(partial ? HttpServletResponse.SC_PARTIAL_CONTENT : HttpServletResponse.SC_OK);
+        range.apply(response);
         response.setContentType("video/mp4");
-        response.setHeader("Accept-Ranges", "bytes");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("Content-Disposition", ("1".equals(request.getParameter("download")) ? "attachment"
                 : "inline") + "; filename=\"" + name + "\"");
         response.setHeader("X-Camstream-Clip-Start", clip.start().toString());
-        if (partial) {
-            response.setHeader("Content-Range", "bytes " + first + "-" + last + "/" + length);
-        }
-        response.setContentLengthLong(last - first + 1);
         if (head) {
             return;
         }
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // as long as the download takes; a stalled client is ended by the connector's timeout
         ServletOutputStream out = response.getOutputStream();
-        Clip.Reader reader = clip.read(first, last + 1);
+        Clip.Reader reader = clip.read(range.first(), range.last() + 1);
         out.setWriteListener(new WriteListener() {
             @Override
             public void onWritePossible() throws IOException {

@@ -11,8 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A file on the disk as the whole answer, or the one byte range a {@code Range} header asks for, so a video
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
 final class FileAnswer {
 
     private static final int PIECE_BYTES = 64 * 1024;
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     private FileAnswer() {
     }
@@ -43,54 +40,26 @@ final class FileAnswer {
         boolean handedOver = false;
         try {
             long length = channel.size();
-            long first = 0;
-            long last = length - 1;
-            boolean partial = false;
-            String range = request.getHeader("Range");
-            if (range != null) {
-                Matcher m = RANGE.matcher(range.trim());
-                boolean valid = m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty());
-                if (valid) {
-                    try {
-                        if (m.group(1).isEmpty()) {
-                            first = Math.max(0, length - Long.parseLong(m.group(2)));
-                        } else {
-                            first = Long.parseLong(m.group(1));
-                            last = m.group(2).isEmpty() ? length - 1 : Math.min(length - 1, Long.parseLong(m.group(2)));
-                        }
-                    } catch (NumberFormatException e) {
-                        valid = false;
-                    }
-                }
-                if (!valid || first > last || first >= length) {
-                    response.setHeader("Content-Range", "bytes */" + length);
-                    Responses.sendError(response, HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE,
-                            "the file has " + length + " bytes; one range such as bytes=0-999 is served");
-                    return;
-                }
-                partial = true;
+            ByteRange range = ByteRange.of(request.getHeader("Range"), length, "the file", response);
+            if (range == null) {
+                return;
             }
-            response.setStatus(partial ? HttpServletResponse.SC_PARTIAL_CONTENT : HttpServletResponse.SC_OK);
+            range.apply(response);
             response.setContentType(contentType);
-            response.setHeader("Accept-Ranges", "bytes");
             response.setHeader("Cache-Control", cacheControl);
             response.setHeader("X-Content-Type-Options", "nosniff");
             if (disposition != null) {
                 response.setHeader("Content-Disposition", disposition);
             }
-            if (partial) {
-                response.setHeader("Content-Range", "bytes " + first + "-" + last + "/" + length);
-            }
-            response.setContentLengthLong(Math.max(0, last - first + 1));
             if ("HEAD".equals(request.getMethod()) || length == 0) {
                 return;
             }
             AsyncContext async = request.startAsync();
             async.setTimeout(0); // as long as the download takes; a stalled client is ended by the connector
             ServletOutputStream out = response.getOutputStream();
-            long end = last + 1;
-            long[] position = {first};
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(PIECE_BYTES, end - first));
+            long end = range.last() + 1;
+            long[] position = {range.first()};
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(PIECE_BYTES, end - range.first()));
             handedOver = true;
             out.setWriteListener(new WriteListener() {
                 @Override
