@@ -148,7 +148,8 @@ public final class ErrorPages {
         String admin = passwordFile != null
                 ? String.format("The admin user's password is the one camstream generated at its first start and"
                         + " keeps, readable only by the account camstream runs as, in %s: on the server, cat %s"
-                        + " shows it.", passwordFile, passwordFile)
+                        + " shows it. To choose your own, start camstream with --admin-password.",
+                        passwordFile, passwordFile)
                 : help.adminPassword() != null
                         ? "The admin user's password is the admin-password setting, set by " + help.adminPassword()
                                 + "."

@@ -132,9 +132,13 @@ class RtspServerIT {
 
     @Test
     void gstreamerPlaysForTenSeconds() {
-        MediaTools.Result result = MediaTools.run(List.of("gst-launch-1.0", "-q", "rtspsrc",
-                "location=" + server.rtspUrl("/main"), "protocols=tcp", "latency=200", "!", "decodebin", "!",
-                "videoconvert", "!", "fakesink", "num-buffers=300", "sync=false"));
+        // Each stream linked by its media: a bare "rtspsrc ! decodebin" links whichever pad comes first, and when
+        // that is the sound, the pictures have nowhere to go.
+        MediaTools.Result result = MediaTools.run(List.of("gst-launch-1.0", "-q", "rtspsrc", "name=src",
+                "location=" + server.rtspUrl("/main"), "protocols=tcp", "latency=200",
+                "src.", "!", "application/x-rtp,media=video", "!", "decodebin", "!", "videoconvert", "!",
+                "fakesink", "num-buffers=300", "sync=false",
+                "src.", "!", "application/x-rtp,media=audio", "!", "fakesink", "num-buffers=100", "sync=false"));
         // 300 pictures at 30 fps: ten seconds of the camera's
         assertEquals(0, result.exitCode(), result.stderr() + new String(result.stdout()));
         assertFalse((result.stderr() + result.stdoutText()).contains("ERROR"), result.stderr());
