@@ -7,12 +7,10 @@
 //
 // It plays natively where the browser plays HLS itself. camstream ships no library; a page that brings
 // hls.js (window.Hls) gets it used instead, in low-latency mode, which is how the tests play it in Chromium.
+// Watching the video and reconnecting are player.js's (VideoWatch, Reconnector), shared with its MP4 player.
 (function (global) {
   const PLAYLIST = 'hls/index.m3u8';
   const HLS_TYPE = 'application/vnd.apple.mpegurl';
-
-  /** Time without a fresh picture after which the player no longer counts as playing, in ms. */
-  function freshMs(fps) { return fps > 0 && fps < 6 ? 3000 / fps : 500; }
 
   function hlsJs() {
     return global.Hls && typeof global.Hls.isSupported === 'function' && global.Hls.isSupported() ? global.Hls : null;
@@ -20,13 +18,18 @@
 
   class CamstreamHlsPlayer {
     constructor(video, hooks, options) {
+      const { Reconnector, VideoWatch, withDefaults } = global.CamstreamPlayers;
       this.video = video;
-      this.hooks = Object.assign({ onNotice() {}, onCameraState() {} }, hooks || {});
+      this.hooks = withDefaults(hooks);
       this.playlist = new URL(PLAYLIST, new URL((options && options.base) || '', location.href)).href;
       this.mode = 'hls';
-      this.reconnects = 0;
-      this.delay = 500;
-      this.frames = [];
+      this.reconnector = new Reconnector(this.hooks, () => {
+        this.pending = false;
+        if (!this.stopped) this.connect();
+      });
+      // Longer than a camera restart (about 2 s) and the server's 3 s holds: really stuck.
+      this.watch = new VideoWatch(video, { stallMs: 8000, onStall: (why) => this.reconnect(why),
+        onHealthy: () => this.reconnector.reset() });
       this.stopped = true;
     }
 
@@ -43,23 +46,13 @@
       video.hidden = false;
       this.onError = () => { if (!this.hls) this.reconnect('error'); };
       video.addEventListener('error', this.onError);
+      this.watch.start();
       this.connect();
-      this.timer = setInterval(() => this.tick(), 250);
-      if ('requestVideoFrameCallback' in video) {
-        const onFrame = (now) => {
-          if (this.stopped) return;
-          this.frames.push(now);
-          this.lastFrameAt = now;
-          video.requestVideoFrameCallback(onFrame);
-        };
-        video.requestVideoFrameCallback(onFrame);
-      }
+      this.timer = setInterval(() => this.watch.tick(), 250);
     }
 
     connect() {
-      this.lastTime = -1;
-      this.lastProgressAt = performance.now();
-      this.connectedAt = performance.now();
+      this.watch.connected();
       const Hls = hlsJs();
       if (Hls) {
         // lowLatencyMode: blocking playlist reloads and parts; it keeps PART-HOLD-BACK behind the live edge and
@@ -97,42 +90,21 @@
 
     /** Starts again after 0.5 s doubling to 10 s; back to 0.5 s after 10 s of good playing. */
     reconnect(why) {
-      if (this.stopped || this.retry) return;
-      const delay = this.delay;
-      this.delay = Math.min(10000, this.delay * 2);
-      this.hooks.onNotice('reconnecting in ' + (delay / 1000) + ' s' + (why ? ' (' + why + ')' : ''));
+      if (this.stopped || this.pending) return;
+      this.pending = true;
       this.disconnect();
-      this.retry = setTimeout(() => {
-        this.retry = null;
-        if (this.stopped) return;
-        this.reconnects++;
-        this.hooks.onNotice('');
-        this.connect();
-      }, delay);
+      this.reconnector.schedule(why);
     }
 
     stop() {
       this.stopped = true;
+      this.watch.stop();
       clearInterval(this.timer);
-      clearTimeout(this.retry);
-      this.retry = null;
+      this.reconnector.cancel();
+      this.pending = false;
       this.video.removeEventListener('error', this.onError);
       this.disconnect();
       this.video.hidden = true;
-    }
-
-    tick() {
-      const now = performance.now();
-      if (this.video.currentTime !== this.lastTime) {
-        this.lastTime = this.video.currentTime;
-        this.lastProgressAt = now;
-        if (!('requestVideoFrameCallback' in this.video)) this.lastFrameAt = now;
-        if (now - this.connectedAt > 10000) this.delay = 500;
-      } else if (now - this.lastProgressAt > 8000) {
-        // Longer than a camera restart (about 2 s) and the server's 3 s holds: really stuck.
-        this.lastProgressAt = now;
-        this.reconnect('stalled');
-      }
     }
 
     /**
@@ -148,15 +120,9 @@
       return null;
     }
 
-    fps(now) {
-      while (this.frames.length && now - this.frames[0] > 1000) this.frames.shift();
-      return this.frames.length;
-    }
-
     stats() {
-      const now = performance.now();
-      const fps = this.fps(now);
-      const playing = !this.stopped && this.lastFrameAt !== undefined && now - this.lastFrameAt < freshMs(fps);
+      const fps = this.watch.fps();
+      const playing = this.watch.playing();
       const date = playing ? this.playingDate() : null;
       return {
         mode: this.mode,
@@ -165,7 +131,7 @@
         fps: fps,
         width: this.video.videoWidth || null,
         height: this.video.videoHeight || null,
-        reconnects: this.reconnects,
+        reconnects: this.reconnector.count,
         playing: playing,
       };
     }

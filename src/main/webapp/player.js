@@ -76,6 +76,66 @@
   function freshMs(fps) { return fps > 0 && fps < 6 ? 3000 / fps : 500; }
 
   /**
+   * Watches a <video> that plays a live stream, for the players that hand it a URL (MP4 and HLS): counts the
+   * frames it shows (presentation callbacks where the browser has them, else its clock moving), and tells when
+   * it has not moved for stallMs (onStall) or has played well for 10 s since it connected (onHealthy).
+   */
+  class VideoWatch {
+    constructor(video, options) {
+      this.video = video;
+      this.stallMs = options.stallMs;
+      this.onStall = options.onStall;
+      this.onHealthy = options.onHealthy || (() => {});
+      this.frames = new FrameCounter();
+      this.stopped = true;
+    }
+
+    start() {
+      this.stopped = false;
+      const video = this.video;
+      if ('requestVideoFrameCallback' in video) {
+        const onFrame = (now) => {
+          if (this.stopped) return;
+          this.frames.mark(now);
+          this.lastFrameAt = now;
+          video.requestVideoFrameCallback(onFrame);
+        };
+        video.requestVideoFrameCallback(onFrame);
+      }
+    }
+
+    /** A new connection: its clock starts again. */
+    connected() {
+      this.lastTime = -1;
+      this.lastProgressAt = performance.now();
+      this.connectedAt = performance.now();
+    }
+
+    tick() {
+      const now = performance.now();
+      if (this.video.currentTime !== this.lastTime) {
+        this.lastTime = this.video.currentTime;
+        this.lastProgressAt = now;
+        if (!('requestVideoFrameCallback' in this.video)) this.lastFrameAt = now;
+        if (now - this.connectedAt > 10000) this.onHealthy();
+      } else if (now - this.lastProgressAt > this.stallMs) {
+        this.lastProgressAt = now;
+        this.onStall('stalled');
+      }
+    }
+
+    stop() { this.stopped = true; }
+
+    fps() { return this.frames.perSecond(performance.now()); }
+
+    /** Whether a picture came recently enough, for the stream's own rate. */
+    playing() {
+      return !this.stopped && this.lastFrameAt !== undefined
+        && performance.now() - this.lastFrameAt < freshMs(this.fps());
+    }
+  }
+
+  /**
    * The offset from this page's clock to the server's, estimated the NTP way over the WebSocket: the page
    * sends its time, the server answers with the times it received and sent the answer, and of the recent
    * rounds the one with the shortest round trip wins, because it had the least room for queueing. A burst
@@ -475,7 +535,8 @@
       this.base = (options && options.base) || '';
       this.mode = 'mp4';
       this.reconnector = new Reconnector(this.hooks, () => { if (!this.stopped) this.connect(); });
-      this.frames = new FrameCounter();
+      this.watch = new VideoWatch(video, { stallMs: 6000, onStall: (why) => this.scheduleReconnect(why),
+        onHealthy: () => this.reconnector.reset() });
       this.edge = new LiveEdge(video, { target: 0.4, jumpAfter: 2.5, keepSeconds: 10 });
       this.stopped = true;
     }
@@ -492,29 +553,20 @@
       this.onEnded = () => this.scheduleReconnect('ended');
       video.addEventListener('error', this.onError);
       video.addEventListener('ended', this.onEnded);
+      this.watch.start();
       this.connect();
       this.timer = setInterval(() => this.tick(), 250);
-      if ('requestVideoFrameCallback' in video) {
-        const onFrame = (now) => {
-          if (this.stopped) return;
-          this.frames.mark(now);
-          this.lastFrameAt = now;
-          video.requestVideoFrameCallback(onFrame);
-        };
-        video.requestVideoFrameCallback(onFrame);
-      }
     }
 
     connect() {
-      this.lastTime = -1;
-      this.lastProgressAt = performance.now();
-      this.connectedAt = performance.now();
+      this.watch.connected();
       this.video.src = cameraUrl('stream.mp4?t=' + Date.now(), this.base);
       this.video.play().catch(() => {});
     }
 
     stop() {
       this.stopped = true;
+      this.watch.stop();
       clearInterval(this.timer);
       this.reconnector.cancel();
       this.video.removeEventListener('error', this.onError);
@@ -530,26 +582,16 @@
     }
 
     tick() {
-      const now = performance.now();
       this.edge.steer();
-      if (this.video.currentTime !== this.lastTime) {
-        this.lastTime = this.video.currentTime;
-        this.lastProgressAt = now;
-        if (!('requestVideoFrameCallback' in this.video)) this.lastFrameAt = now;
-        if (now - this.connectedAt > 10000) this.reconnector.reset();
-      } else if (now - this.lastProgressAt > 6000) {
-        this.lastProgressAt = now;
-        this.scheduleReconnect('stalled');
-      }
+      this.watch.tick();
     }
 
     stats() {
       return {
         mode: this.mode,
         latencyMs: null, // a progressive download does not expose the 'prft' boxes
-        playing: !this.stopped && this.lastFrameAt !== undefined
-          && performance.now() - this.lastFrameAt < freshMs(this.frames.perSecond(performance.now())),
-        fps: this.frames.perSecond(performance.now()),
+        playing: this.watch.playing(),
+        fps: this.watch.fps(),
         width: this.video.videoWidth || null,
         height: this.video.videoHeight || null,
         reconnects: this.reconnector.count,
@@ -636,5 +678,6 @@
 
   global.CamstreamPlayers = {
     MsePlayer, Mp4Player, ImagePlayer, ClockSync, readPrft, isSafari, managed, clockNow, cameraUrl, CAMERA_REMOVED,
+    Reconnector, VideoWatch, withDefaults,
   };
 })(window);

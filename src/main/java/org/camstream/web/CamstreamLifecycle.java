@@ -68,6 +68,9 @@ public final class CamstreamLifecycle implements ServletContextListener {
                 settings.dataDir());
         app = new Camstream(loader, resolved);
         app.startRtsp(ContainerLogins.of(context, settings.viewerAuth()));
+        Camstream running = app;
+        context.setAttribute(ErrorPages.LOGIN_HELP_ATTRIBUTE,
+                (java.util.function.Supplier<ErrorPages.LoginHelp>) () -> loginHelp(running));
         Endpoints endpoints = endpoints(app, settings.viewerAuth());
         for (Endpoints.Endpoint endpoint : endpoints.all()) {
             if (endpoint.servlet() != null && endpoint.atRoot()) {
@@ -101,6 +104,18 @@ public final class CamstreamLifecycle implements ServletContextListener {
      * checked and its place counted before the handshake; the admin's have the security headers, and their login
      * comes from web.xml's security constraint.
      */
+    /** Where the logins in use come from, for the 401 page: each password's one origin, or null. */
+    private static ErrorPages.LoginHelp loginHelp(Camstream app) {
+        org.camstream.config.ResolvedSettings resolved = app.liveSettings().resolved();
+        org.camstream.config.ResolvedSettings.Value admin = resolved.value(org.camstream.config.Setting.ADMIN_PASSWORD);
+        org.camstream.config.ResolvedSettings.Value viewer = resolved.value(org.camstream.config.Setting.VIEWER_PASSWORD);
+        Settings settings = resolved.settings();
+        boolean viewerLogin = settings.viewerAuth() && !settings.viewerUser().isEmpty()
+                && !settings.viewerPassword().isEmpty();
+        return new ErrorPages.LoginHelp(admin.isDefault() ? null : admin.origin(),
+                viewerLogin && !viewer.isDefault() ? viewer.origin() : null);
+    }
+
     static Endpoints endpoints(Camstream app, boolean viewerAuth) {
         Cameras cameras = app.cameras();
         Viewers viewers = app.viewers();
@@ -123,13 +138,17 @@ public final class CamstreamLifecycle implements ServletContextListener {
                         "stream.mjpeg", "stream")
                 .add("h264", Endpoints.Scope.CAMERA, VideoStreamServlet.h264(cameras, viewers), watch, "stream.h264")
                 .add("mp4", Endpoints.Scope.CAMERA, VideoStreamServlet.mp4(cameras, viewers), watch, "stream.mp4")
-                .add("hls", Endpoints.Scope.CAMERA, new HlsServlet(cameras), watch, "hls/*")
+                .add("hls", Endpoints.Scope.CAMERA, new HlsServlet(cameras, viewers), watch, "hls/*")
                 .add("websocket", Endpoints.Scope.CAMERA, null, socket, "ws/video")
                 .add("status", Endpoints.Scope.SERVER, StatusServlet.server(app), login, "api/status")
                 .add("camera-status", Endpoints.Scope.CAMERA_ONLY, StatusServlet.camera(app), login, "api/status")
                 .add("status-history", Endpoints.Scope.CAMERA, new StatusHistoryServlet(cameras), login,
                         "api/status/history")
                 .add("cameras", Endpoints.Scope.SERVER, new CamerasServlet(cameras), login, "api/cameras")
+                // The metrics-token, or the viewer login when viewer-auth is on (docs/metrics.md).
+                .add("metrics", Endpoints.Scope.SERVER, new MetricsServlet(org.camstream.metrics.CamstreamMetrics.of(
+                        cameras, app.recordings(), app::rtsp)),
+                        List.of(new MetricsGuard(() -> app.settings().metricsToken(), viewerAuth)), "metrics")
                 .add("recordings", Endpoints.Scope.SERVER,
                         new RecordingsServlet(cameras, app.recordings().catalog()), login, "api/recordings")
                 .add("clip", Endpoints.Scope.CAMERA, new ClipServlet(cameras, app.recordings().catalog()), watch,

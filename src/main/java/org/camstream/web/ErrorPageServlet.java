@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.function.Supplier;
 
 /**
  * The web application's error page ({@code <error-page>} in web.xml): every error the container or a servlet
@@ -41,8 +42,13 @@ public final class ErrorPageServlet extends HttpServlet {
         }
         String contextPath = request.getContextPath();
         String path = uri != null && uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
+        ErrorPages.LoginHelp help = null;
+        if (getServletContext().getAttribute(ErrorPages.LOGIN_HELP_ATTRIBUTE) instanceof Supplier<?> supplier
+                && supplier.get() instanceof ErrorPages.LoginHelp known) {
+            help = known;
+        }
         ErrorPages.Page page = ErrorPages.render(status, path, request.getHeader("Accept"), contextPath, embedded,
-                passwordFile);
+                passwordFile, help);
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType(page.contentType());

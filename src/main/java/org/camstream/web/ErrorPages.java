@@ -26,8 +26,24 @@ public final class ErrorPages {
      */
     public static final String PASSWORD_FILE_PARAMETER = "camstream.adminPasswordFile";
 
+    /**
+     * Context attribute holding a {@code Supplier<LoginHelp>}: where the logins in use come from, so that a 401
+     * names the one way its password was set, not all of them.
+     */
+    public static final String LOGIN_HELP_ATTRIBUTE = "org.camstream.login-help";
+
     /** A rendered error: what to send after the status line. */
     public record Page(String contentType, byte[] body) {
+    }
+
+    /**
+     * Where the embedded server's logins come from.
+     *
+     * @param adminPassword where admin-password was set ("command-line flag --admin-password", a file's key...),
+     *     or null when it was not
+     * @param viewerLogin where viewer-password was set, or null when viewers need no login
+     */
+    public record LoginHelp(String adminPassword, String viewerLogin) {
     }
 
     private static final Map<Integer, String> TITLES = Map.ofEntries(
@@ -101,7 +117,14 @@ public final class ErrorPages {
      */
     public static Page render(int status, String path, String accept, String contextPath, boolean embedded,
             String passwordFile) {
-        String sentence = sentence(status, embedded, passwordFile);
+        return render(status, path, accept, contextPath, embedded, passwordFile, null);
+    }
+
+    /** The same, knowing where the logins in use come from ({@code help}, null when unknown). */
+    public static Page render(int status, String path, String accept, String contextPath, boolean embedded,
+            String passwordFile, LoginHelp help) {
+        String sentence = status == 401 && embedded && help != null ? login(path, passwordFile, help)
+                : sentence(status, embedded, passwordFile);
         if (wantsHtml(path, accept)) {
             return new Page("text/html;charset=UTF-8", html(status, sentence, contextPath));
         }
@@ -118,6 +141,30 @@ public final class ErrorPages {
         }
         String sentence = SENTENCES.get(status);
         return sentence != null ? sentence : "The request failed with HTTP status " + status + ".";
+    }
+
+    /** The 401 of the embedded server, naming the one place each password in use comes from. */
+    static String login(String path, String passwordFile, LoginHelp help) {
+        String admin = passwordFile != null
+                ? String.format("The admin user's password is the one camstream generated at its first start and"
+                        + " keeps, readable only by the account camstream runs as, in %s: on the server, cat %s"
+                        + " shows it.", passwordFile, passwordFile)
+                : help.adminPassword() != null
+                        ? "The admin user's password is the admin-password setting, set by " + help.adminPassword()
+                                + "."
+                        : null;
+        boolean adminOnly = path != null && (path.startsWith("/admin") || path.startsWith("/api/config"));
+        StringBuilder sentence = new StringBuilder();
+        if (!adminOnly && help.viewerLogin() != null) {
+            sentence.append("Watching needs a login: the viewer-user with its viewer-password, set by ")
+                    .append(help.viewerLogin()).append(", or the admin user. ");
+        } else {
+            sentence.append("Log in as the admin user. ");
+        }
+        if (admin != null) {
+            sentence.append(admin);
+        }
+        return sentence.toString().trim();
     }
 
     static String title(int status) {
@@ -158,11 +205,22 @@ public final class ErrorPages {
         String home = escape((contextPath == null ? "" : contextPath) + "/");
         String page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width\">"
-                + "<title>" + title + " · camstream</title></head>\n"
+                + "<title>" + title + " · camstream</title>" + STYLE + "</head>\n"
                 + "<body><h1>" + title + "</h1>\n<p>" + escape(sentence) + "</p>\n"
                 + "<p><a href=\"" + home + "\">Back to the camera</a></p></body></html>\n";
         return page.getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * The pages' look, inline: the stylesheet itself may be behind the very login this page is about, and an
+     * error page must not depend on another request.
+     */
+    private static final String STYLE = "<style>:root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fff;--muted:#6e6e73;"
+            + "--accent:#0a66c2}@media (prefers-color-scheme:dark){:root{--fg:#f5f5f7;--bg:#111;--muted:#a9a9ae;"
+            + "--accent:#74c0fc}}body{margin:0 auto;max-width:40rem;padding:2rem 1.25rem;color:var(--fg);"
+            + "background:var(--bg);font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif}"
+            + "h1{font-size:1.4rem;margin:0 0 .75rem}h1::before{content:\"camstream\";display:block;"
+            + "font-size:.85rem;font-weight:600;color:var(--muted)}p{margin:.5rem 0}a{color:var(--accent)}</style>";
 
     private static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());

@@ -25,7 +25,8 @@ import org.camstream.stream.Chunk;
 /**
  * {@code /hls/*}: the LL-HLS playlist {@code index.m3u8} and the run's init segments, segments and parts.
  * Every request goes asynchronous: most are answered at once, blocking playlist reloads and the
- * preload-hinted part are held in {@link HeldRequests} until the stream has them, without a thread.
+ * preload-hinted part are held in {@link HeldRequests} until the stream has them, without a thread. A player's
+ * playlist requests hold its place under {@code max-viewers} ({@link HlsPlayers}).
  */
 final class HlsServlet extends HttpServlet {
 
@@ -35,10 +36,26 @@ final class HlsServlet extends HttpServlet {
     /** Beyond its hold, how long a client may take to read an answer before the container ends the request. */
     private static final long WRITE_MILLIS = 30_000;
 
-    private final Cameras cameras;
+    /** The most of a User-Agent kept to tell players apart. */
+    private static final int USER_AGENT_CHARS = 200;
 
-    HlsServlet(Cameras cameras) {
+    private final Cameras cameras;
+    private final Viewers viewers;
+
+    HlsServlet(Cameras cameras, Viewers viewers) {
         this.cameras = cameras;
+        this.viewers = viewers;
+    }
+
+    /** Who asks: HLS has no lasting connection, so a player is its address and its User-Agent. */
+    private static String client(HttpServletRequest request) {
+        String agent = request.getHeader("User-Agent");
+        if (agent == null) {
+            agent = "";
+        } else if (agent.length() > USER_AGENT_CHARS) {
+            agent = agent.substring(0, USER_AGENT_CHARS);
+        }
+        return request.getRemoteAddr() + " " + agent;
     }
 
     @Override
@@ -60,9 +77,17 @@ final class HlsServlet extends HttpServlet {
         String path = routed.startsWith(HLS) ? routed.substring(HLS.length()) : routed;
         HlsCounters counters = camera.hlsCounters();
         if (path.equals(HlsNames.PLAYLIST)) {
+            if (!viewers.hls().admit(camera, client(request))) {
+                counters.errors.increment();
+                String refusal = viewers.refusal(camera);
+                Responses.sendUnavailable(response, ViewerLimit.RETRY_AFTER_SECONDS, refusal != null ? refusal
+                        : "camstream is at its limit of viewers");
+                return;
+            }
             playlist(camera, request, response, head);
             return;
         }
+        viewers.hls().heard(camera, client(request));
         HlsNames.Media media = HlsNames.parse(path);
         if (media == null) {
             counters.errors.increment();

@@ -136,22 +136,4 @@ final class SnapshotServlet extends HttpServlet {
         camera.counters().snapshot.sent(frame.size());
         Responses.sendAsync(async, HttpServletResponse.SC_OK, "image/jpeg", frame);
     }
-
-    @Override
-    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Camera camera = Route.camera(request, response, cameras);
-        if (camera == null) {
-            return;
-        }
-        Frame latest = livePicture(camera, camera.pictures().latest());
-        if (latest == null) {
-            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-            response.setHeader("Retry-After", Integer.toString(retryAfter(pictureSource(camera))));
-            Responses.noCache(response);
-            return;
-        }
-        response.setContentType("image/jpeg");
-        Responses.noCache(response);
-        response.setContentLength(latest.size());
-    }
 }

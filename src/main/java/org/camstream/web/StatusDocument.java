@@ -66,11 +66,11 @@ final class StatusDocument {
         Map<String, Object> status = new LinkedHashMap<>();
         Camera first = cameras.first();
         if (first != null) {
-            status.putAll(camera(first, total, app.rtsp()));
+            status.putAll(camera(first, total, app.rtsp(), app.viewers().hls()));
         }
         Map<String, Object> all = new LinkedHashMap<>();
         for (Camera camera : cameras.all()) {
-            all.put(camera.name(), camera(camera, total, app.rtsp()));
+            all.put(camera.name(), camera(camera, total, app.rtsp(), app.viewers().hls()));
         }
         status.put("cameras", all);
         status.put("recordings", recordings(app.recordings()));
@@ -90,13 +90,14 @@ final class StatusDocument {
 
     /** One camera's {@code /cam/<name>/api/status}: its processes, its viewers, its HLS and relays, and the JVM. */
     static Map<String, Object> camera(Camstream app, Camera camera) {
-        Map<String, Object> status = camera(camera, app.viewers().total(), app.rtsp());
+        Map<String, Object> status = camera(camera, app.viewers().total(), app.rtsp(), app.viewers().hls());
         status.put("uptimeSeconds", app.uptimeMillis() / 1000.0);
         status.put("jvm", jvm());
         return status;
     }
 
-    private static Map<String, Object> camera(Camera unit, ViewerLimit total, org.camstream.rtsp.RtspServer rtsp) {
+    private static Map<String, Object> camera(Camera unit, ViewerLimit total, org.camstream.rtsp.RtspServer rtsp,
+            HlsPlayers hls) {
         Codec nativeCodec = unit.nativeCodec();
         Map<String, Object> camera = describe(unit.status());
         camera.put("name", unit.name());
@@ -138,6 +139,7 @@ final class StatusDocument {
         if (rtsp != null) {
             viewersByFormat.put("rtsp", rtsp.clients(unit.name()).size());
         }
+        viewersByFormat.put("hls", hls.count(unit));
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("maxViewers", total.max());
         limits.put("admittedViewers", total.admitted());

@@ -16,7 +16,8 @@ import org.camstream.process.Lease;
 /**
  * The viewers of every camera: who is let in (a place under the server's {@code max-viewers} and under the
  * camera's own, then a claim on the pictures it needs), every open stream and WebSocket, and the writer pool
- * that closes them off the cameras' threads. A camera that is removed ends its own viewers here, and no others.
+ * that closes them off the cameras' threads, and the HLS players ({@link HlsPlayers}). A camera that is removed
+ * ends its own viewers here, and no others.
  */
 final class Viewers implements AutoCloseable {
 
@@ -28,6 +29,7 @@ final class Viewers implements AutoCloseable {
     private final OpenViewers<WebSocketViewer> sockets;
     private final Executor writers;
     private final Supplier<Duration> viewerTimeout;
+    private final HlsPlayers hls;
 
     Viewers(IntSupplier maxViewers, ScheduledExecutorService scheduler, Executor writers,
             Supplier<Duration> viewerTimeout) {
@@ -36,12 +38,14 @@ final class Viewers implements AutoCloseable {
         this.sockets = new OpenViewers<>("WebSocket viewer", "send did not complete in", scheduler, viewerTimeout);
         this.writers = writers;
         this.viewerTimeout = viewerTimeout;
+        this.hls = new HlsPlayers(this::place, viewerTimeout, scheduler, System::nanoTime);
     }
 
     /** Ends a camera's viewers when it closes, and tells its WebSocket viewers when its state changes. */
     void watch(Camera camera) {
         camera.onClose(() -> {
             streams.endAll(camera, "camera removed");
+            hls.forget(camera);
             for (WebSocketViewer viewer : sockets.of(camera)) {
                 viewer.close(new CloseReason(CAMERA_REMOVED, "camera removed"));
             }
@@ -141,9 +145,15 @@ final class Viewers implements AutoCloseable {
         return viewerTimeout.get();
     }
 
+    /** The HLS players, who hold places as viewers while they keep asking. */
+    HlsPlayers hls() {
+        return hls;
+    }
+
     @Override
     public void close() {
         streams.close();
         sockets.close();
+        hls.close();
     }
 }

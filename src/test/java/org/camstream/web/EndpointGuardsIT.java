@@ -1,6 +1,7 @@
 package org.camstream.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,13 @@ class EndpointGuardsIT {
             for (String path : List.of("/api/cameras", "/grid.html", "/?action=stream_1", "/cam/", "/cam/yard")) {
                 assertEquals(401, server.get(path).statusCode(), path + " without a login");
             }
+            // The 401 a browser gets says which login watches, and where its password was set: that one place.
+            String page = new String(server.send(HttpRequest.newBuilder(server.uri("/"))
+                    .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").build()).body(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(page.contains("Watching needs a login: the viewer-user with its viewer-password, set by"
+                    + " command-line flag --viewer-password"), page);
+            assertFalse(page.contains("birdbox"), "never the password: " + page);
             for (String path : List.of("/favicon.svg", "/favicon.ico")) {
                 assertEquals(200, server.get(path).statusCode(), path + " is for everyone");
             }

@@ -133,6 +133,11 @@ class ErrorResponsesIT {
         assertTrue(login.body().contains("admin-password setting") && login.body().contains("--admin-password"),
                 "the page says where the password comes from: " + login.body());
         assertFalse(login.body().contains(TestServer.ADMIN_PASSWORD), "never the password: " + login.body());
+        assertTrue(login.body().contains("set by command-line flag --admin-password"), login.body());
+        assertFalse(login.body().contains("CAMSTREAM_ADMIN_PASSWORD") || login.body().contains("~/.camstream"),
+                "only the one way the password was set: " + login.body());
+        assertTrue(login.body().contains("<style>") && login.body().contains("system-ui"),
+                "styled like camstream's pages: " + login.body());
         // The API answers JSON even to a browser: scripts read it.
         assertJsonError(RawHttp.get(server.port(), "/api/config", BROWSER), 401, "/api/config from a browser");
 

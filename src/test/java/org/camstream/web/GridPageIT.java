@@ -192,7 +192,8 @@ class GridPageIT {
                 + "  out[a.getAttribute('href')] = r.status || r.type; } catch (e) { out[a.getAttribute('href')] = String(e); }"
                 + " clearTimeout(timer); abort.abort(); } done(out); })();");
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-        assertEquals(7, answers.size(), "the table's stream links: " + answers);
+        assertEquals(9, answers.size(), "the table's stream links and its recordings and timelapse pages: " + answers);
+        assertTrue(answers.containsKey("recordings.html") && answers.containsKey("timelapse.html"), answers.toString());
         answers.forEach((href, status) -> assertEquals(200L, status, "/cam/third/" + href + ": " + answers));
         // The admin page asks for its login (a fetch of it would have the browser ask for one).
         assertEquals(401, server.get("/admin?camera=third").statusCode(), "the admin page is there");

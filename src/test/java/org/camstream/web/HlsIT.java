@@ -211,6 +211,38 @@ class HlsIT {
                 () -> server.camera().get("state").equals("idle"));
     }
 
+    /**
+     * An HLS player is a viewer: its first playlist request takes a place under max-viewers (or is refused, like
+     * any viewer past the limit), its next ones keep it, and once it asks for nothing for viewer-timeout the place
+     * is free. Players are told apart by address and User-Agent; the status counts them in viewers.hls.
+     */
+    @Test
+    void hlsPlayersTakePlacesUnderMaxViewersAndFreeThemWhenTheyStopAsking() throws Exception {
+        try (TestServer limited = TestServer.start("--max-viewers", "1", "--viewer-timeout", "2")) {
+            assertEquals(200, playlistAs(limited, "player-one").statusCode());
+            assertEquals(1, hlsViewers(limited));
+            HttpResponse<byte[]> refused = playlistAs(limited, "player-two");
+            assertJson(refused, 503, "limit of 1 viewer");
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+            assertEquals(503, limited.get("/snapshot.jpg").statusCode(), "the place is taken for every format");
+            assertEquals(200, playlistAs(limited, "player-one").statusCode(), "the same player keeps its place");
+            Poll.until(Duration.ofSeconds(15), "player-one, asking no more, to be gone",
+                    () -> hlsViewers(limited) == 0);
+            assertEquals(200, playlistAs(limited, "player-two").statusCode(), "its place is free again");
+            assertEquals(1, hlsViewers(limited));
+        }
+    }
+
+    private static HttpResponse<byte[]> playlistAs(TestServer on, String userAgent) {
+        return on.send(java.net.http.HttpRequest.newBuilder(on.uri("/hls/index.m3u8"))
+                .header("User-Agent", userAgent).timeout(Duration.ofSeconds(20)).build());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int hlsViewers(TestServer on) {
+        return ((Number) ((Map<String, Object>) on.status().get("viewers")).get("hls")).intValue();
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> hls() {
         Map<String, Object> hls = (Map<String, Object>) server.status().get("hls");

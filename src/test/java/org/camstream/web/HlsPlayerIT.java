@@ -47,9 +47,13 @@ class HlsPlayerIT {
         browser.get(server.uri("/hls-player-test").toString());
         JavascriptExecutor js = browser;
         js.executeScript(Files.readString(HLS_JS, StandardCharsets.UTF_8));
-        js.executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + "const s = document.createElement('script'); s.src = '/hls-player.js';"
-                + "s.onload = () => done(true); s.onerror = () => done(false); document.head.appendChild(s);");
+        // player.js first, as the viewer page loads them: the HLS player watches its video with player.js's parts.
+        for (String script : List.of("/player.js", "/hls-player.js")) {
+            assertEquals(true, js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "const s = document.createElement('script'); s.src = '" + script + "';"
+                    + "s.onload = () => done(true); s.onerror = () => done(false); document.head.appendChild(s);"),
+                    script);
+        }
         assertEquals(true, js.executeScript("return CamstreamHlsPlayer.supported()"));
         js.executeScript("const v = document.createElement('video'); v.muted = true; v.autoplay = true;"
                 + "v.playsInline = true; document.body.appendChild(v);"

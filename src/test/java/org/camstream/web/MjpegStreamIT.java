@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -176,6 +177,28 @@ class MjpegStreamIT {
         assertEquals(String.valueOf(response.body().length),
                 response.headers().firstValue("content-length").orElse(""));
         assertSize(response.body());
+    }
+
+    /**
+     * A HEAD answers what a GET would: on an idle camera it starts the camera and waits for a picture as a GET
+     * does, then answers 200 with the picture's type and length and no body.
+     */
+    @Test
+    void headOfASnapshotOnAnIdleCameraAnswersWhatTheGetWould() throws Exception {
+        try (TestServer idle = TestServer.start("--width", "320", "--height", "240", "--idle-stop", "1")) {
+            Poll.until(Duration.ofSeconds(10), "the camera to be idle",
+                    () -> "idle".equals(idle.camera().get("state")));
+            HttpResponse<byte[]> head = idle.send(HttpRequest.newBuilder(idle.uri("/snapshot.jpg"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(200, head.statusCode(), "the HEAD started the camera, as a GET does");
+            assertEquals("image/jpeg", head.headers().firstValue("content-type").orElse(""));
+            assertTrue(Long.parseLong(head.headers().firstValue("content-length").orElse("0")) > 100,
+                    head.headers().map().toString());
+            assertEquals(0, head.body().length);
+            HttpResponse<byte[]> get = idle.get("/snapshot.jpg");
+            assertEquals(200, get.statusCode());
+            assertEquals(head.headers().firstValue("content-type"), get.headers().firstValue("content-type"));
+        }
     }
 
     @Test
