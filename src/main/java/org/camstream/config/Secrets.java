@@ -41,6 +41,7 @@ public final class Secrets {
         List<String> found = new ArrayList<>();
         found.add(settings.adminPassword());
         found.add(settings.viewerPassword());
+        found.add(settings.metricsToken());
         for (CameraSettings camera : settings.cameras()) {
             for (PublishUrl url : camera.publish()) {
                 found.addAll(url.secrets());

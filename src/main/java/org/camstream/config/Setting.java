@@ -13,6 +13,10 @@ import java.util.Locale;
 public enum Setting {
     PORT("port", "8080", Scope.SERVER, "HTTP port of the embedded server (embedded mode only)"),
     BIND("bind", "0.0.0.0", Scope.SERVER, "address the embedded server listens on (embedded mode only)"),
+    HTTPS_PORT("https-port", "0", Scope.SERVER, "HTTPS port of the embedded server, with tls-cert and tls-key (0: no HTTPS; embedded mode only)"),
+    TLS_CERT("tls-cert", "", Scope.SERVER, "the certificate and its chain for https-port, a PEM file such as Let's Encrypt's fullchain.pem"),
+    TLS_KEY("tls-key", "", Scope.SERVER, "the certificate's private key for https-port, a PEM file (PKCS#8, or PKCS#1 RSA, or EC) such as Let's Encrypt's privkey.pem"),
+    HTTPS_REDIRECT("https-redirect", "false", Scope.SERVER, "answer plain HTTP requests with a redirect to the https-port (embedded mode only)"),
     SOURCE("source", "test", Scope.CAMERA, "camera source: test, rpicam, v4l2 or ffmpeg"),
     WIDTH("width", "1280", Scope.CAMERA, "picture width in pixels (even, 64 to 4096)"),
     HEIGHT("height", "720", Scope.CAMERA, "picture height in pixels (even, 64 to 4096)"),
@@ -37,6 +41,7 @@ public enum Setting {
     VIEWER_AUTH("viewer-auth", "false", Scope.SERVER, "require a login to watch, too (role camstream-viewer or camstream-admin)"),
     VIEWER_USER("viewer-user", "", Scope.SERVER, "user name of a watch-only login (embedded mode)"),
     VIEWER_PASSWORD("viewer-password", "", Scope.SERVER, "password of the watch-only login (embedded mode)"),
+    METRICS_TOKEN("metrics-token", "", Scope.SERVER, "a token that lets a scraper read GET /metrics, as Authorization: Bearer <token> or ?token=<token>; empty: /metrics follows viewer-auth"),
     MAX_VIEWERS("max-viewers", "100", Scope.BOTH, "stream connections served at once in all (1 to 10000); one more gets a 503. camera.<name>.max-viewers caps one camera"),
     IDLE_STOP("idle-stop", "10", Scope.SERVER, "seconds the camera keeps running after the last viewer left (0 to 3600, decimals allowed)"),
     VIEWER_TIMEOUT("viewer-timeout", "10", Scope.SERVER, "seconds a viewer's connection may accept nothing before it is closed (1 to 300, decimals allowed)"),
@@ -118,7 +123,7 @@ public enum Setting {
 
     /** Values that must not be shown on status pages or in logs. */
     public boolean isSecret() {
-        return this == ADMIN_PASSWORD || this == VIEWER_PASSWORD;
+        return this == ADMIN_PASSWORD || this == VIEWER_PASSWORD || this == METRICS_TOKEN;
     }
 
     public static Setting fromKey(String key) {

@@ -13,6 +13,10 @@ import java.util.Objects;
 public final class Settings {
     private final int port;
     private final String bind;
+    private final int httpsPort;
+    private final Path tlsCert;
+    private final Path tlsKey;
+    private final boolean httpsRedirect;
     private final List<String> allowedOrigins;
     private final List<String> corsOrigins;
     private final String adminUser;
@@ -20,6 +24,7 @@ public final class Settings {
     private final boolean viewerAuth;
     private final String viewerUser;
     private final String viewerPassword;
+    private final String metricsToken;
     private final int maxViewers;
     private final Duration idleStop;
     private final Duration viewerTimeout;
@@ -37,6 +42,10 @@ public final class Settings {
     private Settings(Builder b) {
         this.port = b.port;
         this.bind = Objects.requireNonNull(b.bind, "bind");
+        this.httpsPort = b.httpsPort;
+        this.tlsCert = b.tlsCert;
+        this.tlsKey = b.tlsKey;
+        this.httpsRedirect = b.httpsRedirect;
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.corsOrigins = List.copyOf(b.corsOrigins);
         this.adminUser = Objects.requireNonNull(b.adminUser, "adminUser");
@@ -44,6 +53,7 @@ public final class Settings {
         this.viewerAuth = b.viewerAuth;
         this.viewerUser = Objects.requireNonNull(b.viewerUser, "viewerUser");
         this.viewerPassword = Objects.requireNonNull(b.viewerPassword, "viewerPassword");
+        this.metricsToken = Objects.requireNonNull(b.metricsToken, "metricsToken");
         this.maxViewers = b.maxViewers;
         this.idleStop = Objects.requireNonNull(b.idleStop, "idleStop");
         this.viewerTimeout = Objects.requireNonNull(b.viewerTimeout, "viewerTimeout");
@@ -76,6 +86,26 @@ public final class Settings {
         return bind;
     }
 
+    /** The embedded server's HTTPS port; 0: no HTTPS. */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** The PEM file of the certificate and its chain (Let's Encrypt's fullchain.pem); null without HTTPS. */
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    /** The PEM file of the certificate's private key (Let's Encrypt's privkey.pem); null without HTTPS. */
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
+    /** Whether plain HTTP requests are redirected to {@link #httpsPort()}. */
+    public boolean httpsRedirect() {
+        return httpsRedirect;
+    }
+
     public List<String> allowedOrigins() {
         return allowedOrigins;
     }
@@ -103,6 +133,11 @@ public final class Settings {
 
     public String viewerPassword() {
         return viewerPassword;
+    }
+
+    /** The token that lets a scraper read {@code /metrics}; empty for none. */
+    public String metricsToken() {
+        return metricsToken;
     }
 
     /** Stream connections served at once, all cameras together; one more gets a 503. */
@@ -199,6 +234,10 @@ public final class Settings {
     public static final class Builder {
         private int port = 8080;
         private String bind = "0.0.0.0";
+        private int httpsPort = 0;
+        private Path tlsCert;
+        private Path tlsKey;
+        private boolean httpsRedirect;
         private List<String> allowedOrigins = List.of();
         private List<String> corsOrigins = List.of();
         private String adminUser = "admin";
@@ -206,6 +245,7 @@ public final class Settings {
         private boolean viewerAuth = false;
         private String viewerUser = "";
         private String viewerPassword = "";
+        private String metricsToken = "";
         private int maxViewers = Integer.parseInt(Setting.MAX_VIEWERS.defaultValue());
         private Duration idleStop = Duration.ofSeconds(Long.parseLong(Setting.IDLE_STOP.defaultValue()));
         private Duration viewerTimeout = Duration.ofSeconds(Long.parseLong(Setting.VIEWER_TIMEOUT.defaultValue()));
@@ -226,6 +266,10 @@ public final class Settings {
         private Builder(Settings s) {
             port = s.port;
             bind = s.bind;
+            httpsPort = s.httpsPort;
+            tlsCert = s.tlsCert;
+            tlsKey = s.tlsKey;
+            httpsRedirect = s.httpsRedirect;
             allowedOrigins = s.allowedOrigins;
             corsOrigins = s.corsOrigins;
             adminUser = s.adminUser;
@@ -233,6 +277,7 @@ public final class Settings {
             viewerAuth = s.viewerAuth;
             viewerUser = s.viewerUser;
             viewerPassword = s.viewerPassword;
+            metricsToken = s.metricsToken;
             maxViewers = s.maxViewers;
             idleStop = s.idleStop;
             viewerTimeout = s.viewerTimeout;
@@ -255,6 +300,15 @@ public final class Settings {
 
         public Builder bind(String value) {
             bind = value;
+            return this;
+        }
+
+        /** HTTPS on {@code port} (0: none) with these PEM files, and whether plain HTTP is redirected to it. */
+        public Builder https(int port, Path cert, Path key, boolean redirect) {
+            httpsPort = port;
+            tlsCert = cert;
+            tlsKey = key;
+            httpsRedirect = redirect;
             return this;
         }
 
@@ -282,6 +336,11 @@ public final class Settings {
         public Builder viewerLogin(String user, String password) {
             viewerUser = user;
             viewerPassword = password;
+            return this;
+        }
+
+        public Builder metricsToken(String value) {
+            metricsToken = value;
             return this;
         }
 

@@ -94,11 +94,14 @@ final class SettingsParser {
         Settings settings = Settings.builder()
                 .port(r.integer(Setting.PORT, 0, 65535))
                 .bind(r.text(Setting.BIND))
+                .https(r.integer(Setting.HTTPS_PORT, 0, 65535), tlsFile(r, Setting.TLS_CERT),
+                        tlsFile(r, Setting.TLS_KEY), r.bool(Setting.HTTPS_REDIRECT))
                 .allowedOrigins(r.origins(Setting.ALLOWED_ORIGINS))
                 .corsOrigins(r.raw(Setting.CORS_ORIGINS).trim().equals("*") ? List.of("*") : r.origins(Setting.CORS_ORIGINS))
                 .adminLogin(r.userName(Setting.ADMIN_USER, false), r.raw(Setting.ADMIN_PASSWORD))
                 .viewerAuth(r.bool(Setting.VIEWER_AUTH))
                 .viewerLogin(r.userName(Setting.VIEWER_USER, true), r.raw(Setting.VIEWER_PASSWORD))
+                .metricsToken(metricsToken(r))
                 .maxViewers(maxViewers)
                 .idleStop(r.seconds(Setting.IDLE_STOP, 0, 3600))
                 .viewerTimeout(r.seconds(Setting.VIEWER_TIMEOUT, 1, 300))
@@ -112,8 +115,49 @@ final class SettingsParser {
                 .rtsp(r.integer(Setting.RTSP_PORT, 0, 65535), rtpPort(r),
                         r.seconds(Setting.RTSP_SESSION_TIMEOUT, 2, 3600))
                 .build();
+        checkHttps(r, settings);
         Secrets.remember(settings);
         return new Parsed(settings, flatExists ? flatName : null);
+    }
+
+    /** A PEM file of https-port's; null when the setting is empty. Whether it can be read is the server's check. */
+    private static Path tlsFile(Reader r, Setting setting) {
+        String value = r.raw(setting).trim();
+        return value.isEmpty() ? null : expandHome(value);
+    }
+
+    /** HTTPS needs both PEM files and a port of its own; the redirect needs HTTPS. */
+    private static void checkHttps(Reader r, Settings settings) {
+        int port = settings.httpsPort();
+        if (port == 0) {
+            if (settings.httpsRedirect()) {
+                throw r.invalid(Setting.HTTPS_REDIRECT, "needs https-port: without HTTPS there is nothing to redirect to");
+            }
+            return;
+        }
+        if (port == settings.port()) {
+            throw r.invalid(Setting.HTTPS_PORT, "must differ from port, the HTTP port " + settings.port());
+        }
+        if (port == settings.rtspPort()) {
+            throw r.invalid(Setting.HTTPS_PORT, "must differ from rtsp-port " + settings.rtspPort());
+        }
+        if (settings.tlsCert() == null) {
+            throw r.invalid(Setting.TLS_CERT, "is needed for https-port: the certificate and its chain, a PEM file"
+                    + " such as /etc/letsencrypt/live/<host>/fullchain.pem");
+        }
+        if (settings.tlsKey() == null) {
+            throw r.invalid(Setting.TLS_KEY, "is needed for https-port: the private key, a PEM file such as"
+                    + " /etc/letsencrypt/live/<host>/privkey.pem");
+        }
+    }
+
+    /** The metrics token: visible ASCII, as it goes into a header and a query; empty for none. */
+    private static String metricsToken(Reader r) {
+        String token = r.raw(Setting.METRICS_TOKEN).trim();
+        if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw r.invalid(Setting.METRICS_TOKEN, "must be printable ASCII without spaces");
+        }
+        return token;
     }
 
     /** RTP on an even port and RTCP on the next, as RFC 3550 asks; 0 for none. */

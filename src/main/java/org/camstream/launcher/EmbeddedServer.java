@@ -143,6 +143,9 @@ public final class EmbeddedServer implements AutoCloseable {
     private final Context context;
     private final Path baseDir;
     private final String bind;
+    /** The HTTPS connector, and what reloads its certificate; null without https-port. */
+    private Connector https;
+    private CertificateWatcher certificateWatcher;
     private boolean closed;
 
     private EmbeddedServer(Tomcat tomcat, Context context, Path baseDir, String bind) {
@@ -178,7 +181,8 @@ public final class EmbeddedServer implements AutoCloseable {
                 // temporary files left behind are not worth failing the shutdown for
             }
         }, "camstream-shutdown"));
-        System.out.println("camstream is running at " + server.url() + "  (Ctrl+C stops it)");
+        System.out.println("camstream is running at " + server.url()
+                + (server.https != null ? " and " + server.httpsUrl() : "") + "  (Ctrl+C stops it)");
         server.tomcat.getServer().await();
     }
 
@@ -191,6 +195,11 @@ public final class EmbeddedServer implements AutoCloseable {
      */
     public static EmbeddedServer start(List<String> args, Path webapp, Path classes) throws Exception {
         Settings settings = SettingsLoader.ofProcess(args, java.util.Map.of()).load();
+        if (settings.httpsPort() != 0) {
+            // Before anything is made: without files that work, camstream does not start.
+            TlsConnector.check(settings.tlsCert(), settings.tlsKey());
+        }
+        java.time.Duration certificateCheck = TlsConnector.checkInterval();
         QUIETER.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         Path baseDir = Files.createTempDirectory("camstream-tomcat-");
         Tomcat tomcat = new Tomcat();
@@ -203,6 +212,15 @@ public final class EmbeddedServer implements AutoCloseable {
         Connector connector = connector(settings);
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
+        Connector https = null;
+        if (settings.httpsPort() != 0) {
+            https = TlsConnector.configure(limitedConnector(settings.bind(), settings.httpsPort()), settings);
+            tomcat.getService().addConnector(https);
+            connector.setRedirectPort(settings.httpsPort());
+            if (settings.httpsRedirect()) {
+                tomcat.getEngine().getPipeline().addValve(new HttpsRedirectValve(settings.httpsPort()));
+            }
+        }
 
         // The realm the admin page's security constraint is checked against.
         tomcat.addUser(settings.adminUser(), AdminCredentials.password(settings));
@@ -247,11 +265,26 @@ public final class EmbeddedServer implements AutoCloseable {
             context.setResources(resources);
         }
         EmbeddedServer server = new EmbeddedServer(tomcat, context, baseDir, settings.bind());
+        server.https = https;
         try {
             tomcat.start();
         } catch (LifecycleException e) {
+            boolean httpsFailed = https != null && https.getState() == org.apache.catalina.LifecycleState.FAILED;
             server.close();
+            if (httpsFailed) {
+                throw httpsFailed(settings, e);
+            }
             throw e;
+        }
+        if (https != null) {
+            if (https.getState() != org.apache.catalina.LifecycleState.STARTED || https.getLocalPort() <= 0) {
+                server.close();
+                throw httpsFailed(settings, null);
+            }
+            Connector started = https;
+            server.certificateWatcher = new CertificateWatcher(settings.tlsCert(), settings.tlsKey(), certificateCheck,
+                    () -> TlsConnector.reload(started), "HTTPS port " + settings.httpsPort());
+            server.certificateWatcher.start();
         }
         if (!context.getState().isAvailable()) {
             server.close();
@@ -260,11 +293,25 @@ public final class EmbeddedServer implements AutoCloseable {
         return server;
     }
 
+    private static SettingsException httpsFailed(Settings settings, Exception cause) {
+        return new SettingsException("HTTPS on port " + settings.httpsPort() + " did not start (the port is in use,"
+                + " or Tomcat could not use " + settings.tlsCert() + " and " + settings.tlsKey() + ")"
+                + (cause == null ? "; see the log above" : ": " + cause.getMessage()));
+    }
+
     private static Connector connector(Settings settings) {
+        return limitedConnector(settings.bind(), settings.port());
+    }
+
+    /**
+     * A connector with camstream's limits and timeouts: the HTTP one, and the HTTPS one (TlsConnector) on top
+     * of the same, so that both hold to the same per-connection costs.
+     */
+    static Connector limitedConnector(String address, int port) {
         Connector connector = new Connector(new Http11NioProtocol(
                 new CamstreamNioEndpoint(WRITE_TIMEOUT_MILLIS, REQUEST_HEAD_DEADLINE_MILLIS)));
-        connector.setPort(settings.port());
-        set(connector, "address", settings.bind());
+        connector.setPort(port);
+        set(connector, "address", address);
         set(connector, "maxThreads", MAX_THREADS);
         set(connector, "minSpareThreads", "2");
         set(connector, "compression", "off");
@@ -294,7 +341,7 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /** Sets a connector property, failing on one Tomcat does not know rather than ignoring it. */
-    private static void set(Connector connector, String name, Object value) {
+    static void set(Connector connector, String name, Object value) {
         if (!connector.setProperty(name, String.valueOf(value))) {
             throw new IllegalStateException("Tomcat's connector has no property " + name);
         }
@@ -313,6 +360,11 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     public String url() {
+        return "http://" + host() + ":" + port() + "/";
+    }
+
+    /** The name this server is reached by, for the URLs it prints. */
+    private String host() {
         String host = bind;
         if (host.equals("0.0.0.0") || host.equals("::")) {
             try {
@@ -321,7 +373,16 @@ public final class EmbeddedServer implements AutoCloseable {
                 host = "localhost";
             }
         }
-        return "http://" + host + ":" + port() + "/";
+        return host;
+    }
+
+    /** The port of the HTTPS connector; 0 without https-port. */
+    public int httpsPort() {
+        return https == null ? 0 : https.getLocalPort();
+    }
+
+    public String httpsUrl() {
+        return https == null ? null : "https://" + host() + ":" + httpsPort() + "/";
     }
 
     /** The web application, for tests that add a servlet to it. */
@@ -340,6 +401,9 @@ public final class EmbeddedServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (certificateWatcher != null) {
+            certificateWatcher.close();
+        }
         try {
             tomcat.stop();
             tomcat.destroy();

@@ -21,6 +21,14 @@ public final class Browser {
     }
 
     public static ChromeDriver start() {
+        return start(java.util.List.of());
+    }
+
+    /**
+     * A browser with these command-line switches added to the usual ones, such as HttpsIT's
+     * {@code --ignore-certificate-errors-spki-list=<hash>}, which makes it trust one test certificate.
+     */
+    public static ChromeDriver start(java.util.List<String> extraArgs) {
         if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
             throw new AssertionError("browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + " (apt-get install chromium chromium-driver)");
@@ -35,6 +43,7 @@ public final class Browser {
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--window-size=1600,1100",
                 "--mute-audio");
+        options.addArguments(extraArgs);
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         return driver;
