@@ -155,12 +155,17 @@ public final class EmbeddedServer implements AutoCloseable {
         this.bind = bind;
     }
 
-    /** Called by {@link Main}: runs until the JVM is asked to stop. */
+    /**
+     * Called by {@link Main}: runs until the JVM is asked to stop.
+     *
+     * @param unpacked the temporary directory the launcher unpacked to, deleted at the end; null when the
+     *     launcher runs from its kept copy
+     */
     public static void run(Path war, Path unpacked, String[] args) throws Exception {
         List<String> arguments = Arrays.asList(args);
         if (arguments.contains("--help") || arguments.contains("-h")) {
             printUsage(System.out);
-            PathUtils.deleteDirectory(unpacked);
+            deleteUnpacked(unpacked);
             return;
         }
         EmbeddedServer server;
@@ -169,14 +174,19 @@ public final class EmbeddedServer implements AutoCloseable {
         } catch (SettingsException e) {
             System.err.println("camstream: " + e.getMessage());
             System.err.println("Run with --help to list the settings.");
-            PathUtils.deleteDirectory(unpacked);
+            deleteUnpacked(unpacked);
+            System.exit(2);
+            return;
+        } catch (StartFailure e) {
+            System.err.println("camstream: " + e.getMessage());
+            deleteUnpacked(unpacked);
             System.exit(2);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             try {
-                PathUtils.deleteDirectory(unpacked);
+                deleteUnpacked(unpacked);
             } catch (IOException e) {
                 // temporary files left behind are not worth failing the shutdown for
             }
@@ -184,6 +194,12 @@ public final class EmbeddedServer implements AutoCloseable {
         System.out.println("camstream is running at " + server.url()
                 + (server.https != null ? " and " + server.httpsUrl() : "") + "  (Ctrl+C stops it)");
         server.tomcat.getServer().await();
+    }
+
+    private static void deleteUnpacked(Path unpacked) throws IOException {
+        if (unpacked != null) {
+            PathUtils.deleteDirectory(unpacked);
+        }
     }
 
     /**
@@ -199,9 +215,16 @@ public final class EmbeddedServer implements AutoCloseable {
             // Before anything is made: without files that work, camstream does not start.
             TlsConnector.check(settings.tlsCert(), settings.tlsKey());
         }
+        // Before anything starts, so that a port in use is one clear line, not Tomcat's stack trace after the
+        // cameras have started. The check after the start still catches a port taken in between.
+        requireFree(settings.bind(), settings.port(), "--port");
+        requireFree(settings.bind(), settings.httpsPort(), "--https-port");
         java.time.Duration certificateCheck = TlsConnector.checkInterval();
         QUIETER.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         Path baseDir = Files.createTempDirectory("camstream-tomcat-");
+        // No JMX: Tomcat's MBeans cost about a second of start-up on one slow core (parsing their descriptors,
+        // the platform MBean server) and a few MB, and nothing here reads them. Must precede every Tomcat object.
+        org.apache.tomcat.util.modeler.Registry.disableRegistry();
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         tomcat.getHost().setAppBase(Files.createDirectories(baseDir.resolve("webapps")).toString());
@@ -249,6 +272,14 @@ public final class EmbeddedServer implements AutoCloseable {
             // Streams never finish by themselves: waiting for them would only delay every stop.
             standard.setUnloadDelay(100);
         }
+        if (context instanceof org.apache.catalina.core.StandardContext) {
+            // The WebSocket initializer asks for every class that has a WebSocket annotation, and with it Tomcat
+            // reads each class and jar of the application at every start, although camstream registers its
+            // endpoints in code. The same initializer, asked for nothing, only sets up the WebSocket container.
+            ((org.apache.catalina.core.StandardContext) context).setContainerSciFilter(
+                    "org\\.apache\\.tomcat\\.websocket\\.server\\.WsSci");
+            context.addServletContainerInitializer(new org.apache.tomcat.websocket.server.WsSci(), null);
+        }
         StandardJarScanner scanner = new StandardJarScanner();
         scanner.setScanClassPath(false);
         scanner.setScanManifest(false);
@@ -269,15 +300,24 @@ public final class EmbeddedServer implements AutoCloseable {
         try {
             tomcat.start();
         } catch (LifecycleException e) {
-            boolean httpsFailed = https != null && https.getState() == org.apache.catalina.LifecycleState.FAILED;
+            boolean httpsFailed = https != null && !listening(https);
             server.close();
+            if (!listening(connector)) {
+                throw StartFailure.portInUse(settings.bind(), settings.port(), "--port");
+            }
             if (httpsFailed) {
                 throw httpsFailed(settings, e);
             }
             throw e;
         }
+        // Tomcat logs a connector that cannot bind and starts the rest: a server that serves nothing, which a
+        // service manager would take for a healthy one.
+        if (!listening(connector)) {
+            server.close();
+            throw StartFailure.portInUse(settings.bind(), settings.port(), "--port");
+        }
         if (https != null) {
-            if (https.getState() != org.apache.catalina.LifecycleState.STARTED || https.getLocalPort() <= 0) {
+            if (!listening(https)) {
                 server.close();
                 throw httpsFailed(settings, null);
             }
@@ -293,10 +333,34 @@ public final class EmbeddedServer implements AutoCloseable {
         return server;
     }
 
-    private static SettingsException httpsFailed(Settings settings, Exception cause) {
-        return new SettingsException("HTTPS on port " + settings.httpsPort() + " did not start (the port is in use,"
-                + " or Tomcat could not use " + settings.tlsCert() + " and " + settings.tlsKey() + ")"
+    private static boolean listening(Connector connector) {
+        return connector.getState() == org.apache.catalina.LifecycleState.STARTED && connector.getLocalPort() > 0;
+    }
+
+    private static RuntimeException httpsFailed(Settings settings, Exception cause) {
+        if (!portFree(settings.bind(), settings.httpsPort())) {
+            return StartFailure.portInUse(settings.bind(), settings.httpsPort(), "--https-port"); // taken meanwhile
+        }
+        return new SettingsException("HTTPS on port " + settings.httpsPort() + " did not start: Tomcat could not use "
+                + settings.tlsCert() + " and " + settings.tlsKey()
                 + (cause == null ? "; see the log above" : ": " + cause.getMessage()));
+    }
+
+    private static void requireFree(String bind, int port, String flag) {
+        if (port != 0 && !portFree(bind, port)) {
+            throw StartFailure.portInUse(bind, port, flag);
+        }
+    }
+
+    /** Whether the port can be bound now, as Tomcat binds it (address reuse on, so TIME_WAIT does not count). */
+    private static boolean portFree(String bind, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(bind, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Connector connector(Settings settings) {

@@ -1,7 +1,6 @@
 package org.camstream.launcher;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -12,16 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * The entry point of {@code java -jar camstream.war}. It sits at the WAR's root and uses only the JDK:
  * it unpacks the embedded Tomcat (kept in {@code WEB-INF/lib-embedded} so that a real Tomcat never loads
- * it) and the application's own jars to a private temporary directory, and hands over to
+ * it) and the application's own jars once (see {@link UnpackedWar}), and hands over to
  * {@code EmbeddedServer} in a class loader made of them.
  */
 public final class Main {
@@ -60,21 +55,21 @@ public final class Main {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
         }
         Path war = locateWar();
-        Path unpacked = Files.createTempDirectory("camstream-launcher-");
+        UnpackedWar unpacked = UnpackedWar.of(war);
+        Path temporary = unpacked.temporary();
         try {
-            List<URL> classpath = unpack(war, unpacked);
-            URLClassLoader loader = new URLClassLoader("camstream-launcher", classpath.toArray(new URL[0]),
+            URLClassLoader loader = new URLClassLoader("camstream-launcher", unpacked.classPath().toArray(new URL[0]),
                     ClassLoader.getPlatformClassLoader());
             Thread.currentThread().setContextClassLoader(loader);
-            // From here on EmbeddedServer owns the directory and deletes it once Tomcat has stopped.
+            // From here on EmbeddedServer owns a temporary copy and deletes it once Tomcat has stopped.
             loader.loadClass("org.camstream.launcher.EmbeddedServer")
                     .getMethod("run", Path.class, Path.class, String[].class)
-                    .invoke(null, war, unpacked, args);
+                    .invoke(null, war, temporary, args);
         } catch (InvocationTargetException e) {
-            deleteQuietly(unpacked);
+            deleteQuietly(temporary);
             throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        } catch (IOException | ReflectiveOperationException | RuntimeException e) {
-            deleteQuietly(unpacked);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            deleteQuietly(temporary);
             throw e;
         }
     }
@@ -149,38 +144,10 @@ public final class Main {
         return location;
     }
 
-    /** Unpacks the jars and classes the launcher needs; returns them as a class path. */
-    private static List<URL> unpack(Path war, Path target) throws IOException {
-        List<URL> urls = new ArrayList<>();
-        Path classes = Files.createDirectories(target.resolve("classes"));
-        urls.add(classes.toUri().toURL());
-        try (ZipFile zip = new ZipFile(war.toFile())) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                String name = entry.getName();
-                Path destination;
-                if (entry.isDirectory() || name.contains("..")) {
-                    continue;
-                } else if ((name.startsWith("WEB-INF/lib-embedded/") || name.startsWith("WEB-INF/lib/"))
-                        && name.endsWith(".jar")) {
-                    destination = target.resolve("lib").resolve(name.substring(name.lastIndexOf('/') + 1));
-                    urls.add(destination.toUri().toURL());
-                } else if (name.startsWith("WEB-INF/classes/")) {
-                    destination = classes.resolve(name.substring("WEB-INF/classes/".length()));
-                } else {
-                    continue;
-                }
-                Files.createDirectories(destination.getParent());
-                try (InputStream in = zip.getInputStream(entry)) {
-                    Files.copy(in, destination);
-                }
-            }
-        }
-        return urls;
-    }
-
     static void deleteQuietly(Path directory) {
+        if (directory == null) {
+            return;
+        }
         try {
             Files.walkFileTree(directory, new SimpleFileVisitor<>() {
                 @Override

@@ -101,6 +101,24 @@ class ExecutableWarIT {
         }
     }
 
+    @Test
+    void aPortInUseStopsWithAClearMessage() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = new ProcessBuilder(java(), "-jar", WAR.toString(), "--port",
+                    Integer.toString(taken.getLocalPort()), "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
+                    "--codec", "mjpeg").redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), output);
+            // Not 0, so that systemd sees a failed start rather than a healthy server that serves nothing.
+            assertEquals(2, p.exitValue(), output);
+            assertTrue(output.contains("camstream: cannot listen on port " + taken.getLocalPort()
+                    + " of 127.0.0.1: the port is in use"), output);
+            assertTrue(output.contains("--port"), output);
+            assertFalse(output.contains("camstream is running at"), output);
+            assertFalse(output.contains("\tat org."), "no stack trace: " + output);
+        }
+    }
+
     private String log() {
         try {
             return Files.readString(dataDir.resolve("server.log"));
