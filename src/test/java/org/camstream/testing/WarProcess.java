@@ -26,8 +26,13 @@ import com.fasterxml.jackson.jr.ob.JSON;
 public final class WarProcess implements AutoCloseable {
 
     /** The JVM options of the README's small-board command line. */
-    public static final List<String> SMALL_BOARD = List.of("-Xmx64m", "-XX:+UseSerialGC", "-Xss256k",
-            "-XX:+ExitOnOutOfMemoryError");
+    public static final List<String> SMALL_BOARD = List.of("-Xmx64m", "-Xms8m", "-XX:+UseSerialGC", "-Xss256k",
+            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=64m",
+            "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError");
+
+    /** The environment of the small-board command line: fewer malloc arenas, less native memory. */
+    public static final java.util.Map<String, String> SMALL_BOARD_ENVIRONMENT = java.util.Map.of(
+            "MALLOC_ARENA_MAX", "2");
 
     private final Process process;
     private final int port;
@@ -65,12 +70,21 @@ public final class WarProcess implements AutoCloseable {
 
     /** Starts the WAR without waiting for it. */
     public static WarProcess launch(List<String> jvmOptions, String... settings) throws IOException {
+        return launch(List.of(), java.util.Map.of(), jvmOptions, settings);
+    }
+
+    /**
+     * Starts the WAR without waiting for it, behind {@code prefix} (such as {@code taskset -c 0}) and with
+     * {@code environment} added to this JVM's (such as MALLOC_ARENA_MAX).
+     */
+    public static WarProcess launch(List<String> prefix, java.util.Map<String, String> environment,
+            List<String> jvmOptions, String... settings) throws IOException {
         Path dataDir = Files.createTempDirectory("camstream-war-process");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(prefix);
         command.add(javaTool("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", war().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
@@ -81,7 +95,9 @@ public final class WarProcess implements AutoCloseable {
         }
         command.addAll(List.of(settings));
         Path log = dataDir.resolve("server.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder.redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         return new WarProcess(process, port, dataDir, log);
