@@ -15,6 +15,7 @@ import org.camstream.config.CameraSettings;
 import org.camstream.process.ProcessState;
 import org.camstream.camera.source.Transcoder;
 import org.camstream.config.Codec;
+import org.camstream.hls.PartPlan;
 import org.camstream.audio.AudioCaptures;
 import org.camstream.audio.AudioLevel;
 import org.camstream.stream.AudioSink;
@@ -68,7 +69,7 @@ final class CapturePath implements AutoCloseable {
             Scheduler scheduler, ScheduledExecutorService executor, long audioDelayNanos) {
         this.nativeCodec = initial.codec();
         this.settings = settings;
-        this.video = new H264Pipeline(initial.fps());
+        this.video = new H264Pipeline(initial.fps(), longestSample(initial), System::nanoTime);
         video.setAudio(initial.audio().enabled() ? AudioCaptures.FORMAT : null);
         this.audioSink = new AudioSink(video.audioInbox(), audioDelayNanos);
         FrameSink nativeSink = nativeCodec == Codec.H264 ? video : jpeg;
@@ -143,9 +144,19 @@ final class CapturePath implements AutoCloseable {
         }
     }
 
+    /**
+     * No picture may last longer on the shared timeline than an HLS part at the camera's frame rate: every part
+     * then holds whatever sample comes (RFC 8216bis 4.4.4.9), and a longer wait for a picture is a gap, which
+     * the timeline skips for every MP4-based format rather than stretch a picture over it.
+     */
+    private static int longestSample(CameraSettings settings) {
+        return (int) PartPlan.forFrameRate(settings.fps()).partTargetTicks();
+    }
+
     /** New settings: the camera restarts with them, and the transcoder once the camera's new pictures come. */
     void restartWithNewSettings() {
         restartTranscoderWhenCameraRuns.set(true);
+        video.limitSamples(longestSample(settings.get()));
         video.setAudio(settings.get().audio().enabled() ? AudioCaptures.FORMAT : null);
         camera.restart();
         audio.restart();

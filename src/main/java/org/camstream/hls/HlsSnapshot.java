@@ -10,9 +10,9 @@ import org.camstream.mp4.InitSegment;
  * reader never sees it change, and its playlist is rendered once however many requests it answers.
  *
  * @param version the index of the last completed part, or -1 before the first
- * @param targetDurationSeconds {@code EXT-X-TARGETDURATION}: the longest segment kept, rounded to the nearest
- *     second and at least one. Kept rather than of the whole run, so that one long segment at a camera's cold
- *     start (its first pictures come unevenly) does not raise it, and every hold with it, for the whole run.
+ * @param targetDurationSeconds {@code EXT-X-TARGETDURATION}: the longest segment of the run so far, rounded to the
+ *     nearest second and at least one; of the whole run, not of the segments kept, since RFC 8216bis 6.2.1 does
+ *     not let it change. A camera restart cuts the open segment short rather than lengthen it.
  */
 public record HlsSnapshot(String runId, long version, List<HlsSegment> segments, PartPlan plan,
         int targetDurationSeconds, Rendered rendered) {

@@ -51,6 +51,7 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
     private VideoTrack track;
     private boolean waitingForKeyframe = true;
     private boolean gap;
+    private int targetSeconds = 1;
 
     private volatile HlsSnapshot current;
 
@@ -98,11 +99,19 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
 
     private void add(Mp4Chunk chunk, List<HlsSnapshot> published) {
         boolean keyframe = chunk.isKeyframe();
+        if (chunk.timing().afterGap() && open != null) {
+            // The timeline skipped a gap in capture (the camera restarted or stalled): from here the capture
+            // times are later than the durations before say, so the segment after this one starts after
+            // EXT-X-DISCONTINUITY, with its own PROGRAM-DATE-TIME, and at the first keyframe, however short
+            // the open segment is: appended to it, a restarted camera's first second would make a segment
+            // longer than the target duration.
+            gap = true;
+        }
         if (waitingForKeyframe && !keyframe) {
             return;
         }
         boolean trackChanged = track != null && chunk.track() != track;
-        if (open == null || keyframe && (trackChanged || openTicks() >= plan.minSegmentTicks()
+        if (open == null || keyframe && (trackChanged || gap || openTicks() >= plan.minSegmentTicks()
                 || openFrames >= plan.framesPerSegment())) {
             closeOpenSegment(published);
             boolean discontinuity = trackChanged || gap;
@@ -172,17 +181,15 @@ public final class Segmenter implements Subscriber<Mp4Chunk> {
         if (open != null) {
             segments.add(open);
         }
-        long longest = 0;
-        for (HlsSegment segment : closed) {
-            longest = Math.max(longest, segment.durationTicks());
-        }
-        int target = (int) Math.max(1, Math.round(longest / (double) FragmentTimeline.TIMESCALE));
-        HlsSnapshot snapshot = HlsSnapshot.of(runId, part.index(), segments, plan, target);
+        HlsSnapshot snapshot = HlsSnapshot.of(runId, part.index(), segments, plan, targetSeconds);
         current = snapshot;
         published.add(snapshot);
     }
 
     private void retire(HlsSegment done) {
+        // RFC 8216bis 6.2.1: the target duration must not change in a run, so it is the longest segment the run
+        // has made, not the longest still kept, which would shrink when a long first segment is dropped.
+        targetSeconds = Math.max(targetSeconds, (int) Math.round(done.durationTicks() / (double) FragmentTimeline.TIMESCALE));
         open = null;
         closed.addLast(done);
         closedBytes += done.size();

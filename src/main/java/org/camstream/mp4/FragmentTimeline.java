@@ -18,11 +18,13 @@ package org.camstream.mp4;
  *       behind the frame's capture time. The next sample therefore starts at about its capture
  *       time; in steady state each duration comes out as the interval that just passed, so the
  *       timeline trails capture time by at most the jitter of one interval.
- *   <li>Durations are clamped to at least 1 tick and at most a maximum. Drift that would need a
- *       longer duration (the camera stalled, frames were dropped) is forgiven rather than carried,
- *       so after a gap the timeline resumes at normal speed instead of stretching many samples.
- *       Drift the other way (frames arriving faster than the timeline ran) is carried: samples
- *       get short durations until the timeline is back on time.
+ *   <li>Durations are at least 1 tick and at most a maximum. A frame that would need a longer duration
+ *       to put the next one on time came after a gap (the camera stopped, restarted or stalled): the gap
+ *       is forgiven whole rather than stretched over that frame, which gets the usual interval and says
+ *       {@link SampleTiming#afterGap()}. So no sample spans a gap: an LL-HLS part, whose target is the
+ *       maximum, holds any sample, a live player is not left a gap behind the camera, and after the gap
+ *       the timeline resumes at normal speed. Drift the other way (frames arriving faster than the
+ *       timeline ran) is carried: samples get short durations until the timeline is back on time.
  * </ul>
  *
  * <p>Time comes from a monotonic clock, so wall clock steps (NTP, DST) cannot break the timeline.
@@ -31,12 +33,15 @@ package org.camstream.mp4;
 public final class FragmentTimeline {
     /** Ticks per second of the video track: the usual 90 kHz of MPEG video. */
     public static final int TIMESCALE = 90_000;
-    /** One second: longer than any interval a live camera should have between frames. */
+    /**
+     * One second: longer than any interval a live camera should have between frames. The camera's own
+     * timeline has a shorter maximum, its HLS part target (see {@code camera.CapturePath}).
+     */
     public static final int DEFAULT_MAX_DURATION = TIMESCALE;
     private static final int AVERAGE_SHIFT = 4; // running average weight 1/16: smooth, yet follows rate changes in a second or so
 
     private final int nominalDuration;
-    private final int maxDuration;
+    private volatile int maxDuration; // set from another thread by limit(); read once a sample
 
     private boolean started;
     private long firstNanos;
@@ -58,11 +63,35 @@ public final class FragmentTimeline {
         this.maxDuration = maxDuration;
     }
 
-    /** A timeline for a source expected to run at {@code framesPerSecond}. */
+    /** A timeline for a source expected to run at {@code framesPerSecond}, with the default maximum. */
     public static FragmentTimeline forFrameRate(double framesPerSecond) {
+        return forFrameRate(framesPerSecond, DEFAULT_MAX_DURATION);
+    }
+
+    /**
+     * A timeline for a source expected to run at {@code framesPerSecond} whose samples last at most
+     * {@code maxDuration} ticks (no less than a frame).
+     */
+    public static FragmentTimeline forFrameRate(double framesPerSecond, int maxDuration) {
+        int nominal = nominalDuration(framesPerSecond);
+        return new FragmentTimeline(nominal, Math.max(nominal, maxDuration));
+    }
+
+    /**
+     * A new maximum, for a new frame rate; from any thread, taking effect at the next sample. The nominal
+     * interval stays what it was: the running average follows the camera's real rate within a second.
+     */
+    public void limit(int maxDuration) {
+        if (maxDuration < 1) {
+            throw new IllegalArgumentException("max " + maxDuration);
+        }
+        this.maxDuration = maxDuration;
+    }
+
+    private static int nominalDuration(double framesPerSecond) {
         if (!(framesPerSecond > 0)) throw new IllegalArgumentException("fps = " + framesPerSecond);
         long nominal = Math.round(TIMESCALE / framesPerSecond);
-        return new FragmentTimeline((int) Math.max(1, Math.min(DEFAULT_MAX_DURATION, nominal)));
+        return (int) Math.max(1, Math.min(DEFAULT_MAX_DURATION, nominal));
     }
 
     /** Places the next sample, captured at {@code monotonicNanos} (e.g. from System.nanoTime()). */
@@ -75,22 +104,25 @@ public final class FragmentTimeline {
             decodeTime = nominalDuration;
             return new SampleTiming(0, nominalDuration);
         }
+        int max = maxDuration;
         long interval = ticks(monotonicNanos - previousNanos);
         previousNanos = monotonicNanos;
+        long average = averageFixed >> AVERAGE_SHIFT;
+        long drift = ticks(monotonicNanos - firstNanos) - forgiven - decodeTime; // > 0: the timeline is behind
+        if (average + drift > max) {
+            // A gap. Stretching this sample over it would make it longer than any part, and leave every live
+            // player as far behind as the gap was long; forgiven, the gap is skipped. Nor is the gap a frame
+            // interval: the average stays as it was.
+            forgiven += drift;
+            int duration = (int) Math.max(1, Math.min(max, average));
+            SampleTiming timing = new SampleTiming(decodeTime, duration, true);
+            decodeTime += duration;
+            return timing;
+        }
         // A stall or a burst moves the average by a sixteenth of at most one average interval, so
         // one long gap does not leave every later sample short while the average recovers.
-        long average = averageFixed >> AVERAGE_SHIFT;
-        averageFixed += clamp(interval, Math.max(1, average / 2), Math.min(maxDuration, 2 * average)) - average;
-
-        long captureTime = ticks(monotonicNanos - firstNanos) - forgiven;
-        long drift = captureTime - decodeTime; // > 0: the timeline is behind capture time
-        long duration = (averageFixed >> AVERAGE_SHIFT) + drift;
-        if (duration > maxDuration) {
-            forgiven += duration - maxDuration;
-            duration = maxDuration;
-        } else if (duration < 1) {
-            duration = 1;
-        }
+        averageFixed += clamp(interval, Math.max(1, average / 2), Math.min(max, 2 * average)) - average;
+        long duration = Math.min(max, Math.max(1, (averageFixed >> AVERAGE_SHIFT) + drift));
         SampleTiming timing = new SampleTiming(decodeTime, (int) duration);
         decodeTime += duration;
         return timing;

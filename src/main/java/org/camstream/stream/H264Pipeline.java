@@ -41,13 +41,26 @@ public final class H264Pipeline implements FrameSink {
     private ParameterSetCache.Snapshot trackParameters;
 
     public H264Pipeline(double fps) {
-        this(fps, System::nanoTime);
+        this(fps, FragmentTimeline.DEFAULT_MAX_DURATION, System::nanoTime);
     }
 
     /** @param nanoClock the monotonic clock frames are stamped on, to tell lost sound from late sound */
     public H264Pipeline(double fps, LongSupplier nanoClock) {
-        this.muxer = new Fmp4Muxer(FragmentTimeline.forFrameRate(fps));
+        this(fps, FragmentTimeline.DEFAULT_MAX_DURATION, nanoClock);
+    }
+
+    /**
+     * @param longestSample the longest a picture may last on the timeline, in its ticks: a picture that comes
+     *     later than that after the one before follows a gap, which the timeline skips (see {@link FragmentTimeline})
+     */
+    public H264Pipeline(double fps, int longestSample, LongSupplier nanoClock) {
+        this.muxer = new Fmp4Muxer(FragmentTimeline.forFrameRate(fps, longestSample));
         this.nanoClock = nanoClock;
+    }
+
+    /** A new longest sample, for a new frame rate; from any thread, from the next picture on. */
+    public void limitSamples(int longestSample) {
+        muxer.timeline().limit(longestSample);
     }
 
     /**

@@ -147,6 +147,64 @@ class SegmenterTest {
         assertTrue(snapshot.init(after.track().generation()) != null && snapshot.init(before.track().generation()) != null);
     }
 
+    /**
+     * The camera stops for 3 s and starts again, through a pipeline whose pictures last at most a part target, as
+     * the camera's does. The run that was going cuts its segment at the new keyframe and goes on after a
+     * discontinuity; a run that starts after the gap (HLS after an idle camera) starts clean. Either way no part
+     * is longer than PART-TARGET, each segment's PROGRAM-DATE-TIME is the one before plus its EXTINF within a
+     * discontinuity sequence, and the target duration never changes.
+     */
+    @Test
+    void aCameraRestartCostsNoPartOverItsTargetAndNoChangeOfTargetDuration() {
+        PartPlan plan = PartPlan.forFrameRate(30);
+        H264Pipeline camera = new H264Pipeline(30, (int) plan.partTargetTicks(), System::nanoTime);
+        camera.mp4().subscribe(segmenter);
+        source.frames(Fixtures.PI_720P_INLINE).subList(0, 100).forEach(camera::onFrame);
+        camera.onCameraStopped();
+        source.pause(3000);
+        List<HlsSnapshot> later = new ArrayList<>();
+        Segmenter afterIdle = new Segmenter("run2", plan, later::add);
+        camera.mp4().subscribe(afterIdle);
+        List<Frame> restarted = source.frames(Fixtures.PI_720P_INLINE).subList(0, 100);
+        restarted.forEach(camera::onFrame);
+
+        List<HlsSegment> segments = checkRun(published, plan);
+        HlsSegment after = segments.stream().filter(HlsSegment::discontinuity).findFirst().orElseThrow();
+        assertEquals(restarted.get(0).captureEpochMicros(), after.captureStartMicros(), "cut at the new keyframe");
+        assertEquals(1, segments.stream().filter(HlsSegment::discontinuity).count());
+        HlsSegment before = segments.get(segments.indexOf(after) - 1);
+        assertEquals(10, before.parts().stream().mapToInt(p -> p.chunks().size()).sum(), "the cut segment, short");
+
+        List<HlsSegment> fresh = checkRun(later, plan);
+        assertFalse(fresh.stream().anyMatch(HlsSegment::discontinuity), "a new run starts clean");
+        assertEquals(restarted.get(0).captureEpochMicros(), fresh.get(0).captureStartMicros());
+        assertEquals(0, later.get(later.size() - 1).segments().get(0).discontinuitySequence());
+    }
+
+    /** Checks every version of a run; returns the last version's segments. */
+    private static List<HlsSegment> checkRun(List<HlsSnapshot> versions, PartPlan plan) {
+        assertFalse(versions.isEmpty());
+        int target = versions.get(0).targetDurationSeconds();
+        for (HlsSnapshot version : versions) {
+            assertEquals(target, version.targetDurationSeconds(), "the target duration of a run never changes");
+            List<HlsSegment> segments = version.segments();
+            for (int i = 0; i < segments.size(); i++) {
+                HlsSegment segment = segments.get(i);
+                for (HlsPart part : segment.parts()) {
+                    assertTrue(part.durationTicks() <= plan.partTargetTicks(), "a part over PART-TARGET: " + part);
+                }
+                if (segment.closed()) {
+                    assertTrue(Math.round(segment.durationSeconds()) <= target, segment.durationSeconds() + " s");
+                }
+                if (segment.closed() && i + 1 < segments.size() && !segments.get(i + 1).discontinuity()) {
+                    long dated = segments.get(i + 1).captureStartMicros() - segment.captureStartMicros();
+                    assertEquals(segment.durationSeconds(), dated / 1e6, 0.01, "EXTINF against PROGRAM-DATE-TIME");
+                }
+            }
+        }
+        return versions.get(versions.size() - 1).segments();
+    }
+
     @Test
     void blockingRequestsAreSatisfiedByTheirPartOrALaterSegment() {
         pipeline.mp4().subscribe(segmenter);

@@ -1,6 +1,7 @@
 package org.camstream.mp4;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,19 +86,73 @@ class FragmentTimelineTest {
     }
 
     @Test
-    void aStallIsAbsorbedByOneSampleAndTheRestRunAtNormalSpeed() {
+    void aStallIsSkippedNotStretchedOverASampleAndTheRestRunAtNormalSpeed() {
         long stall = 5_000_000_000L;
         int stalledAt = 100;
         List<SampleTiming> timings = run(FragmentTimeline.forFrameRate(FPS), 400,
                 n -> at((int) n, FPS) + (n >= stalledAt ? stall : 0));
-        assertEquals(FragmentTimeline.DEFAULT_MAX_DURATION, timings.get(stalledAt).duration(), "capped, the rest forgiven");
-        for (int i = stalledAt + 1; i < timings.size(); i++) {
+        assertEquals(FRAME, timings.get(stalledAt).duration(), FRAME * 0.05, "the usual interval, the gap forgiven");
+        assertTrue(timings.get(stalledAt).afterGap(), "and the sample says it follows a gap");
+        for (int i = 0; i < timings.size(); i++) {
+            assertEquals(i == stalledAt, timings.get(i).afterGap(), "sample " + i);
             assertEquals(FRAME, timings.get(i).duration(), FRAME * 0.05, "sample " + i);
         }
-        // And the timeline runs in step with capture time again: offsets stay constant.
+        // And the timeline runs in step with capture time again, the whole stall less: offsets stay constant.
         long offset = timings.get(stalledAt + 150).decodeTime() - ticks(at(stalledAt + 150, FPS) + stall - START);
         long laterOffset = timings.get(399).decodeTime() - ticks(at(399, FPS) + stall - START);
         assertEquals(offset, laterOffset, 2);
+        assertEquals(-ticks(stall), offset, FRAME / 10, "the stall is left out of the timeline");
+    }
+
+    @Test
+    void aLateFrameWithinTheMaximumIsCaughtUpNotForgiven() {
+        // The camera's maximum at 30 fps is its HLS part target, 0.217 s: a frame 150 ms late is jitter.
+        FragmentTimeline timeline = FragmentTimeline.forFrameRate(FPS, 19_530);
+        List<SampleTiming> timings = new ArrayList<>();
+        // Frame 50 comes 150 ms late, and the four after it in a burst right behind it.
+        long late = at(50, FPS) + 150_000_000L;
+        for (int n = 0; n < 100; n++) {
+            timings.add(timeline.next(n >= 50 && n < 55 ? Math.max(at(n, FPS), late + (n - 50) * 1_000_000L) : at(n, FPS)));
+        }
+        checkInvariants(timings, 19_530);
+        // Frame 50 lasts longer, the burst's frames shorter, and then the timeline is on capture time again:
+        // nothing was given up.
+        assertFalse(timings.stream().anyMatch(SampleTiming::afterGap));
+        assertTrue(timings.get(50).duration() > 4 * FRAME, "the late frame lasts until its time: " + timings.get(50));
+        for (int i = 60; i < timings.size(); i++) {
+            assertEquals(ticks(at(i, FPS) - START), timings.get(i).decodeTime(), FRAME / 10, "sample " + i);
+        }
+    }
+
+    @Test
+    void noSampleIsLongerThanTheMaximumWhateverTheGaps() {
+        int max = 19_530; // 0.217 s
+        FragmentTimeline timeline = FragmentTimeline.forFrameRate(FPS, max);
+        Random random = new Random(7);
+        List<SampleTiming> timings = new ArrayList<>();
+        long t = START;
+        for (int n = 0; n < 3000; n++) {
+            // Mostly 30 fps with jitter, and now and then a stall of up to 2 s, or a camera that restarted.
+            t += 33_333_333L + random.nextLong(-8_000_000, 8_000_000)
+                    + (random.nextInt(100) == 0 ? random.nextLong(2_000_000_000L) : 0);
+            timings.add(timeline.next(t));
+        }
+        checkInvariants(timings, max);
+        assertTrue(timings.stream().anyMatch(SampleTiming::afterGap), "some gaps");
+    }
+
+    @Test
+    void aNewMaximumTakesEffectAtTheNextSample() {
+        FragmentTimeline timeline = FragmentTimeline.forFrameRate(FPS);
+        for (int n = 0; n < 10; n++) timeline.next(at(n, FPS));
+        SampleTiming stretched = timeline.next(at(10, FPS) + 300_000_000L);
+        assertFalse(stretched.afterGap(), "300 ms late is within the default second");
+        timeline.limit(19_530);
+        SampleTiming skipped = timeline.next(at(11, FPS) + 600_000_000L);
+        assertTrue(skipped.afterGap(), "300 ms more is not within 0.217 s");
+        // The usual interval: the average, which the late frame before moved by a sixteenth of a frame.
+        assertEquals(FRAME, skipped.duration(), FRAME * 0.1);
+        assertThrows(IllegalArgumentException.class, () -> timeline.limit(0));
     }
 
     @Test
@@ -118,8 +173,10 @@ class FragmentTimelineTest {
         List<SampleTiming> timings = new ArrayList<>();
         for (int n = 0; n < 50; n++) timings.add(timeline.next(at(n, FPS) + (n >= 10 ? 1_000_000_000L : 0)));
         checkInvariants(timings, 2 * FRAME);
-        assertEquals(2 * FRAME, timings.get(10).duration());
+        assertEquals(FRAME, timings.get(10).duration(), "a gap: the usual interval");
+        assertTrue(timings.get(10).afterGap());
         assertEquals(timings.get(49).decodeTime() + timings.get(49).duration(), timeline.decodeTime());
+        assertEquals(FRAME, FragmentTimeline.forFrameRate(FPS, 1).next(0).duration(), "never less than a frame");
     }
 
     @Test
