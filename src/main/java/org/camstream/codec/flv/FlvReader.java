@@ -8,27 +8,31 @@ import org.camstream.codec.h264.NalUnit;
 
 /**
  * Reads H.264 out of an FLV byte stream, whatever its chunking, as ffmpeg writes it with
- * {@code -f flv}. FLV frames every access unit with a size, so each is complete, and emitted, the
- * moment its last byte arrives: no waiting for the next picture as with Annex B.
+ * {@code -f flv}. FLV frames every access unit with a size, so each is complete, and emitted, as soon as
+ * its tag has arrived: no waiting for the next picture as with Annex B.
  *
- * <p>Audio and script tags are skipped without being buffered; only AVC video tags are held in
- * memory, and only up to the tag size cap. Access unit delimiters are dropped, like
- * {@code AccessUnitAssembler} does.
+ * <p>A tag counts once the PreviousTagSize after it agrees with the size in its header. ffmpeg writes that
+ * field in the same write as the tag, so waiting for it costs no latency. Access unit delimiters are dropped,
+ * like {@code AccessUnitAssembler} does.
  *
- * <p>Never throws on bad input; everything odd is counted. Bytes before the {@code FLV} signature
- * are skipped. When a tag header is implausible (unknown tag type, nonzero stream id, or a
- * PreviousTagSize that does not match the tag before it), the reader scans forward one byte at a
- * time for the next plausible tag header, and carries on from there. That can cost a few good
- * tags, and a false match can cost a few more, but memory stays bounded and the stream recovers.
- * A video tag whose payload does not add up (NAL unit lengths past its end, a broken
- * configuration record) is dropped and counted.
+ * <p>Never throws on bad input; everything odd is counted. Bytes before the {@code FLV} signature are
+ * skipped. A damaged size cannot make the reader skip or swallow what follows: besides the tag it expects,
+ * the reader looks at every four bytes as the PreviousTagSize of a tag that would end there, and takes a
+ * tag whose header, 11 + size bytes before, is plausible (a known tag type, no reserved or encryption bits,
+ * stream id 0) and says that size. So when the expected tag's PreviousTagSize disagrees (its size was too
+ * small, or its header was garbage that looked like one), or a whole tag is found inside the one expected
+ * (its size was too large, up to the 16 MB a size can say), the reader carries on from the next tag, which it
+ * finds the moment that tag has arrived. The damaged tag is lost, and nothing after it. A tag whose
+ * PreviousTagSize alone is damaged is still read, once the next tag is found right where its size said it
+ * would end. Each byte costs a shift and two comparisons, plus a look at a header where a plausible size
+ * points, so a search is linear in the bytes searched. A video tag whose payload does not add up (NAL unit
+ * lengths past its end, a broken configuration record) is dropped and counted.
  *
- * <p>Memory is bounded by the tag size cap ({@code maxTagSize}, 4 MB by default): the reader holds the
- * body of one AVC video tag at most, in a buffer that grows to the largest such tag seen, never past
- * the cap. A video tag over the cap is skipped by its size and counted; audio and script tags are
- * skipped by their size whatever it is. FLV trusts sizes, so a size read from damaged data can make
- * the reader skip, or collect, up to 16 MB (the largest 24-bit size) of what follows before the next
- * PreviousTagSize shows the damage.
+ * <p>Memory is bounded by the tag size cap ({@code maxTagSize}, 4 MB by default): the reader holds one tag
+ * at most, with its header and PreviousTagSize ({@link #FRAMING} bytes), in a window that grows to the largest
+ * tag seen, never past the cap and the framing. While it searches it holds the last bytes up to that bound,
+ * so that any tag within the cap can be found. A tag over the cap is skipped by its size, and counted if it is
+ * video; while it is skipped, the search for a tag inside it goes on.
  *
  * <p>An exception thrown by the listener comes out of {@code feed}, but only after the rest of the
  * chunk has been read, so no byte is lost and the reader stays usable: the caller can go on with its
@@ -37,34 +41,49 @@ import org.camstream.codec.h264.NalUnit;
  */
 public final class FlvReader {
     public static final int DEFAULT_MAX_TAG_SIZE = 4 * 1024 * 1024;
+    /** What frames a tag's body: its 11-byte header before it, its 4-byte PreviousTagSize after it. */
+    static final int FRAMING = 15;
 
     private static final byte[] SIGNATURE = {'F', 'L', 'V', 1};
     private static final int FILE_HEADER_SIZE = 9;
     private static final int MAX_FILE_HEADER_SIZE = 1024;
-    private static final int PRELUDE_SIZE = 15; // PreviousTagSize, then the 11-byte tag header
+    private static final int TAG_HEADER_SIZE = 11;
     private static final int TAG_AUDIO = 8;
     private static final int TAG_VIDEO = 9;
     private static final int TAG_SCRIPT = 18;
     private static final int CODEC_AVC = 7;
     private static final int FRAME_KEY = 1;
 
-    private enum State { SIGNATURE, FILE_HEADER, SKIP_FILE_HEADER, PRELUDE, BODY, SKIP_BODY }
+    private enum State { SIGNATURE, FILE_HEADER, SKIP_FILE_HEADER, TAGS }
 
     private final FlvListener listener;
     private final int maxTagSize;
+    private final ByteWindow window;
 
     private State state = State.SIGNATURE;
-    private final byte[] header = new byte[PRELUDE_SIZE];
-    private int headerLength;
-    private byte[] body = new byte[0];
-    private int bodyLength;
-    private int bodySize;
+    private final byte[] fileHeader = new byte[FILE_HEADER_SIZE];
+    private int fileHeaderLength;
     private long toSkip;
-    private long expectedPreviousTagSize;
-    private boolean resyncing;
-    private long tagTimestamp;
-    private int lengthSize = 4; // NAL length field size; 4 until a configuration record says otherwise
+    private long position; // bytes read so far: the position of the next one
+    private int lastFour;  // the last four bytes read: a PreviousTagSize, if a tag ended here
+
+    // In step, a tag is expected at tagStart; out of step, one is searched for. Either way a tag found by its
+    // PreviousTagSize starts at searchFrom or later.
+    private boolean inStep;
+    private boolean previousTagSize0; // in step, and PreviousTagSize0 comes first
+    private long tagStart;
+    private int tagSize = -1;          // the expected tag's size once its header is in, else -1
+    private int tagType;
+    private long eventAt = Long.MAX_VALUE; // where the expected tag's header, or the whole tag, is in
+    private long searchFrom;
+    private long accounted;            // where the last tag read ended; what lies between it and the next is skipped
+    // The last expected tag whose PreviousTagSize disagreed, while it may yet turn out to be whole: -1 if none.
+    private long doubtfulStart = -1;
+    private int doubtfulSize;
+
+    private RuntimeException listenerFailure;
     private final List<NalUnit> nalUnits = new ArrayList<>();
+    private int lengthSize = 4; // NAL length field size; 4 until a configuration record says otherwise
 
     private long accessUnits;
     private long skippedBytes;
@@ -81,71 +100,61 @@ public final class FlvReader {
         if (maxTagSize < 16) throw new IllegalArgumentException("maxTagSize = " + maxTagSize);
         this.listener = Objects.requireNonNull(listener, "listener");
         this.maxTagSize = maxTagSize;
+        this.window = new ByteWindow(maxTagSize + FRAMING);
     }
 
     public void feed(byte[] buf, int off, int len) {
         Objects.checkFromIndexSize(off, len, buf.length);
         int end = off + len;
-        RuntimeException listenerFailure = null;
         while (off < end) {
             switch (state) {
                 case SIGNATURE -> {
                     byte b = buf[off++];
-                    if (b == SIGNATURE[headerLength]) {
-                        header[headerLength++] = b;
-                        if (headerLength == SIGNATURE.length) state = State.FILE_HEADER;
+                    position++;
+                    if (b == SIGNATURE[fileHeaderLength]) {
+                        fileHeader[fileHeaderLength++] = b;
+                        if (fileHeaderLength == SIGNATURE.length) state = State.FILE_HEADER;
                     } else {
                         // The signature bytes differ from each other, so a mismatch can only restart it.
-                        skippedBytes += headerLength;
-                        headerLength = 0;
-                        if (b == SIGNATURE[0]) header[headerLength++] = b;
+                        skippedBytes += fileHeaderLength;
+                        fileHeaderLength = 0;
+                        if (b == SIGNATURE[0]) fileHeader[fileHeaderLength++] = b;
                         else skippedBytes++;
                     }
                 }
                 case FILE_HEADER -> {
-                    off = collect(buf, off, end, FILE_HEADER_SIZE);
-                    if (headerLength < FILE_HEADER_SIZE) break;
-                    long dataOffset = u32(header, 5);
-                    headerLength = 0;
-                    expectedPreviousTagSize = 0;
+                    int n = Math.min(FILE_HEADER_SIZE - fileHeaderLength, end - off);
+                    System.arraycopy(buf, off, fileHeader, fileHeaderLength, n);
+                    fileHeaderLength += n;
+                    off += n;
+                    position += n;
+                    if (fileHeaderLength < FILE_HEADER_SIZE) break;
+                    long dataOffset = (long) (fileHeader[5] & 0xff) << 24 | (fileHeader[6] & 0xff) << 16
+                            | (fileHeader[7] & 0xff) << 8 | (fileHeader[8] & 0xff);
                     if (dataOffset < FILE_HEADER_SIZE || dataOffset > MAX_FILE_HEADER_SIZE) {
                         corruptions++;
-                        resyncing = true;
-                        state = State.PRELUDE;
+                        startTags(false);
                     } else {
                         toSkip = dataOffset - FILE_HEADER_SIZE;
                         state = State.SKIP_FILE_HEADER;
                     }
                 }
-                case SKIP_FILE_HEADER, SKIP_BODY -> {
+                case SKIP_FILE_HEADER -> {
                     int n = (int) Math.min(toSkip, end - off);
                     off += n;
+                    position += n;
                     toSkip -= n;
-                    if (toSkip == 0) state = State.PRELUDE;
+                    if (toSkip == 0) startTags(true);
                 }
-                case PRELUDE -> {
-                    off = collect(buf, off, end, PRELUDE_SIZE);
-                    if (headerLength == PRELUDE_SIZE) startTag();
-                }
-                case BODY -> {
-                    int n = Math.min(bodySize - bodyLength, end - off);
-                    System.arraycopy(buf, off, body, bodyLength, n);
-                    bodyLength += n;
-                    off += n;
-                    if (bodyLength == bodySize) {
-                        state = State.PRELUDE;
-                        try {
-                            videoTag(bodySize);
-                        } catch (RuntimeException e) {
-                            // Read on first: the rest of this chunk is the next tag, and a caller that goes
-                            // on with its next read would find the reader out of step with the tags.
-                            if (listenerFailure == null) listenerFailure = e;
-                        }
-                    }
+                case TAGS -> {
+                    tags(buf, off, end);
+                    off = end;
                 }
             }
         }
-        if (listenerFailure != null) throw listenerFailure;
+        RuntimeException failure = listenerFailure;
+        listenerFailure = null;
+        if (failure != null) throw failure;
     }
 
     /** Access units handed to the listener. */
@@ -153,17 +162,17 @@ public final class FlvReader {
         return accessUnits;
     }
 
-    /** Bytes skipped: before the signature, and while looking for a tag header after corruption. */
+    /** Bytes skipped: before the signature, and between tags (damaged ones, garbage). */
     public long skippedBytes() {
         return skippedBytes;
     }
 
-    /** Times the reader lost the tag structure and had to look for it again. */
+    /** Times the reader found the tag structure broken. */
     public long corruptions() {
         return corruptions;
     }
 
-    /** Tags skipped for exceeding the size cap. */
+    /** Video tags skipped for exceeding the size cap. */
     public long oversizeTags() {
         return oversizeTags;
     }
@@ -178,100 +187,190 @@ public final class FlvReader {
         return keyframeMismatches;
     }
 
-    /** Bytes the reader holds for a video tag's body (its buffer's capacity); never above the cap. */
+    /** Bytes the reader holds for tags (its window's capacity); never above the cap and {@link #FRAMING}. */
     int bufferCapacity() {
-        return body.length;
+        return window.capacity();
     }
 
-    private int collect(byte[] buf, int off, int end, int size) {
-        int n = Math.min(size - headerLength, end - off);
-        System.arraycopy(buf, off, header, headerLength, n);
-        headerLength += n;
-        return off + n;
+    private void startTags(boolean headerWhole) {
+        state = State.TAGS;
+        window.reset(position);
+        accounted = headerWhole ? position + 4 : position; // PreviousTagSize0 is framing, not skipped
+        if (headerWhole) {
+            expect(position + 4);
+            previousTagSize0 = true;
+            eventAt = position + 4;
+        } else {
+            search(position);
+        }
     }
 
-    private void startTag() {
-        long previousTagSize = u32(header, 0);
-        int flags = header[4] & 0xff;
-        int type = flags & 0x1f;
-        int dataSize = u24(header, 5);
-        int streamId = u24(header, 12);
-        boolean plausible = (flags & 0xe0) == 0 // reserved bits and the encryption filter bit
-                && (type == TAG_AUDIO || type == TAG_VIDEO || type == TAG_SCRIPT)
-                && streamId == 0
-                && (resyncing ? previousTagSize == 0 || (previousTagSize >= 11 && previousTagSize <= maxTagSize + 11L)
-                        : previousTagSize == expectedPreviousTagSize);
-        if (!plausible) {
-            if (!resyncing) corruptions++;
-            resyncing = true;
-            skippedBytes++;
-            System.arraycopy(header, 1, header, 0, PRELUDE_SIZE - 1);
-            headerLength = PRELUDE_SIZE - 1;
+    /** Reads a chunk in the tags: the bytes go to the window in runs, up to each place where something is decided. */
+    private void tags(byte[] buf, int from, int to) {
+        int pending = from;
+        for (int i = from; i < to; i++) {
+            lastFour = lastFour << 8 | buf[i] & 0xff;
+            long p = ++position;
+            int size = lastFour - TAG_HEADER_SIZE; // if lastFour is the PreviousTagSize of a tag ending here
+            boolean sized = Integer.compareUnsigned(size, maxTagSize) <= 0 && p - FRAMING - size >= searchFrom;
+            if (p == eventAt || sized) {
+                window.append(buf, pending, i + 1 - pending, keepFrom());
+                pending = i + 1;
+                atBoundary(p, sized ? size : -1);
+            }
+        }
+        window.append(buf, pending, to - pending, keepFrom());
+    }
+
+    private long keepFrom() {
+        long from = inStep ? tagStart : searchFrom;
+        return doubtfulStart >= 0 ? Math.min(from, doubtfulStart) : from;
+    }
+
+    /** p: where the bytes read end; size: the size of the tag lastFour would end, or -1 if none fits. */
+    private void atBoundary(long p, int size) {
+        if (p == eventAt) {
+            if (previousTagSize0) {
+                previousTagSize0 = false;
+                if (lastFour == 0) {
+                    expect(p);
+                } else {
+                    corruptions++;
+                    search(p); // the first tag may still be whole
+                }
+                return;
+            }
+            if (tagSize < 0) {
+                header();
+                return; // no tag found by its PreviousTagSize can end inside the expected tag's header
+            }
+            if (lastFour == tagSize + TAG_HEADER_SIZE) {
+                read(tagStart, tagSize, tagType, p);
+                return;
+            }
+            // The PreviousTagSize disagrees: the size was damaged, or the PreviousTagSize itself.
+            corruptions++;
+            if (tagSize <= maxTagSize) {
+                doubtfulStart = tagStart;
+                doubtfulSize = tagSize;
+            }
+            search(tagStart + 1);
+        }
+        if (size >= 0) found(p, size);
+    }
+
+    /** The expected tag's header is in the window. */
+    private void header() {
+        if (!plausible(tagStart)) {
+            corruptions++;
+            search(tagStart + 1);
             return;
         }
-        resyncing = false;
-        headerLength = 0;
-        expectedPreviousTagSize = 11L + dataSize;
-        tagTimestamp = (u24(header, 8) | (header[11] & 0xff) << 24);
-        if (type == TAG_VIDEO && dataSize > maxTagSize) oversizeTags++;
-        if (type == TAG_VIDEO && dataSize <= maxTagSize && dataSize > 0) {
-            if (body.length < dataSize) {
-                body = new byte[Math.max(dataSize, Math.min(maxTagSize, body.length * 2))];
-            }
-            bodySize = dataSize;
-            bodyLength = 0;
-            state = State.BODY;
-        } else {
-            toSkip = dataSize;
-            state = dataSize == 0 ? State.PRELUDE : State.SKIP_BODY;
+        tagType = window.at(tagStart) & 0x1f;
+        tagSize = window.u24(tagStart + 1);
+        eventAt = tagStart + FRAMING + tagSize;
+        if (tagSize <= maxTagSize) window.reserve(tagStart, FRAMING + tagSize);
+    }
+
+    /** A tag of {@code size} may end at p: read it if its header says so. */
+    private void found(long p, int size) {
+        long start = p - FRAMING - size;
+        if (start < window.start() || !plausible(start) || window.u24(start + 1) != size) return;
+        if (inStep) corruptions++; // the expected tag said it was larger than this one, which lies inside it
+        if (doubtfulStart >= 0 && doubtfulStart + FRAMING + doubtfulSize == start && window.start() <= doubtfulStart) {
+            // The doubtful tag ended where its size said: only its PreviousTagSize was damaged.
+            read(doubtfulStart, doubtfulSize, window.at(doubtfulStart) & 0x1f, start);
+        }
+        read(start, size, window.at(start) & 0x1f, p);
+    }
+
+    private boolean plausible(long start) {
+        int flags = window.at(start);
+        int type = flags & 0x1f;
+        return (flags & 0xe0) == 0 // reserved bits and the encryption filter bit
+                && (type == TAG_AUDIO || type == TAG_VIDEO || type == TAG_SCRIPT)
+                && window.u24(start + 8) == 0; // stream id
+    }
+
+    /** The tag [start, end) counts; the next one is expected at end. */
+    private void read(long start, int size, int type, long end) {
+        skippedBytes += start - accounted;
+        accounted = end;
+        expect(end);
+        if (type != TAG_VIDEO) return;
+        if (size > maxTagSize) {
+            oversizeTags++;
+        } else if (size > 0) {
+            int at = window.contiguous(start, TAG_HEADER_SIZE + size);
+            byte[] b = window.array();
+            long timestamp = (b[at + 4] & 0xff) << 16 | (b[at + 5] & 0xff) << 8 | (b[at + 6] & 0xff) | (b[at + 7] & 0xff) << 24;
+            videoTag(b, at + TAG_HEADER_SIZE, size, timestamp);
         }
     }
 
-    private void videoTag(int size) {
-        int frameType = (body[0] >> 4) & 0x0f;
-        int codecId = body[0] & 0x0f;
+    private void expect(long start) {
+        inStep = true;
+        previousTagSize0 = false;
+        tagStart = start;
+        tagSize = -1;
+        eventAt = start + TAG_HEADER_SIZE;
+        searchFrom = start + 1;
+        doubtfulStart = -1;
+    }
+
+    private void search(long from) {
+        inStep = false;
+        tagSize = -1;
+        eventAt = Long.MAX_VALUE;
+        searchFrom = from;
+    }
+
+    /** An FLV video tag's body, {@code b[from, from + size)}. */
+    private void videoTag(byte[] b, int from, int size, long timestamp) {
+        int frameType = (b[from] >> 4) & 0x0f;
+        int codecId = b[from] & 0x0f;
         if (codecId != CODEC_AVC) return; // other codecs, and enhanced-RTMP headers, are not ours
         if (size < 5) {
             malformedTags++;
             return;
         }
-        int packetType = body[1] & 0xff;
-        int compositionTime = (body[2] << 16) | ((body[3] & 0xff) << 8) | (body[4] & 0xff); // signed 24
+        int packetType = b[from + 1] & 0xff;
+        int compositionTime = (b[from + 2] << 16) | ((b[from + 3] & 0xff) << 8) | (b[from + 4] & 0xff); // signed 24
         if (packetType == 0) {
-            config(5, size);
+            config(b, from + 5, from + size);
         } else if (packetType == 1) {
-            pictures(5, size, frameType, tagTimestamp + compositionTime);
+            pictures(b, from + 5, from + size, frameType, timestamp + compositionTime);
         }
         // packetType 2, end of sequence, carries nothing.
     }
 
     /** AVCDecoderConfigurationRecord (ISO/IEC 14496-15 5.3.3.1): keeps the first SPS and PPS. */
-    private void config(int pos, int end) {
+    private void config(byte[] b, int pos, int end) {
         // version, profile, compatibility, level, lengthSizeMinusOne, SPS count: 6 bytes.
-        if (end - pos < 6 || body[pos] != 1 || (body[pos + 4] & 0x03) == 2) { // no 3-byte lengths
+        if (end - pos < 6 || b[pos] != 1 || (b[pos + 4] & 0x03) == 2) { // no 3-byte lengths
             malformedTags++;
             return;
         }
-        int newLengthSize = (body[pos + 4] & 0x03) + 1;
-        int spsCount = body[pos + 5] & 0x1f;
+        int newLengthSize = (b[pos + 4] & 0x03) + 1;
+        int spsCount = b[pos + 5] & 0x1f;
         pos += 6;
         NalUnit sps = null;
         for (int i = 0; i < spsCount && pos >= 0; i++) {
-            int length = parameterSetLength(pos, end);
+            int length = parameterSetLength(b, pos, end);
             if (length < 0) pos = -1;
             else {
-                if (sps == null) sps = NalUnit.of(body, pos + 2, length);
+                if (sps == null) sps = NalUnit.of(b, pos + 2, length);
                 pos += 2 + length;
             }
         }
         NalUnit pps = null;
         if (pos >= 0 && pos < end) {
-            int ppsCount = body[pos++] & 0xff;
+            int ppsCount = b[pos++] & 0xff;
             for (int i = 0; i < ppsCount && pos >= 0; i++) {
-                int length = parameterSetLength(pos, end);
+                int length = parameterSetLength(b, pos, end);
                 if (length < 0) pos = -1;
                 else {
-                    if (pps == null) pps = NalUnit.of(body, pos + 2, length);
+                    if (pps == null) pps = NalUnit.of(b, pos + 2, length);
                     pos += 2 + length;
                 }
             }
@@ -282,17 +381,21 @@ public final class FlvReader {
             return;
         }
         lengthSize = newLengthSize;
-        listener.onConfig(sps, pps);
+        try {
+            listener.onConfig(sps, pps);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
     }
 
     /** The 16-bit length of a parameter set at pos, or -1 if it is zero or overruns end. */
-    private int parameterSetLength(int pos, int end) {
+    private static int parameterSetLength(byte[] b, int pos, int end) {
         if (end - pos < 2) return -1;
-        int length = u16(body, pos);
+        int length = ((b[pos] & 0xff) << 8) | (b[pos + 1] & 0xff);
         return length == 0 || end - pos - 2 < length ? -1 : length;
     }
 
-    private void pictures(int pos, int end, int frameType, long presentationTime) {
+    private void pictures(byte[] b, int pos, int end, int frameType, long presentationTime) {
         nalUnits.clear();
         boolean picture = false;
         while (pos < end) {
@@ -301,13 +404,13 @@ public final class FlvReader {
                 return;
             }
             long length = 0;
-            for (int i = 0; i < lengthSize; i++) length = (length << 8) | (body[pos + i] & 0xff);
+            for (int i = 0; i < lengthSize; i++) length = (length << 8) | (b[pos + i] & 0xff);
             pos += lengthSize;
-            if (length == 0 || length > end - pos || (body[pos] & 0x80) != 0) {
+            if (length == 0 || length > end - pos || (b[pos] & 0x80) != 0) {
                 malformedTags++;
                 return;
             }
-            NalUnit nal = NalUnit.of(body, pos, (int) length);
+            NalUnit nal = NalUnit.of(b, pos, (int) length);
             pos += (int) length;
             if (nal.type() == NalUnit.AUD) continue;
             picture |= nal.isVcl();
@@ -321,18 +424,18 @@ public final class FlvReader {
         nalUnits.clear();
         if (au.isKeyframe() != (frameType == FRAME_KEY)) keyframeMismatches++;
         accessUnits++;
-        listener.onAccessUnit(au, presentationTime);
+        try {
+            listener.onAccessUnit(au, presentationTime);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
     }
 
-    private static int u16(byte[] b, int pos) {
-        return ((b[pos] & 0xff) << 8) | (b[pos + 1] & 0xff);
-    }
-
-    private static int u24(byte[] b, int pos) {
-        return ((b[pos] & 0xff) << 16) | ((b[pos + 1] & 0xff) << 8) | (b[pos + 2] & 0xff);
-    }
-
-    private static long u32(byte[] b, int pos) {
-        return ((long) u24(b, pos) << 8) | (b[pos + 3] & 0xff);
+    /**
+     * The listener failed: the reader reads on first, since the rest of the chunk is the next tags, and a
+     * caller that goes on with its next read would find the reader out of step with them.
+     */
+    private void failed(RuntimeException e) {
+        if (listenerFailure == null) listenerFailure = e;
     }
 }
