@@ -12,7 +12,9 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const HOUR = 3600000;
-  const POLL_MS = 10000;
+  // How often api/recordings is asked again: 10 s. A test of what the next poll brings (recording turned off and on
+  // again) sets window.camstreamRecordingsPollMs before this script runs, so that it need not wait 10 s for each.
+  const POLL_MS = Number(window.camstreamRecordingsPollMs) > 0 ? Number(window.camstreamRecordingsPollMs) : 10000;
   const MAX_CLIP_SECONDS = 10800; // what cam/<name>/recordings/get serves at most
   const TOUCH_SLOP_PX = 14; // a tap this close to a span is on it
   const routed = /^(.*\/)cam\/([^/]+)\/[^/]*$/.exec(location.pathname);
