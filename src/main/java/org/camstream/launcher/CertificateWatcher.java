@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.camstream.config.SettingsException;
+import org.camstream.process.OwnedThreads;
 
 /**
  * Looks at the certificate and key files every so often, and when they have changed, has the HTTPS connector
@@ -41,6 +42,7 @@ final class CertificateWatcher implements AutoCloseable {
     private final Runnable reload;
     private final String what;
     private final ScheduledExecutorService timer;
+    private final OwnedThreads threads = new OwnedThreads("camstream-certificate-watcher");
     /** The files as they were when the connector last loaded them. */
     private Look loaded;
     /** The files at the last look. */
@@ -60,11 +62,7 @@ final class CertificateWatcher implements AutoCloseable {
         this.what = what;
         this.loaded = look();
         this.seen = loaded;
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "camstream-certificate-watcher");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(threads);
     }
 
     void start() {
@@ -135,6 +133,6 @@ final class CertificateWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        threads.stop(timer, Duration.ofSeconds(2));
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.camstream.process.LogLimiter;
+import org.camstream.process.OwnedThreads;
 import org.camstream.process.Scheduler;
 import org.camstream.record.RecordingStorage;
 import org.camstream.record.Retention;
@@ -58,6 +59,7 @@ public final class Timelapses implements AutoCloseable {
     private final Scheduler scheduler;
     private final Executor files;
     private final ThreadPoolExecutor ownFiles;
+    private final OwnedThreads ownThreads;
     private final ZoneId zone;
     private final RenderQueue renders;
     private final TimelapseRetention retention;
@@ -72,16 +74,17 @@ public final class Timelapses implements AutoCloseable {
      */
     Timelapses(Path dataDir, RecordingStorage storage, Supplier<Retention.Limits> limits, Scheduler scheduler,
             Executor files, ZoneId zone, LongSupplier nanoTime, RenderQueue.Launcher launcher) {
-        this(dataDir, storage, limits, scheduler, files, null, zone, nanoTime, launcher);
+        this(dataDir, storage, limits, scheduler, files, null, null, zone, nanoTime, launcher);
     }
 
     private Timelapses(Path dataDir, RecordingStorage storage, Supplier<Retention.Limits> limits, Scheduler scheduler,
-            Executor files, ThreadPoolExecutor ownFiles, ZoneId zone, LongSupplier nanoTime,
+            Executor files, ThreadPoolExecutor ownFiles, OwnedThreads ownThreads, ZoneId zone, LongSupplier nanoTime,
             RenderQueue.Launcher launcher) {
         this.catalog = new TimelapseCatalog(dataDir.resolve(TimelapseCatalog.DIRECTORY));
         this.scheduler = scheduler;
         this.files = files;
         this.ownFiles = ownFiles;
+        this.ownThreads = ownThreads;
         this.zone = zone;
         this.limits = limits;
         this.renders = new RenderQueue(files, storage, launcher != null ? launcher
@@ -110,14 +113,11 @@ public final class Timelapses implements AutoCloseable {
     /** The server's: its own files thread, the real ffmpeg, the system's clocks and zone. */
     public static Timelapses start(Path dataDir, RecordingStorage storage, Supplier<Retention.Limits> limits,
             ScheduledExecutorService executor) {
+        OwnedThreads threads = new OwnedThreads("camstream-timelapse");
         ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(FILES_QUEUE), runnable -> {
-                    Thread t = new Thread(runnable, "camstream-timelapse");
-                    t.setDaemon(true);
-                    return t;
-                });
-        return new Timelapses(dataDir, storage, limits, Scheduler.on(executor), thread, thread, ZoneId.systemDefault(),
-                System::nanoTime, null);
+                new LinkedBlockingQueue<>(FILES_QUEUE), threads);
+        return new Timelapses(dataDir, storage, limits, Scheduler.on(executor), thread, thread, threads,
+                ZoneId.systemDefault(), System::nanoTime, null);
     }
 
     /** The timelapse of a camera; its continuous session, if its setting asks for one, begins at once. */
@@ -289,15 +289,7 @@ public final class Timelapses implements AutoCloseable {
         }
         renders.close();
         if (ownFiles != null) {
-            ownFiles.shutdown();
-            try {
-                if (!ownFiles.awaitTermination(5, TimeUnit.SECONDS)) {
-                    ownFiles.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                ownFiles.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+            ownThreads.stop(ownFiles, Duration.ofSeconds(5));
         }
     }
 }

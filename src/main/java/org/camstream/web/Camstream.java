@@ -1,5 +1,6 @@
 package org.camstream.web;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -22,6 +23,7 @@ import org.camstream.process.Lease;
 import org.camstream.rtsp.Logins;
 import org.camstream.rtsp.RtspServer;
 import org.camstream.process.LogLimiter;
+import org.camstream.process.OwnedThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,8 @@ final class Camstream implements AutoCloseable {
 
     private final long startNanos = System.nanoTime();
     private final ScheduledThreadPoolExecutor executor;
+    private final OwnedThreads executorThreads = new OwnedThreads("camstream-scheduler");
+    private final OwnedThreads writerThreads = new OwnedThreads("camstream-writer");
     /**
      * Closes viewers and writes HLS answers, off the cameras' threads and off the container's request threads, so
      * that a flood of requests cannot delay the pictures of the viewers already in. A few threads for all viewers,
@@ -55,7 +59,7 @@ final class Camstream implements AutoCloseable {
     private volatile RtspServer rtsp;
 
     Camstream(SettingsLoader loader, ResolvedSettings initial) {
-        this.executor = new ScheduledThreadPoolExecutor(1, daemon("camstream-scheduler"));
+        this.executor = new ScheduledThreadPoolExecutor(1, executorThreads);
         executor.setRemoveOnCancelPolicy(true);
         // At shutdown, close() has already waited for the processes (and killed any that would not end), so
         // the delayed escalations of their stops have nothing left to do; do not wait for them.
@@ -63,7 +67,7 @@ final class Camstream implements AutoCloseable {
         executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.writers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(WRITER_QUEUE), daemon("camstream-writer"), callerRunsLogged());
+                new ArrayBlockingQueue<>(WRITER_QUEUE), writerThreads, callerRunsLogged());
         writers.allowCoreThreadTimeOut(true);
         this.settings = new LiveSettings(loader, initial);
         this.viewers = new Viewers(() -> settings.current().maxViewers(), executor, writers,
@@ -172,14 +176,6 @@ final class Camstream implements AutoCloseable {
         };
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
     Settings settings() {
         return settings.current();
     }
@@ -221,19 +217,8 @@ final class Camstream implements AutoCloseable {
         recordings.close();
         timelapses.close(); // after the cameras, which end their sessions; kills a render
         writers.shutdown();
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-            if (!writers.awaitTermination(2, TimeUnit.SECONDS)) {
-                writers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            writers.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        executorThreads.stop(executor, Duration.ofSeconds(5));
+        writerThreads.stop(writers, Duration.ofSeconds(2));
     }
 
     /** The camera of that name, or null. */

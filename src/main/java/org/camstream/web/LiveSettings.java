@@ -1,6 +1,7 @@
 package org.camstream.web;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,7 @@ import org.camstream.config.Setting;
 import org.camstream.config.Settings;
 import org.camstream.config.SettingsException;
 import org.camstream.config.SettingsLoader;
+import org.camstream.process.OwnedThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,17 +44,14 @@ final class LiveSettings implements AutoCloseable {
     private final SettingsLoader loader;
     private final AtomicReference<ResolvedSettings> resolved;
     private final ExecutorService changes;
+    private final OwnedThreads threads = new OwnedThreads("camstream-settings");
     private volatile Consumer<ResolvedSettings> onChange = next -> { };
 
     LiveSettings(SettingsLoader loader, ResolvedSettings initial) {
         this.loader = loader;
         this.resolved = new AtomicReference<>(initial);
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(MAX_WAITING), runnable -> {
-                    Thread thread = new Thread(runnable, "camstream-settings");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new LinkedBlockingQueue<>(MAX_WAITING), threads);
         executor.allowCoreThreadTimeOut(true);
         this.changes = executor;
     }
@@ -152,11 +151,6 @@ final class LiveSettings implements AutoCloseable {
 
     @Override
     public void close() {
-        changes.shutdown();
-        try {
-            changes.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        threads.stop(changes, Duration.ofSeconds(WAIT_SECONDS));
     }
 }

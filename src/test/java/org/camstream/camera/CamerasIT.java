@@ -53,6 +53,8 @@ class CamerasIT {
 
     private static final String USER = "cam";
     private static final String PASSWORD = "Rtsp-Pa55word";
+    /** The longest gap a viewer of an undisturbed camera may see: 6 frames at 15 fps, well under a restart. */
+    private static final long MAX_GAP_MILLIS = 400;
 
     @TempDir
     static Path dir;
@@ -168,7 +170,7 @@ class CamerasIT {
 
     /**
      * The test pattern's process is killed ten times over; the other two cameras' viewers keep their full rate,
-     * with no gap over 0.2 s, and so does the IP camera when its server goes away and comes back.
+     * with no gap as long as a restart, and so does the IP camera when its server goes away and comes back.
      */
     @Test
     @Order(4)
@@ -202,9 +204,12 @@ class CamerasIT {
                     "the IP camera at full rate: " + (ip.pictures() - ipBefore) + " in " + seconds + " s");
             assertTrue(desk.pictures() - deskBefore >= 15 * seconds * 0.85,
                     "the MJPEG camera at full rate: " + (desk.pictures() - deskBefore) + " in " + seconds + " s");
-            assertTrue(ip.longestGapMillis() <= 200, "the IP camera's longest gap: " + ip.longestGapMillis() + " ms");
-            assertTrue(desk.longestGapMillis() <= 200, "the MJPEG camera's longest gap: " + desk.longestGapMillis()
-                    + " ms");
+            // A disturbance would be a restart's length, half a second of backoff and more; a busy machine's
+            // scheduling jitter is a few frames.
+            assertTrue(ip.longestGapMillis() <= MAX_GAP_MILLIS, "the IP camera's longest gap: "
+                    + ip.longestGapMillis() + " ms");
+            assertTrue(desk.longestGapMillis() <= MAX_GAP_MILLIS, "the MJPEG camera's longest gap: "
+                    + desk.longestGapMillis() + " ms");
             assertEquals(mainRestarts + 10, number(cameraStatus(server, "main").get("restarts")), "ten restarts of main");
             assertEquals(ipRestarts, number(cameraStatus(server, "ip").get("restarts")), "none of the others");
             assertEquals(deskRestarts, number(cameraStatus(server, "desk").get("restarts")));
@@ -221,7 +226,7 @@ class CamerasIT {
             ipCamera.restart();
             long back = ip.pictures();
             Poll.until(Duration.ofSeconds(60), "the IP camera back", () -> ip.pictures() > back + 15);
-            assertTrue(desk.longestGapMillis() <= 200, "the MJPEG camera's longest gap while the IP camera was"
+            assertTrue(desk.longestGapMillis() <= MAX_GAP_MILLIS, "the MJPEG camera's longest gap while the IP camera was"
                     + " away: " + desk.longestGapMillis() + " ms");
         }
     }
@@ -258,7 +263,7 @@ class CamerasIT {
             assertEquals(404, server.get("/cam/porch/api/status").statusCode());
             long before = main.pictures();
             Poll.until(Duration.ofSeconds(10), "main to go on", () -> main.pictures() > before + 15);
-            assertTrue(main.longestGapMillis() <= 200, "main's longest gap: " + main.longestGapMillis() + " ms");
+            assertTrue(main.longestGapMillis() <= MAX_GAP_MILLIS, "main's longest gap: " + main.longestGapMillis() + " ms");
             assertTrue(main.failure() == null, "main's viewer stayed");
             Poll.until(Duration.ofSeconds(20), "one camera's processes left",
                     () -> TestServer.ffmpegProcesses().size() <= 2);
