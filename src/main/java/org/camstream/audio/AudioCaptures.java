@@ -15,6 +15,7 @@ import org.camstream.process.Launcher;
 import org.camstream.process.SampleListener;
 import org.camstream.audio.AdtsSampleParser;
 import org.camstream.process.FfmpegProcess;
+import org.camstream.process.HiddenUrl;
 import org.camstream.codec.aac.AudioSpecificConfig;
 import org.camstream.config.AudioInput;
 import org.camstream.config.CameraSettings;
@@ -56,7 +57,32 @@ public final class AudioCaptures implements Launcher {
         if (!settings.audio().enabled()) {
             return new NoSound();
         }
-        Input input = input(settings);
+        HiddenUrl hidden = hiddenInput(settings);
+        try {
+            ChildProcess process = start(settings, hidden != null ? hidden.ffmpegInput() : input(settings), listener);
+            if (hidden != null) hidden.deleteWhenEnded(process);
+            return process;
+        } catch (RuntimeException e) {
+            if (hidden != null) hidden.close();
+            throw e;
+        }
+    }
+
+    /** The sound of an input URL with a password comes through a file, like its pictures; null if not needed. */
+    private static HiddenUrl hiddenInput(CameraSettings settings) throws StartException {
+        String in = settings.input();
+        if (settings.audio().kind() != AudioInput.Kind.INPUT || !HiddenUrl.needed(in) || !isUrl(in)) {
+            return null;
+        }
+        boolean rtsp = in.toLowerCase(Locale.ROOT).startsWith("rtsp");
+        return HiddenUrl.write(in, rtsp ? List.of("rtsp_transport", "tcp") : List.of());
+    }
+
+    private static boolean isUrl(String input) {
+        return input.matches("[A-Za-z][A-Za-z0-9+.-]*://.*");
+    }
+
+    private ChildProcess start(CameraSettings settings, Input input, SampleListener listener) {
         SampleListener levels = new SampleListener() {
             @Override
             public void onSample(byte[] data, boolean keyframe) {
@@ -92,7 +118,7 @@ public final class AudioCaptures implements Launcher {
                 return UrlInput.fromUrl("default").setFormat("pulse");
             case INPUT:
                 String in = settings.input();
-                if (in.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+                if (isUrl(in)) {
                     UrlInput url = UrlInput.fromUrl(in);
                     if (in.toLowerCase(Locale.ROOT).startsWith("rtsp")) {
                         url.addArguments("-rtsp_transport", "tcp");

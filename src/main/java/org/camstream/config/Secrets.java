@@ -179,6 +179,11 @@ public final class Secrets {
         return out.append(text, copied, text.length()).toString();
     }
 
+    /** Whether a URL's user info holds a password. */
+    public static boolean hasUrlPassword(String url) {
+        return urlPassword(url) != null;
+    }
+
     /** The password in a URL's user info, or null. */
     static String urlPassword(String url) {
         if (url == null) {

@@ -22,6 +22,11 @@ final class MediaProbe {
     }
 
     static Result probe(String input, List<String> inputOptions) throws StartException {
+        return probe(input, inputOptions, input);
+    }
+
+    /** @param shownAs the input as messages name it: the URL, where the input is a script that holds it */
+    static Result probe(String input, List<String> inputOptions, String shownAs) throws StartException {
         List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "error"));
         command.addAll(inputOptions);
         command.addAll(List.of("-select_streams", "v:0", "-show_entries", "stream=codec_name:format=format_name",
@@ -36,7 +41,7 @@ final class MediaProbe {
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new StartException("ffprobe could not read " + input + " within 15 s");
+                throw new StartException("ffprobe could not read " + shownAs + " within 15 s");
             }
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -50,14 +55,14 @@ final class MediaProbe {
                 }
             }
             if (process.exitValue() != 0 || codec == null) {
-                throw new StartException("ffmpeg cannot read a video stream from " + input
+                throw new StartException("ffmpeg cannot read a video stream from " + shownAs
                         + (err.isEmpty() ? "" : ": " + err.lines().reduce((a, b) -> b).orElse("")));
             }
             return new Result(codec, format);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new StartException("interrupted while probing " + input, e);
+            throw new StartException("interrupted while probing " + shownAs, e);
         } catch (IOException e) {
             throw new StartException("cannot read ffprobe's answer: " + e.getMessage(), e);
         }
