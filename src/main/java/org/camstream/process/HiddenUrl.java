@@ -116,6 +116,8 @@ public final class HiddenUrl implements AutoCloseable {
         if (directory == null || !Files.isDirectory(directory)) {
             directory = Files.createTempDirectory("camstream-inputs-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // Gone with the JVM if its scripts are (each goes with its process): one registration per directory.
+            directory.toFile().deleteOnExit();
         }
         return directory;
     }
