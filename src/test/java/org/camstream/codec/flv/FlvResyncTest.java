@@ -83,7 +83,7 @@ class FlvResyncTest {
     }
 
     static Stream<Arguments> damagedSizes() {
-        int real = pictures().get(VICTIM).body().length;
+        int real = pictures.get(VICTIM).body().length; // the sources run after @BeforeAll
         return Stream.of(
                 Arguments.of("the largest a tag can say (16 MB), over the cap", 0xFFFFFF),
                 Arguments.of("1 MB too large, under the cap", real + 1_000_000),
@@ -91,11 +91,6 @@ class FlvResyncTest {
                 Arguments.of("3 bytes too large", real + 3),
                 Arguments.of("half its size", real / 2),
                 Arguments.of("zero", 0));
-    }
-
-    private static List<FlvFile.Tag> pictures() {
-        if (pictures == null) remux();
-        return pictures;
     }
 
     @ParameterizedTest(name = "a picture tag's size {0}")
