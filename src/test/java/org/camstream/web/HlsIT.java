@@ -73,10 +73,15 @@ class HlsIT {
         assertTrue(full.serverControl().orElseThrow().partHoldBack().orElseThrow() >= 3 * partTarget - 1e-6);
         assertTrue(full.mediaSegments().get(0).segmentMap().isPresent(), "EXT-X-MAP before the first segment");
         long msn = full.mediaSequence();
-        for (MediaSegment segment : full.mediaSegments()) {
+        List<MediaSegment> listed = full.mediaSegments();
+        for (int i = 0; i < listed.size(); i++) {
+            MediaSegment segment = listed.get(i);
             assertTrue(Math.round(segment.duration()) <= full.targetDuration(), "EXT-X-TARGETDURATION holds it");
-            // Keyframes every 30 frames: 1 s each, but for a camera's uneven first second at the run's start.
-            if (msn++ > 0) {
+            // Keyframes every 30 frames: 1 s each, but for a camera's uneven first second at the run's start, and
+            // for a segment that a stall of this busy machine cut short: the timeline skipped the stall, and the
+            // next segment starts after a discontinuity.
+            boolean beforeAGap = i + 1 < listed.size() && listed.get(i + 1).discontinuity();
+            if (msn++ > 0 && !beforeAGap) {
                 // 30 frames; their capture times jitter on a busy machine.
                 assertTrue(segment.duration() >= 0.9 && segment.duration() <= 1.2, "segment of " + segment.duration()
                         + " in\n" + full);
@@ -113,8 +118,10 @@ class HlsIT {
         assertEquals(0, decode.exitCode(), decode.stderr());
         assertEquals("", decode.stderr().strip(), "ffmpeg reported no error");
         long frames = decode.stdoutText().lines().filter(line -> line.startsWith("0,")).count();
-        // A run's first segment may hold a camera's uneven first second; the 3 s read may start there.
-        assertTrue(frames >= 60 && frames <= 95, "3 s at up to 30 fps decoded, got " + frames + " frames");
+        // A run's first segment may hold a camera's uneven first second; the 3 s read may start there. After a
+        // stall, which the timeline skips, the pictures that came late follow each other closely: 3 s of the
+        // stream's time may hold a few more than 90.
+        assertTrue(frames >= 60 && frames <= 110, "3 s at about 30 fps decoded, got " + frames + " frames");
     }
 
     @Test
