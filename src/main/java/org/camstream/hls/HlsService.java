@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
 public final class HlsService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HlsService.class);
-    /** How long a first playlist request may wait for a camera to start and make its first segment. */
+    /**
+     * How long a request for the current playlist may wait at a run's start, for the camera to start and make the
+     * segments a player starts from ({@link PlaylistQuery#START_SEGMENTS}); then it gets what there is.
+     */
     public static final Duration START_WAIT = Duration.ofSeconds(10);
 
     private final Supplier<Lease> pictures;

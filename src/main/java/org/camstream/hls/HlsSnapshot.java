@@ -58,6 +58,11 @@ public record HlsSnapshot(String runId, long version, List<HlsSegment> segments,
         return segments.stream().anyMatch(HlsSegment::closed);
     }
 
+    /** How many complete segments this version holds. */
+    public int closedSegments() {
+        return (int) segments.stream().filter(HlsSegment::closed).count();
+    }
+
     /** Whether segment {@code msn} is complete in this version (or a later one is). */
     public boolean hasSegment(long msn) {
         return segments.stream().anyMatch(s -> s.closed() && s.msn() >= msn);

@@ -11,6 +11,16 @@ public record PlaylistQuery(long msn, int part) {
 
     public static final PlaylistQuery CURRENT = new PlaylistQuery(-1, -1);
 
+    /**
+     * The complete segments a playlist holds before it answers a request for the current version, at the start
+     * of a run: three target durations, where RFC 8216bis 6.3.3 lets a player start, so that a player can start
+     * there. Chromium's own HLS player (which plays the page's HLS mode in desktop Chrome) starts at the third
+     * segment from the end, and when the playlist had fewer, it had fetched every segment listed before it began
+     * to play, found none after them when it reloaded, and gave up with DEMUXER_ERROR_COULD_NOT_PARSE ("Segment
+     * queue never had any data"): the first viewer of a run failed two or three times before a picture.
+     */
+    public static final int START_SEGMENTS = 3;
+
     /** Thrown for a request the spec answers with 400; the message says why. */
     public static final class BadRequest extends Exception {
         public BadRequest(String message) {
@@ -78,7 +88,7 @@ public record PlaylistQuery(long msn, int part) {
     /** Whether {@code snapshot} answers this request. */
     public boolean satisfiedBy(HlsSnapshot snapshot) {
         if (!blocking()) {
-            return snapshot.hasClosedSegment();
+            return snapshot.closedSegments() >= START_SEGMENTS;
         }
         return part < 0 ? snapshot.hasSegment(msn) : snapshot.hasPart(msn, part);
     }

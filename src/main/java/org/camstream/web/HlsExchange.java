@@ -27,11 +27,14 @@ final class HlsExchange implements AsyncListener {
     private final boolean head;
     private final HlsCounters counters;
     private final AtomicBoolean answered = new AtomicBoolean();
+    private final Runnable ended;
 
-    HlsExchange(AsyncContext async, boolean head, HlsCounters counters) {
+    /** @param ended run once when the request has ended, answered or not */
+    HlsExchange(AsyncContext async, boolean head, HlsCounters counters, Runnable ended) {
         this.async = async;
         this.head = head;
         this.counters = counters;
+        this.ended = ended;
         async.addListener(this);
     }
 
@@ -129,6 +132,7 @@ final class HlsExchange implements AsyncListener {
 
     @Override
     public void onComplete(AsyncEvent event) {
+        ended.run();
     }
 
     @Override

@@ -32,6 +32,7 @@ final class HlsPlayers implements AutoCloseable {
     private static final class Player {
         final Lease place;
         long lastNanos;
+        int asking; // requests of it not yet answered: a held one counts as asking for as long as it is held
 
         Player(Lease place, long lastNanos) {
             this.place = place;
@@ -102,6 +103,33 @@ final class HlsPlayers implements AutoCloseable {
         }
     }
 
+    /**
+     * A request of {@code client} that the servlet answers later: as long as it is not answered the player is
+     * asking, however long it is held (the first playlist of a run waits for three segments, longer than a short
+     * {@code viewer-timeout}), and its timeout counts from the answer. Returns what to run when the request ends.
+     */
+    Runnable asking(Camera camera, String client) {
+        long now = nanos.getAsLong();
+        Player known;
+        synchronized (this) {
+            known = players.get(new Key(camera.name(), client));
+            if (known == null) {
+                return () -> { };
+            }
+            known.lastNanos = now;
+            known.asking++;
+        }
+        return () -> answered(known);
+    }
+
+    private void answered(Player player) {
+        long now = nanos.getAsLong();
+        synchronized (this) {
+            player.asking--;
+            player.lastNanos = now;
+        }
+    }
+
     /** How many players the camera has now. */
     synchronized int count(Camera camera) {
         int n = 0;
@@ -120,7 +148,7 @@ final class HlsPlayers implements AutoCloseable {
         List<Lease> gone = new ArrayList<>();
         synchronized (this) {
             players.values().removeIf(p -> {
-                if (now - p.lastNanos > limit) {
+                if (p.asking == 0 && now - p.lastNanos > limit) {
                     gone.add(p.place);
                     return true;
                 }

@@ -96,7 +96,8 @@ final class HlsServlet extends HttpServlet {
             return;
         }
         Segmenter segmenter = camera.hls().running(media.runId());
-        HlsExchange exchange = new HlsExchange(start(request, Duration.ZERO), head, counters);
+        HlsExchange exchange = new HlsExchange(start(request, Duration.ZERO), head, counters,
+                viewers.hls().asking(camera, client(request)));
         if (segmenter == null) {
             exchange.error(HttpServletResponse.SC_NOT_FOUND, "that file belongs to an HLS run that has ended;"
                     + " reload hls/" + HlsNames.PLAYLIST, 0);
@@ -158,7 +159,8 @@ final class HlsServlet extends HttpServlet {
             return;
         }
         Duration hold = query.blocking() ? HlsService.holdTimeout(snapshot) : HlsService.START_WAIT;
-        HlsExchange exchange = new HlsExchange(start(request, hold), head, counters);
+        HlsExchange exchange = new HlsExchange(start(request, hold), head, counters,
+                viewers.hls().asking(camera, client(request)));
         String runId = segmenter.runId();
         boolean held = camera.hls().held().hold(new HeldRequests.Waiter() {
             @Override
@@ -179,6 +181,13 @@ final class HlsServlet extends HttpServlet {
 
             @Override
             public void timedOut() {
+                HlsSnapshot late = segmenter.current();
+                if (!query.blocking() && late.hasClosedSegment()) {
+                    // A camera with long groups of pictures, or one that stopped: not the segments a player starts
+                    // best from, but what there is, which is better than an error.
+                    exchange.send(PLAYLIST_TYPE, HlsExchange.PLAYLIST_CACHE, List.of(Responses.bytes(late.playlist())));
+                    return;
+                }
                 exchange.error(HttpServletResponse.SC_SERVICE_UNAVAILABLE, (query.blocking() ? query
                         : "the first segment") + " did not come within " + hold.toSeconds() + " s: the camera is"
                         + " not delivering pictures", 1);

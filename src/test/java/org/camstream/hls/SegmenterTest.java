@@ -226,6 +226,25 @@ class SegmenterTest {
         assertTrue(new PlaylistQuery(live.msn(), lastPart + 14).outOfRange(snapshot).contains("parts after"));
     }
 
+    /**
+     * A request for the current playlist waits, at a run's start, for three complete segments: where a player
+     * starts three target durations from the end, as Chromium's own HLS player does, it finds one to start at.
+     */
+    @Test
+    void theCurrentPlaylistIsAnsweredOnceItHoldsThreeCompleteSegments() {
+        pipeline.mp4().subscribe(segmenter);
+        List<Frame> frames = source.frames(Fixtures.PI_720P_INLINE);
+        int fed = 0;
+        while (segmenter.current().closedSegments() < 3) {
+            assertEquals(null, segmenter.answer(PlaylistQuery.CURRENT),
+                    segmenter.current().closedSegments() + " complete segments are not yet enough");
+            pipeline.onFrame(frames.get(fed++));
+        }
+        assertSame(segmenter.current(), segmenter.answer(PlaylistQuery.CURRENT));
+        assertEquals(3, Playlists.parse(new String(segmenter.current().playlist(), StandardCharsets.UTF_8))
+                .mediaSegments().size(), "three listed, and the open one's parts");
+    }
+
     @Test
     void theQueryIsReadAsTheSpecSays() throws Exception {
         assertEquals(PlaylistQuery.CURRENT, PlaylistQuery.parse(null, null));
