@@ -12,18 +12,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -43,6 +47,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,11 +55,12 @@ import org.junit.jupiter.api.io.TempDir;
  * fields and files, lintian, and a real install on this machine with {@code dpkg}: the user, the unit
  * ({@code systemd-analyze verify} and {@code security}), the unit's {@code ExecStart} run by hand as the user
  * {@code camstream} the way systemd would (its EnvironmentFile, user, groups and working directory) until it
- * serves {@code /snapshot.jpg} and records, an upgrade, {@code dpkg -r} and {@code dpkg -P}.
+ * serves {@code /snapshot.jpg} and records, its class-data archive (AppCDS: made at the first stop, mapped by the
+ * next start, made again when damaged or after an upgrade), an upgrade, {@code dpkg -r} and {@code dpkg -P}.
  *
  * <p>It needs root, dpkg, lintian and systemd-analyze (packages lintian and systemd), and a machine where
- * package {@code camstream} is not installed and neither the user {@code camstream} nor {@code /var/lib/camstream}
- * exists: it installs the package for real and purges it at the end, also when it fails. Otherwise it is skipped,
+ * package {@code camstream} is not installed and neither the user {@code camstream}, {@code /var/lib/camstream} nor
+ * {@code /var/cache/camstream} exists: it installs the package for real and purges it at the end, also when it fails. Otherwise it is skipped,
  * unless CAMSTREAM_REQUIRE_DEB=1 (as in CI), which makes it a failure. Where systemd runs (not in CI's container),
  * the postinst also starts camstream.service until the purge, on its default ports 8080 and 8554.
  */
@@ -71,6 +77,9 @@ class DebPackageIT {
     private static final Path STATE = Path.of("/var/lib/camstream");
     private static final Path INSTALLED_WAR = Path.of("/usr/share/camstream/camstream.war");
     private static final Path DOC = Path.of("/usr/share/doc/camstream");
+    private static final Path WRAPPER = Path.of("/usr/libexec/camstream/java-appcds");
+    /** The unit's CacheDirectory=: the launcher's unpacked server and java-appcds' class-data archive. */
+    private static final Path CACHE = Path.of("/var/cache/camstream");
 
     /**
      * The lintian warnings accepted, with the reason for each. Every other warning, and every error, fails the
@@ -107,9 +116,10 @@ class DebPackageIT {
         if (missing.isEmpty()) {
             if (run(List.of("dpkg-query", "-W", "-f", "${db:Status-Abbrev}", PACKAGE)).out.strip().matches("[a-z]i.*")
                     || run(List.of("getent", "passwd", PACKAGE)).exit == 0
-                    || run(List.of("getent", "group", PACKAGE)).exit == 0 || Files.exists(STATE)) {
-                missing.add("a machine without camstream: package camstream, the user or group camstream, or "
-                        + STATE + " is there already, and this test would install over it and purge it");
+                    || run(List.of("getent", "group", PACKAGE)).exit == 0 || Files.exists(STATE)
+                    || Files.exists(CACHE, LinkOption.NOFOLLOW_LINKS)) {
+                missing.add("a machine without camstream: package camstream, the user or group camstream, "
+                        + STATE + " or " + CACHE + " is there already, and this test would install over it and purge it");
             }
         }
         if (missing.isEmpty()) {
@@ -143,7 +153,7 @@ class DebPackageIT {
             checkInstalled();
             checkUnit();
 
-            Server server = runExecStartByHand(started);
+            Server server = runExecStartByHand(started, List.of(), RECORD);
             String password = Files.readString(STATE.resolve("admin-password")).strip();
             // A setting saved on the admin page, as the page saves it, and a recording that has started.
             HttpResponse<String> saved = http.send(HttpRequest.newBuilder(server.uri("/api/config"))
@@ -160,6 +170,7 @@ class DebPackageIT {
                             .findFirst().orElse(null), p -> p != null);
             assertEquals("camstream", owner(recording), recording + " is not the user camstream's");
             server.stop();
+            String firstKey = checkClassDataArchive(started, server);
 
             // An upgrade keeps /etc/default/camstream as the admin changed it, and all of /var/lib/camstream.
             Files.writeString(DEFAULTS, Files.readString(DEFAULTS) + "CAMSTREAM_JPEG_QUALITY=72\n");
@@ -173,6 +184,16 @@ class DebPackageIT {
             assertEquals(state, snapshot(STATE), "the upgrade changed " + STATE);
             checkInstalled();
 
+            // The upgrade's new WAR needs a new archive: the next start removes the old one and makes another.
+            Server upgradedRun = runExecStartByHand(started, List.of(), List.of());
+            assertEquals(List.of(), mappedArchives(upgradedRun), "the start after the upgrade maps an archive");
+            assertTrue(upgradedRun.log().contains("no class-data archive"), upgradedRun::log);
+            upgradedRun.stop();
+            String upgradedKey = archiveKey(Poll.until(Duration.ofSeconds(30), "the upgraded run's dump",
+                    () -> archiveFiles(), names -> names.size() == 1 && names.get(0).endsWith(".dump")).get(0));
+            assertFalse(upgradedKey.equals(firstKey), "the upgrade kept the archive's key " + firstKey);
+            state = snapshot(STATE);
+
             // Remove: the package's files go; the conffile, the state and the user stay.
             Result removed = dpkg("-r", PACKAGE);
             assertEquals(0, removed.exit, () -> "dpkg -r failed:\n" + removed);
@@ -182,12 +203,15 @@ class DebPackageIT {
             assertTrue(Files.readString(DEFAULTS).contains("CAMSTREAM_JPEG_QUALITY=72"), DEFAULTS + " went with dpkg -r");
             assertEquals(state, snapshot(STATE), "dpkg -r changed " + STATE);
             assertEquals(0, run(List.of("getent", "passwd", PACKAGE)).exit, "dpkg -r removed the user");
+            assertEquals(List.of("appcds-" + upgradedKey + ".dump"), archiveFiles(), "dpkg -r changed the archive");
 
             // Purge: the conffile, the state and the user go; recordings/ stays, as it holds a recording.
             Result purged = dpkg("-P", PACKAGE);
             assertEquals(0, purged.exit, () -> "dpkg -P failed:\n" + purged);
             assertTrue(purged.err.contains("kept the recordings"), () -> "no word of the kept recordings:\n" + purged);
             assertFalse(Files.exists(DEFAULTS), DEFAULTS + " is left after dpkg -P");
+            assertFalse(Files.exists(CACHE, LinkOption.NOFOLLOW_LINKS), CACHE + " (the class-data archive, the "
+                    + "unpacked server) is left after dpkg -P");
             assertEquals(Set.of("recordings"), names(STATE), "what dpkg -P left in " + STATE);
             assertTrue(Files.isRegularFile(recording), recording + " went with dpkg -P");
             assertEquals("root", owner(STATE.resolve("recordings")), "the kept recordings/ is not root's");
@@ -201,6 +225,55 @@ class DebPackageIT {
                     "dpkg still knows the package after dpkg -P");
         } finally {
             cleanUp(started);
+        }
+    }
+
+    /**
+     * The class-data archive's gain through the package path: the installed unit's ExecStart, by hand as above, on
+     * the CPUs {@code cpus} names (taskset), the default 1280x720 camera, from the command's start to the first
+     * JPEG of /snapshot.jpg. Each of {@code rounds} rounds removes the archive and starts three times: without one
+     * (it is made at that run's stop), with the new one (checked first), and with it again; a fourth start runs java
+     * as the unit did before java-appcds, with Java's own class-data sharing only ({@code -Xshare:auto} makes
+     * java-appcds step aside). Run it with {@code mvn package -DskipTests && mvn verify -Dit.test=DebPackageIT
+     * -Dbenchmark=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dcpus=0 -Drounds=5}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "benchmark", matches = "true")
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
+    void classDataArchiveBenchmark() throws Exception {
+        Path deb = TARGET.resolve(PACKAGE + "_" + debianVersion(projectVersion()) + "_all.deb");
+        List<String> taskset = List.of("taskset", "-c", System.getProperty("cpus", "0"));
+        int rounds = Integer.getInteger("rounds", 5);
+        String[] names = {"no archive (the first start; makes it at its stop)",
+            "the new archive (the second start; checks it first)", "the archive (every start after)",
+            "java as before java-appcds (-Xshare:auto)"};
+        double[][] seconds = new double[names.length][rounds];
+        List<Long> started = new ArrayList<>();
+        try {
+            Result install = dpkg("-i", deb.toString());
+            assertEquals(0, install.exit, () -> "dpkg -i failed:\n" + install);
+            runExecStartByHand(started, taskset, List.of()).stop(); // unpacks the server: no round pays for that
+            for (int round = 0; round < rounds; round++) {
+                for (String name : archiveFiles()) {
+                    Files.delete(CACHE.resolve(name));
+                }
+                for (int kind = 0; kind < names.length; kind++) {
+                    Server server = runExecStartByHand(started, taskset, List.of(), kind == 3 ? "-Xshare:auto" : "");
+                    seconds[kind][round] = server.firstPicture;
+                    assertEquals(kind == 1 || kind == 2, !mappedArchives(server).isEmpty(), names[kind]);
+                    server.stop();
+                }
+            }
+        } finally {
+            cleanUp(started);
+        }
+        System.out.printf(Locale.ROOT, "%nThe package's ExecStart by hand, taskset -c %s, %d rounds, the 1280x720 test "
+                + "camera: first picture after the start, s, median (range)%n", taskset.get(2), rounds);
+        for (int kind = 0; kind < names.length; kind++) {
+            double[] sorted = seconds[kind].clone();
+            Arrays.sort(sorted);
+            System.out.printf(Locale.ROOT, "%-56s %.2f (%.2f–%.2f)   all: %s%n", names[kind], sorted[rounds / 2],
+                    sorted[0], sorted[rounds - 1], Arrays.toString(seconds[kind]));
         }
     }
 
@@ -244,6 +317,10 @@ class DebPackageIT {
         } finally {
             run(List.of("rm", "-rf", control.toString()));
         }
+        String wrapper = Files.readString(SOURCES.resolve("libexec/java-appcds"));
+        assertTrue(wrapper.startsWith("#!/bin/sh\n"), "java-appcds is not a POSIX sh script");
+        assertFalse(Pattern.compile("\\beval\\s").matcher(wrapper).find(), "java-appcds evaluates a string");
+        assertEquals(0, run(List.of("sh", "-n", SOURCES.resolve("libexec/java-appcds").toString())).exit);
     }
 
     /** What {@code dpkg-deb -c} lists: the files with their mode and owner, and that nothing else is there. */
@@ -259,6 +336,7 @@ class DebPackageIT {
         }
         Map<String, String> files = new TreeMap<>(Map.of(
                 INSTALLED_WAR.toString(), "-rw-r--r-- root/root",
+                WRAPPER.toString(), "-rwxr-xr-x root/root",
                 UNIT.toString(), "-rw-r--r-- root/root",
                 DEFAULTS.toString(), "-rw------- root/root",
                 DOC + "/copyright", "-rw-r--r-- root/root",
@@ -414,14 +492,29 @@ class DebPackageIT {
                 "char-dma_heap rw", "char-alsa rw")), unit.get("DeviceAllow")::toString);
         assertFalse(unit.containsKey("MemoryDenyWriteExecute"), "the JVM's JIT needs writable, executable memory");
         assertFalse(unit.containsKey("PrivateDevices"), "PrivateDevices hides the cameras");
+        assertEquals(List.of("camstream"), unit.get("CacheDirectory"));
+        assertTrue(unit.get("ExecStart").get(0).startsWith(WRAPPER + " $JAVA_OPTS -jar " + INSTALLED_WAR + " "),
+                unit.get("ExecStart")::toString);
     }
+
+    /** What the first run by hand adds to camstream's command line: a lighter camera, and recording. */
+    private static final List<String> RECORD = List.of("--width", "640", "--height", "360", "--fps", "15", "--record",
+            "continuous");
 
     /**
      * Runs the unit's ExecStart as systemd would, by hand: its EnvironmentFile's variables, user, group and
-     * supplementary groups, working directory, and $VARIABLE expanded as systemd does. Only the ports differ, and
-     * the camera is lighter and records.
+     * supplementary groups, working directory, CacheDirectory= (made if missing, and $CACHE_DIRECTORY), and
+     * $VARIABLE expanded as systemd does. Only the ports differ (RTSP off), with {@code arguments} added; the
+     * command runs under {@code prefix} (such as taskset). Returns once it served a JPEG.
      */
-    private Server runExecStartByHand(List<Long> started) throws Exception {
+    private Server runExecStartByHand(List<Long> started, List<String> prefix, List<String> arguments)
+            throws Exception {
+        return runExecStartByHand(started, prefix, arguments, "");
+    }
+
+    /** As above, with {@code addJavaOpts} added to /etc/default/camstream's JAVA_OPTS. */
+    private Server runExecStartByHand(List<Long> started, List<String> prefix, List<String> arguments,
+            String addJavaOpts) throws Exception {
         Map<String, List<String>> unit = unitFile(Files.readString(UNIT));
         Map<String, String> environment = new LinkedHashMap<>();
         // What systemd gives a service with User=: its PATH, and the user's HOME, USER, LOGNAME and SHELL.
@@ -430,33 +523,53 @@ class DebPackageIT {
         environment.put("USER", PACKAGE);
         environment.put("LOGNAME", PACKAGE);
         environment.put("SHELL", "/usr/sbin/nologin");
+        // CacheDirectory=camstream: systemd makes /var/cache/camstream, the user's, with CacheDirectoryMode=, and
+        // names it in $CACHE_DIRECTORY.
+        assertEquals(List.of(CACHE.getFileName().toString()), unit.get("CacheDirectory"));
+        if (!Files.isDirectory(CACHE, LinkOption.NOFOLLOW_LINKS)) {
+            Result made = run(List.of("install", "-d", "-o", PACKAGE, "-g", PACKAGE, "-m",
+                    unit.get("CacheDirectoryMode").get(0), CACHE.toString()));
+            assertEquals(0, made.exit, made::toString);
+        }
+        environment.put("CACHE_DIRECTORY", CACHE.toString());
+        for (String assignment : unit.getOrDefault("Environment", List.of())) {
+            for (String variable : assignment.split("\\s+")) {
+                environment.put(variable.substring(0, variable.indexOf('=')), variable.substring(variable.indexOf('=') + 1));
+            }
+        }
         for (String file : unit.getOrDefault("EnvironmentFile", List.of())) {
             Path path = Path.of(file.startsWith("-") ? file.substring(1) : file);
             if (Files.exists(path) || !file.startsWith("-")) {
                 environment.putAll(environmentFile(Files.readString(path)));
             }
         }
+        if (!addJavaOpts.isEmpty()) {
+            environment.put("JAVA_OPTS", environment.get("JAVA_OPTS") + " " + addJavaOpts);
+        }
         assertEquals(1, unit.get("ExecStart").size(), unit.get("ExecStart")::toString);
         List<String> execStart = expand(unit.get("ExecStart").get(0), environment);
-        assertEquals("/usr/bin/java", execStart.get(0));
+        assertEquals(WRAPPER.toString(), execStart.get(0));
         assertTrue(execStart.containsAll(List.of("-Xmx64m", "-XX:+UseSerialGC")), "JAVA_OPTS did not reach java: "
                 + execStart);
         int port = FreePorts.tcp();
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid", unit.get("User").get(0), "--regid",
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("setpriv", "--reuid", unit.get("User").get(0), "--regid",
                 unit.get("Group").get(0), "--init-groups", "--"));
         command.addAll(execStart);
-        command.addAll(List.of("--port", Integer.toString(port), "--rtsp-port", "0", "--width", "640", "--height",
-                "360", "--fps", "15", "--record", "continuous"));
-        Path log = temp.resolve("server.log");
+        command.addAll(List.of("--port", Integer.toString(port), "--rtsp-port", "0"));
+        command.addAll(arguments);
+        Path log = Files.createTempFile(temp, "server", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(new File(unit.get("WorkingDirectory").get(0)))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(new File("/dev/null"));
         builder.environment().clear();
         builder.environment().putAll(environment);
+        long start = System.nanoTime();
         Process process = builder.start();
         started.add(process.pid());
         Server server = new Server(process, port, log);
-        // setpriv execs java: the same process, now as camstream with groups camstream, video and audio.
-        Poll.until(Duration.ofSeconds(15), "setpriv to exec java", () -> {
+        // setpriv execs java-appcds, which execs java: the same process, now as camstream with groups camstream,
+        // video and audio. (java-appcds may first run a java of its own to check an archive.)
+        Poll.until(Duration.ofSeconds(30), "setpriv and java-appcds to exec java", () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("exited with " + process.exitValue() + ":\n" + server.log());
             }
@@ -487,6 +600,7 @@ class DebPackageIT {
                 throw new AssertionError(e);
             }
         }, body -> body != null);
+        server.firstPicture = (System.nanoTime() - start) / 1e9;
         assertTrue(jpeg.length > 1000 && (jpeg[0] & 0xff) == 0xff && (jpeg[1] & 0xff) == 0xd8, "not a JPEG");
 
         Path password = STATE.resolve("admin-password");
@@ -496,10 +610,69 @@ class DebPackageIT {
         return server;
     }
 
+    /**
+     * The class-data archive, once the first run by hand stopped: that run made it (java-appcds gave it
+     * -XX:ArchiveClassesAtExit, and SIGTERM made it dump), the next start checks it and maps it, and a start after
+     * it was damaged runs without it and makes it again. Returns the archive's key.
+     */
+    private String checkClassDataArchive(List<Long> started, Server first) throws Exception {
+        assertTrue(first.log().contains("no class-data archive"), first::log);
+        List<String> made = archiveFiles();
+        assertEquals(1, made.size(), () -> "not one archive dumped in " + CACHE + ": " + made + "\n" + first.log());
+        assertTrue(made.get(0).matches("appcds-\\d+\\.dump"), made::toString);
+        assertEquals("camstream", owner(CACHE.resolve(made.get(0))));
+        String key = archiveKey(made.get(0));
+        Path archive = CACHE.resolve("appcds-" + key + ".jsa");
+
+        Server mapped = runExecStartByHand(started, List.of(), List.of());
+        assertEquals(List.of(archive.toString()), mappedArchives(mapped), () -> "the second start does not map "
+                + archive + ":\n" + mapped.log());
+        assertEquals(List.of(archive.getFileName().toString(), "appcds-" + key + ".ok"), archiveFiles());
+        mapped.stop();
+
+        // Cut short, as a full card or a copy cut short leaves it: a JVM that maps it crashes (SIGBUS).
+        try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+        Server damaged = runExecStartByHand(started, List.of(), List.of());
+        assertEquals(List.of(), mappedArchives(damaged), "the start maps the damaged archive");
+        assertTrue(damaged.log().contains("is unusable"), damaged::log);
+        damaged.stop();
+        assertEquals(List.of("appcds-" + key + ".dump"), Poll.until(Duration.ofSeconds(30), "the archive made again",
+                () -> archiveFiles(), names -> names.size() == 1 && names.get(0).endsWith(".dump")));
+        System.out.printf(Locale.ROOT, "first picture, through java-appcds by hand: %.2f s (no archive, the server "
+                + "unpacked), %.2f s (the archive checked and mapped), %.2f s (a damaged archive checked, none)%n",
+                first.firstPicture, mapped.firstPicture, damaged.firstPicture);
+        return key;
+    }
+
+    /** The names of java-appcds' files in the cache directory, sorted. */
+    private static List<String> archiveFiles() {
+        try (Stream<Path> list = Files.list(CACHE)) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("appcds-")).sorted().toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** appcds-KEY.jsa: KEY. */
+    private static String archiveKey(String name) {
+        return name.replaceFirst("^appcds-(\\d+)\\..*$", "$1");
+    }
+
+    /** The archives of the cache directory that the server's JVM has mapped, from /proc/PID/maps. */
+    private static List<String> mappedArchives(Server server) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + server.process.pid() + "/maps")).stream()
+                .map(line -> line.replaceFirst("^(\\S+\\s+){5}", "")).filter(p -> p.startsWith(CACHE + "/appcds-"))
+                .distinct().toList();
+    }
+
     private final class Server {
         private final Process process;
         private final int port;
         private final Path log;
+        /** Seconds from the start of the command to the first JPEG of /snapshot.jpg. */
+        double firstPicture;
 
         Server(Process process, int port, Path log) {
             this.process = process;
@@ -650,7 +823,7 @@ class DebPackageIT {
         }
         // The test made all of these (canInstallPackages saw none of them): the recordings the purge kept, and
         // the user and group should a failed purge have left them.
-        run(List.of("rm", "-rf", STATE.toString()));
+        run(List.of("rm", "-rf", STATE.toString(), CACHE.toString()));
         if (run(List.of("getent", "passwd", PACKAGE)).exit == 0) {
             run(List.of("userdel", PACKAGE));
         }
