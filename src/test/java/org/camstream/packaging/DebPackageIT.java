@@ -185,7 +185,7 @@ class DebPackageIT {
             checkInstalled();
 
             // The upgrade's new WAR needs a new archive: the next start removes the old one and makes another.
-            Server upgradedRun = runExecStartByHand(started, List.of(), List.of());
+            Server upgradedRun = runExecStartByHand(started, List.of(), LIGHT);
             assertEquals(List.of(), mappedArchives(upgradedRun), "the start after the upgrade maps an archive");
             assertTrue(upgradedRun.log().contains("no class-data archive"), upgradedRun::log);
             upgradedRun.stop();
@@ -497,9 +497,10 @@ class DebPackageIT {
                 unit.get("ExecStart")::toString);
     }
 
-    /** What the first run by hand adds to camstream's command line: a lighter camera, and recording. */
-    private static final List<String> RECORD = List.of("--width", "640", "--height", "360", "--fps", "15", "--record",
-            "continuous");
+    /** What the runs by hand add to camstream's command line: a lighter camera; the first one records too. */
+    private static final List<String> LIGHT = List.of("--width", "640", "--height", "360", "--fps", "15");
+    private static final List<String> RECORD = Stream.concat(LIGHT.stream(), Stream.of("--record", "continuous"))
+            .toList();
 
     /**
      * Runs the unit's ExecStart as systemd would, by hand: its EnvironmentFile's variables, user, group and
@@ -624,7 +625,7 @@ class DebPackageIT {
         String key = archiveKey(made.get(0));
         Path archive = CACHE.resolve("appcds-" + key + ".jsa");
 
-        Server mapped = runExecStartByHand(started, List.of(), List.of());
+        Server mapped = runExecStartByHand(started, List.of(), LIGHT);
         assertEquals(List.of(archive.toString()), mappedArchives(mapped), () -> "the second start does not map "
                 + archive + ":\n" + mapped.log());
         assertEquals(List.of(archive.getFileName().toString(), "appcds-" + key + ".ok"), archiveFiles());
@@ -634,7 +635,7 @@ class DebPackageIT {
         try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.WRITE)) {
             channel.truncate(channel.size() / 2);
         }
-        Server damaged = runExecStartByHand(started, List.of(), List.of());
+        Server damaged = runExecStartByHand(started, List.of(), LIGHT);
         assertEquals(List.of(), mappedArchives(damaged), "the start maps the damaged archive");
         assertTrue(damaged.log().contains("is unusable"), damaged::log);
         damaged.stop();
