@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.camstream.camera.Camera;
 import org.camstream.camera.Cameras;
 import org.camstream.camera.CaptureStatus;
@@ -28,15 +29,19 @@ final class CameraCollector implements MultiCollector {
     private final Cameras cameras;
     private final Recordings recordings;
     private final Supplier<RtspServer> rtsp;
+    private final ToIntFunction<Camera> hlsPlayers;
 
     /**
      * @param recordings the recordings' catalogue and disk, or null when the server keeps none
      * @param rtsp the RTSP server, or null while RTSP is off
+     * @param hlsPlayers how many HLS players a camera has now
      */
-    CameraCollector(Cameras cameras, Recordings recordings, Supplier<RtspServer> rtsp) {
+    CameraCollector(Cameras cameras, Recordings recordings, Supplier<RtspServer> rtsp,
+            ToIntFunction<Camera> hlsPlayers) {
         this.cameras = cameras;
         this.recordings = recordings;
         this.rtsp = rtsp;
+        this.hlsPlayers = hlsPlayers;
     }
 
     @Override
@@ -114,6 +119,7 @@ final class CameraCollector implements MultiCollector {
             if (rtspServer != null) {
                 viewers.add(rtspServer.clients(name).size(), "camera", name, "format", "rtsp");
             }
+            viewers.add(hlsPlayers.applyAsInt(camera), "camera", name, "format", "hls");
 
             hlsRunning.add(camera.hls().peek() != null ? 1 : 0, "camera", name);
             HlsCounters hls = camera.hlsCounters();

@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import org.camstream.camera.Camera;
 import org.camstream.camera.Cameras;
 import org.camstream.record.Recordings;
 import org.camstream.rtsp.RtspServer;
@@ -38,6 +40,7 @@ public final class CamstreamMetrics {
     private final Cameras cameras;
     private final Recordings recordings;
     private final Supplier<RtspServer> rtsp;
+    private final ToIntFunction<Camera> hlsPlayers;
     /**
      * Made at the first scrape, not at start: the client's classes and the JVM's MXBeans cost some 60 ms on a
      * 2-core x86 machine, several times that on a small board, and a server nobody scrapes never pays it. Two
@@ -45,10 +48,12 @@ public final class CamstreamMetrics {
      */
     private final AtomicReference<Scraper> scraper = new AtomicReference<>();
 
-    private CamstreamMetrics(Cameras cameras, Recordings recordings, Supplier<RtspServer> rtsp) {
+    private CamstreamMetrics(Cameras cameras, Recordings recordings, Supplier<RtspServer> rtsp,
+            ToIntFunction<Camera> hlsPlayers) {
         this.cameras = cameras;
         this.recordings = recordings;
         this.rtsp = rtsp;
+        this.hlsPlayers = hlsPlayers;
     }
 
     /**
@@ -56,16 +61,19 @@ public final class CamstreamMetrics {
      *
      * @param recordings the recordings' catalogue and disk, or null when there are none
      * @param rtsp the RTSP server at scrape time, or null while RTSP is off
+     * @param hlsPlayers how many HLS players a camera has now (players make requests, not connections, so the
+     *     web layer, which sees them, counts them)
      */
-    public static CamstreamMetrics of(Cameras cameras, Recordings recordings, Supplier<RtspServer> rtsp) {
-        return new CamstreamMetrics(cameras, recordings, rtsp == null ? () -> null : rtsp);
+    public static CamstreamMetrics of(Cameras cameras, Recordings recordings, Supplier<RtspServer> rtsp,
+            ToIntFunction<Camera> hlsPlayers) {
+        return new CamstreamMetrics(cameras, recordings, rtsp == null ? () -> null : rtsp, hlsPlayers);
     }
 
     /** Collects every metric now and writes them in the Prometheus text format ({@link #CONTENT_TYPE}). */
     public void writeTo(OutputStream out) throws IOException {
         Scraper current = scraper.get();
         if (current == null) {
-            scraper.compareAndSet(null, new Scraper(cameras, recordings, rtsp));
+            scraper.compareAndSet(null, new Scraper(cameras, recordings, rtsp, hlsPlayers));
             current = scraper.get();
         }
         current.write(out);
@@ -76,8 +84,8 @@ public final class CamstreamMetrics {
         private final PrometheusRegistry registry = new PrometheusRegistry();
         private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-        Scraper(Cameras cameras, Recordings recordings, Supplier<RtspServer> rtsp) {
-            registry.register(new CameraCollector(cameras, recordings, rtsp));
+        Scraper(Cameras cameras, Recordings recordings, Supplier<RtspServer> rtsp, ToIntFunction<Camera> hlsPlayers) {
+            registry.register(new CameraCollector(cameras, recordings, rtsp, hlsPlayers));
             PrometheusProperties config = PrometheusProperties.get();
             JvmMemoryMetrics.builder(config).register(registry);
             JvmThreadsMetrics.builder(config).register(registry);

@@ -147,7 +147,7 @@ public final class CamstreamLifecycle implements ServletContextListener {
                 .add("cameras", Endpoints.Scope.SERVER, new CamerasServlet(cameras), login, "api/cameras")
                 // The metrics-token, or the viewer login when viewer-auth is on (docs/metrics.md).
                 .add("metrics", Endpoints.Scope.SERVER, new MetricsServlet(org.camstream.metrics.CamstreamMetrics.of(
-                        cameras, app.recordings(), app::rtsp)),
+                        cameras, app.recordings(), app::rtsp, viewers.hls()::count)),
                         List.of(new MetricsGuard(() -> app.settings().metricsToken(), viewerAuth)), "metrics")
                 .add("recordings", Endpoints.Scope.SERVER,
                         new RecordingsServlet(cameras, app.recordings().catalog()), login, "api/recordings")

@@ -84,7 +84,9 @@ class CameraMetricsTest {
         main.hlsCounters().parts.add(3);
         main.hlsCounters().bytesSent.add(4096);
 
-        Exposition e = scrape(CamstreamMetrics.of(cameras, recordings, () -> null));
+        // HLS players make requests, not connections: the web layer counts them and says how many.
+        Exposition e = scrape(CamstreamMetrics.of(cameras, recordings, () -> null,
+                camera -> camera.name().equals("main") ? 2 : 0));
 
         for (String camera : List.of("main", "yard")) {
             assertEquals(0, e.value("camstream_camera_frames_total", "camera", camera), "nobody watched " + camera);
@@ -104,6 +106,8 @@ class CameraMetricsTest {
         }
         assertEquals(1, e.value("camstream_stream_viewers", "camera", "main", "format", "mjpeg"));
         assertEquals(0, e.value("camstream_stream_viewers", "camera", "yard", "format", "mjpeg"));
+        assertEquals(2, e.value("camstream_stream_viewers", "camera", "main", "format", "hls"));
+        assertEquals(0, e.value("camstream_stream_viewers", "camera", "yard", "format", "hls"));
         assertEquals(2, e.value("camstream_stream_frames_sent_total", "camera", "main", "format", "mjpeg"));
         assertEquals(1500, e.value("camstream_stream_sent_bytes_total", "camera", "main", "format", "mjpeg"));
         assertEquals(1, e.value("camstream_stream_frames_skipped_total", "camera", "main", "format", "mjpeg"));
@@ -130,7 +134,7 @@ class CameraMetricsTest {
 
     @Test
     void everyFamilyHasItsTypeAndHelpAndCountersEndInTotal() throws IOException {
-        Exposition e = scrape(CamstreamMetrics.of(cameras, recordings, () -> null));
+        Exposition e = scrape(CamstreamMetrics.of(cameras, recordings, () -> null, camera -> 0));
         for (Map.Entry<String, String> family : e.types.entrySet()) {
             assertTrue(e.help.containsKey(family.getKey()) && !e.help.get(family.getKey()).isBlank(),
                     family.getKey() + " has a help text");
@@ -144,7 +148,7 @@ class CameraMetricsTest {
 
     @Test
     void aCameraAddedOrRemovedAppearsOrGoesWithTheNextScrape() throws IOException {
-        CamstreamMetrics metrics = CamstreamMetrics.of(cameras, recordings, () -> null);
+        CamstreamMetrics metrics = CamstreamMetrics.of(cameras, recordings, () -> null, camera -> 0);
         assertEquals(2, scrape(metrics).find("camstream_camera_up").size());
 
         cameras.apply(settings("--camera.porch.source", "test").cameras());

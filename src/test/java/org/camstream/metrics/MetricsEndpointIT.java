@@ -47,6 +47,15 @@ class MetricsEndpointIT {
                     "the RTSP server's clients too");
             assertEquals(1, new Exposition(new String(server.get("/metrics").body(), StandardCharsets.UTF_8))
                     .value("camstream_camera_state", "camera", "main", "state", "idle"), "a scrape starts no camera");
+            assertEquals(0, e.value("camstream_stream_viewers", "camera", "main", "format", "hls"));
+
+            // An HLS player: its first playlist request makes it one, and the camera runs for it.
+            assertEquals(200, server.get("/hls/index.m3u8").statusCode());
+            Exposition playing = new Exposition(new String(server.get("/metrics").body(), StandardCharsets.UTF_8));
+            assertEquals(1, playing.value("camstream_stream_viewers", "camera", "main", "format", "hls"),
+                    "the HLS player counts among the viewers");
+            assertEquals(1, playing.value("camstream_camera_up", "camera", "main"));
+            assertTrue(playing.value("camstream_hls_requests_total", "camera", "main", "kind", "playlist") >= 1);
         }
     }
 
