@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.catalina.Context;
@@ -77,8 +78,13 @@ public final class EmbeddedServer implements AutoCloseable {
      * the kernel's queue (ACCEPT_COUNT) until one closes. The queue costs no heap.
      */
     static final int MAX_CONNECTIONS = 360;
-    /** The kernel's queue of connections waiting for a slot; beyond it the kernel drops them and clients retry. */
-    static final int ACCEPT_COUNT = 100;
+    /**
+     * The kernel's queue of connections waiting for a slot; beyond it the kernel drops them and clients retry,
+     * after a second at the soonest. Large, so that a real client waits its turn behind connections that
+     * are closed within half a second (HeadDeadlines) rather than being dropped. (Linux caps it at
+     * net.core.somaxconn, 4096.)
+     */
+    static final int ACCEPT_COUNT = 1024;
     /**
      * How long a new connection may wait between bytes of its request before it is closed (and, with no byte
      * at all, how long it may stay silent): short, so that connections that send nothing give their slot back
@@ -90,6 +96,18 @@ public final class EmbeddedServer implements AutoCloseable {
      * then is closed, however steadily its bytes trickle in (see CamstreamNioEndpoint).
      */
     static final int REQUEST_HEAD_DEADLINE_MILLIS = 10_000;
+    /** From this many open connections the server is crowded: every connection then gets ... */
+    static final int CROWDED_CONNECTIONS = MAX_CONNECTIONS * 9 / 10;
+    /**
+     * ... this long from its accept to send its request head, then is closed. A browser sends its request with
+     * the connection; only a client that does not mean to send one needs longer.
+     */
+    static final int CROWDED_HEAD_DEADLINE_MILLIS = 500;
+    /**
+     * With every slot taken, a new connection evicts the one that has waited longest for its request head, if
+     * it has waited this long; and none waits longer.
+     */
+    static final int EVICTABLE_HEAD_MILLIS = 250;
     /**
      * How long a response may wait on a socket that takes nothing before Tomcat closes it. camstream closes a
      * stalled viewer after 10 s itself; this only catches what that misses.
@@ -373,7 +391,7 @@ public final class EmbeddedServer implements AutoCloseable {
      */
     static Connector limitedConnector(String address, int port) {
         Connector connector = new Connector(new Http11NioProtocol(
-                new CamstreamNioEndpoint(WRITE_TIMEOUT_MILLIS, REQUEST_HEAD_DEADLINE_MILLIS)));
+                new CamstreamNioEndpoint(WRITE_TIMEOUT_MILLIS, headDeadlines())));
         connector.setPort(port);
         set(connector, "address", address);
         set(connector, "maxThreads", MAX_THREADS);
@@ -402,6 +420,13 @@ public final class EmbeddedServer implements AutoCloseable {
         // Tomcat's default, said because StreamingResponse's vectored non-blocking writes need it.
         set(connector, "useAsyncIO", "true");
         return connector;
+    }
+
+    static HeadDeadlines headDeadlines() {
+        return new HeadDeadlines(MAX_CONNECTIONS, CROWDED_CONNECTIONS,
+                Duration.ofMillis(REQUEST_HEAD_DEADLINE_MILLIS),
+                Duration.ofMillis(CROWDED_HEAD_DEADLINE_MILLIS),
+                Duration.ofMillis(EVICTABLE_HEAD_MILLIS));
     }
 
     /** Sets a connector property, failing on one Tomcat does not know rather than ignoring it. */

@@ -8,10 +8,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * header bytes as in a slowloris attack), MJPEG viewers that read and discard everything, and viewers that
  * never read. Connecting does not block, so a server at its connection limit, whose kernel queue is full,
  * only leaves connections pending; they connect when the server makes room. It notices when the server
- * closes a connection.
+ * closes a connection, and can replace each one so closed at once, as an attacker would ({@link #hold}).
  */
 final class ConnectionFlood implements AutoCloseable {
 
@@ -42,7 +43,10 @@ final class ConnectionFlood implements AutoCloseable {
     private final long dripIntervalNanos;
     private final Selector selector;
     private final Queue<Connection> pending = new ConcurrentLinkedQueue<>();
-    private final List<Connection> connections = new CopyOnWriteArrayList<>();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    /** The kinds whose connections are replaced when the server closes them. */
+    private final Set<Kind> held = ConcurrentHashMap.newKeySet();
+    private final AtomicLong replaced = new AtomicLong();
     private final Thread thread;
     private volatile boolean closed;
     private volatile IOException failure;
@@ -110,14 +114,32 @@ final class ConnectionFlood implements AutoCloseable {
         selector.wakeup();
     }
 
+    /**
+     * Starts {@code count} half-sent requests of one kind and keeps that many: each one the server closes is
+     * forgotten and replaced by a new one at once, until {@link #closeAll} of the kind.
+     */
+    void hold(Kind kind, int count) throws IOException {
+        if (kind != Kind.SILENT && kind != Kind.DRIP) {
+            throw new IllegalArgumentException("only half-sent requests are held: " + kind);
+        }
+        held.add(kind);
+        open(kind, count, null);
+    }
+
+    /** How many connections {@link #hold} has replaced so far. */
+    long replaced() {
+        return replaced.get();
+    }
+
     /** Connections of this kind that are established and that neither side has closed. */
     int open(Kind kind) {
         return (int) connections.stream().filter(c -> c.kind == kind && c.connected && !c.closedByServer
                 && !c.closedHere).count();
     }
 
-    /** Closes every connection of this kind from this side. */
+    /** Closes every connection of this kind from this side, and replaces none from now on. */
     void closeAll(Kind kind) throws IOException {
+        held.remove(kind);
         for (Connection c : connections) {
             if (c.kind == kind && !c.closedHere) {
                 c.closedHere = true;
@@ -161,7 +183,9 @@ final class ConnectionFlood implements AutoCloseable {
                 for (Connection c = pending.poll(); c != null; c = pending.poll()) {
                     if (c.connected) {
                         sendRequest(c);
-                        c.channel.register(selector, interest(c), c);
+                        if (!c.closedByServer) {
+                            c.channel.register(selector, interest(c), c);
+                        }
                     } else {
                         c.channel.register(selector, SelectionKey.OP_CONNECT, c);
                     }
@@ -174,7 +198,9 @@ final class ConnectionFlood implements AutoCloseable {
                             c.channel.finishConnect();
                             c.connected = true;
                             sendRequest(c);
-                            key.interestOps(interest(c));
+                            if (!c.closedByServer) {
+                                key.interestOps(interest(c));
+                            }
                         } catch (IOException e) {
                             c.failed = true;
                             key.cancel();
@@ -205,15 +231,26 @@ final class ConnectionFlood implements AutoCloseable {
     }
 
     /** The request is small: it fits in the socket's send buffer at once. */
-    private static void sendRequest(Connection c) {
+    private void sendRequest(Connection c) throws IOException {
         try {
             c.channel.write(c.request);
         } catch (IOException e) {
-            c.closedByServer = true;
+            closedByServer(c);
         }
     }
 
-    private static void read(Connection c, SelectionKey key, ByteBuffer buffer) throws IOException {
+    /** The server closed it: replaced when its kind is held. */
+    private void closedByServer(Connection c) throws IOException {
+        c.closedByServer = true;
+        c.channel.close();
+        if (held.contains(c.kind) && !closed) {
+            connections.remove(c);
+            replaced.incrementAndGet();
+            openRaw(c.kind, 1, new String(c.request.array(), StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private void read(Connection c, SelectionKey key, ByteBuffer buffer) throws IOException {
         buffer.clear();
         int n;
         try {
@@ -222,9 +259,8 @@ final class ConnectionFlood implements AutoCloseable {
             n = -1;
         }
         if (n < 0) {
-            c.closedByServer = true;
             key.cancel();
-            c.channel.close();
+            closedByServer(c);
         } else {
             if (c.bytesRead < c.statusLine.length) {
                 int copy = (int) Math.min(n, c.statusLine.length - c.bytesRead);
@@ -240,13 +276,13 @@ final class ConnectionFlood implements AutoCloseable {
         }
     }
 
-    private static void drip(Connection c) {
+    private void drip(Connection c) throws IOException {
         try {
             if (c.channel.write(ByteBuffer.wrap(DRIP_BYTES, c.drip % DRIP_BYTES.length, 1)) == 1) {
                 c.drip++;
             }
         } catch (IOException e) {
-            c.closedByServer = true;
+            closedByServer(c);
         }
     }
 
