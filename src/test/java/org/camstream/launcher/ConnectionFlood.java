@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -181,13 +183,22 @@ final class ConnectionFlood implements AutoCloseable {
         try {
             while (!closed) {
                 for (Connection c = pending.poll(); c != null; c = pending.poll()) {
-                    if (c.connected) {
-                        sendRequest(c);
-                        if (!c.closedByServer) {
-                            c.channel.register(selector, interest(c), c);
+                    if (c.closedHere || !c.channel.isOpen()) {
+                        continue; // closed by closeAll on another thread before it got here
+                    }
+                    try {
+                        if (c.connected) {
+                            sendRequest(c);
+                            if (!c.closedByServer) {
+                                c.channel.register(selector, interest(c), c);
+                            }
+                        } else {
+                            c.channel.register(selector, SelectionKey.OP_CONNECT, c);
                         }
-                    } else {
-                        c.channel.register(selector, SelectionKey.OP_CONNECT, c);
+                    } catch (ClosedChannelException e) {
+                        if (!c.closedHere) {
+                            throw e;
+                        }
                     }
                 }
                 selector.select(100);
@@ -201,13 +212,21 @@ final class ConnectionFlood implements AutoCloseable {
                             if (!c.closedByServer) {
                                 key.interestOps(interest(c));
                             }
+                        } catch (CancelledKeyException e) {
+                            // closed by closeAll on another thread meanwhile
                         } catch (IOException e) {
                             c.failed = true;
                             key.cancel();
                             c.channel.close();
                         }
-                    } else if (key.isValid() && key.isReadable()) {
-                        read(c, key, buffer);
+                    } else {
+                        try {
+                            if (key.isValid() && key.isReadable()) {
+                                read(c, key, buffer);
+                            }
+                        } catch (CancelledKeyException e) {
+                            // closed by closeAll on another thread meanwhile
+                        }
                     }
                 }
                 selector.selectedKeys().clear();
