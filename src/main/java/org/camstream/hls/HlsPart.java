@@ -28,8 +28,9 @@ public record HlsPart(long index, long msn, int indexInSegment, List<Mp4Chunk> c
         return chunks.get(0).isKeyframe();
     }
 
-    public long captureStartMicros() {
-        return chunks.get(0).captureEpochMicros();
+    /** The wall-clock time its first picture has on the timeline, for {@code EXT-X-PROGRAM-DATE-TIME}. */
+    public long startEpochMicros() {
+        return chunks.get(0).timelineEpochMicros();
     }
 
     public double durationSeconds() {

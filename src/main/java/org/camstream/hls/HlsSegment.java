@@ -56,9 +56,13 @@ public record HlsSegment(long msn, VideoTrack track, boolean discontinuity, long
         return bytes;
     }
 
-    /** The capture time of its first picture, for {@code EXT-X-PROGRAM-DATE-TIME}. */
-    public long captureStartMicros() {
-        return parts.get(0).captureStartMicros();
+    /**
+     * The wall-clock time of its start, for {@code EXT-X-PROGRAM-DATE-TIME}: its first picture's place on the
+     * timeline, so that the next segment's date is this one's plus its EXTINF, to the microsecond, even when the
+     * first picture came a stall late and lasts longer for it.
+     */
+    public long startEpochMicros() {
+        return parts.get(0).startEpochMicros();
     }
 
     public HlsPart lastPart() {

@@ -65,7 +65,7 @@ final class PlaylistWriter {
                         .append("\"\n");
             }
             m3u8.append("#EXT-X-PROGRAM-DATE-TIME:")
-                    .append(DATE_TIME.format(Instant.EPOCH.plusNanos(segment.captureStartMicros() * 1000)))
+                    .append(DATE_TIME.format(Instant.EPOCH.plusNanos(segment.startEpochMicros() * 1000)))
                     .append('\n');
             boolean withParts = !segment.closed() || closedSeen >= partsFrom;
             if (withParts) {

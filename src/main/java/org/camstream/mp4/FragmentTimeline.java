@@ -123,7 +123,7 @@ public final class FragmentTimeline {
         // one long gap does not leave every later sample short while the average recovers.
         averageFixed += clamp(interval, Math.max(1, average / 2), Math.min(max, 2 * average)) - average;
         long duration = Math.min(max, Math.max(1, (averageFixed >> AVERAGE_SHIFT) + drift));
-        SampleTiming timing = new SampleTiming(decodeTime, (int) duration);
+        SampleTiming timing = new SampleTiming(decodeTime, (int) duration, false, drift);
         decodeTime += duration;
         return timing;
     }

@@ -13,6 +13,7 @@ import org.camstream.mp4.FragmentTimeline;
 import org.camstream.process.Lease;
 import org.camstream.process.LogLimiter;
 import org.camstream.stream.Broadcast;
+import org.camstream.stream.Chunk;
 import org.camstream.stream.GopBacklog;
 import org.camstream.stream.Mp4Chunk;
 import org.camstream.stream.Subscriber;
@@ -130,21 +131,58 @@ public final class Recorder implements AutoCloseable {
         thread.setDaemon(true);
     }
 
+    /**
+     * A fragment as it reached the recorder, with the recorder's clocks read then: the camera hands each one over
+     * as soon as it is made, so this is when it was captured, to within the camera's own delay. A fragment is
+     * stamped here and not when it is written: a disk that stalls for seconds (an SD card can) would otherwise
+     * date everything in the queue seconds late, and playback would find it there.
+     */
+    record Arrival(Mp4Chunk chunk, long mono, long wallMicros) implements Chunk {
+        @Override
+        public long sequence() {
+            return chunk.sequence();
+        }
+
+        @Override
+        public int size() {
+            return chunk.size();
+        }
+
+        @Override
+        public boolean isKeyframe() {
+            return chunk.isKeyframe();
+        }
+
+        @Override
+        public void writeTo(java.io.OutputStream out) throws IOException {
+            chunk.writeTo(out);
+        }
+    }
+
     /** The camera's fragments, waiting for the recorder's thread; the camera's thread never waits here. */
     private final class Inbox implements Subscriber<Mp4Chunk> {
-        private final GopBacklog<Mp4Chunk> backlog;
+        private final GopBacklog<Arrival> backlog;
         private boolean closed;
 
-        Inbox(GopBacklog<Mp4Chunk> backlog) {
+        Inbox(GopBacklog<Arrival> backlog) {
             this.backlog = backlog;
         }
 
         @Override
-        public synchronized void offer(Mp4Chunk chunk) {
+        public void offer(Mp4Chunk chunk) {
+            // Dated by its place on the timeline, as HLS dates it: its arrival, less how late it came after a stall.
+            long lagMicros = chunk.timing().lagMicros();
+            Arrival arrival = new Arrival(chunk, mono() - lagMicros * 1000, wallMicros() - lagMicros);
+            synchronized (this) {
+                put(arrival);
+            }
+        }
+
+        private void put(Arrival arrival) {
             if (closed) {
                 return;
             }
-            int lost = backlog.put(chunk);
+            int lost = backlog.put(arrival);
             if (lost > 0) {
                 dropped.addAndGet(lost);
             }
@@ -152,10 +190,10 @@ public final class Recorder implements AutoCloseable {
         }
 
         /** The next fragment, or null after {@code timeoutNanos} or once closed. */
-        synchronized Mp4Chunk take(long timeoutNanos) throws InterruptedException {
+        synchronized Arrival take(long timeoutNanos) throws InterruptedException {
             long deadline = System.nanoTime() + timeoutNanos;
             while (!closed) {
-                Mp4Chunk chunk = backlog.take();
+                Arrival chunk = backlog.take();
                 if (chunk != null) {
                     return chunk;
                 }
@@ -191,9 +229,9 @@ public final class Recorder implements AutoCloseable {
     private void run() {
         try {
             while (!inbox.isClosed()) {
-                Mp4Chunk chunk = inbox.take(FLUSH_NANOS);
-                if (chunk != null) {
-                    handle(chunk);
+                Arrival arrival = inbox.take(FLUSH_NANOS);
+                if (arrival != null) {
+                    handle(arrival);
                 }
                 long now = System.nanoTime();
                 if (state == State.STOPPED && now - retryAtNanos >= 0) {
@@ -202,7 +240,7 @@ public final class Recorder implements AutoCloseable {
                 SegmentWriter current = writer;
                 if (current != null && (current.flushDue() || now - lastFlushNanos >= FLUSH_NANOS)) {
                     lastFlushNanos = now;
-                    if (write(() -> current.flush(mono(), wallMicros()))) {
+                    if (write(current::flush)) {
                         update(current, true);
                     }
                 }
@@ -214,10 +252,11 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
-    private void handle(Mp4Chunk chunk) {
+    private void handle(Arrival arrival) {
         if (state != State.RECORDING) {
             return;
         }
+        Mp4Chunk chunk = arrival.chunk();
         SegmentWriter current = writer;
         if (current != null && chunk.isKeyframe() && mustStartNewFile(current, chunk)) {
             finishFile();
@@ -228,7 +267,7 @@ public final class Recorder implements AutoCloseable {
                 waitingForKeyframe = true;
                 return;
             }
-            if (!open(chunk)) {
+            if (!open(arrival)) {
                 return;
             }
             current = writer;
@@ -237,7 +276,7 @@ public final class Recorder implements AutoCloseable {
         }
         SegmentWriter target = current;
         long before = target.length();
-        if (write(() -> target.append(chunk, mono(), wallMicros()))) {
+        if (write(() -> target.append(chunk, arrival.mono(), arrival.wallMicros()))) {
             bytesWritten += target.length() - before;
         }
     }
@@ -255,7 +294,7 @@ public final class Recorder implements AutoCloseable {
                 || decode > current.mediaDuration() + GAP_TICKS;
     }
 
-    private boolean open(Mp4Chunk keyframe) {
+    private boolean open(Arrival keyframe) {
         long free = free();
         if (free >= 0 && free < minFree.getAsLong()) {
             afterFile.run(); // the sweep deletes the oldest recordings to make room, if there are any
@@ -266,12 +305,13 @@ public final class Recorder implements AutoCloseable {
                 return false;
             }
         }
-        Instant wall = catalog.clock().wall();
+        Instant wall = Instant.EPOCH.plus(keyframe.wallMicros(), java.time.temporal.ChronoUnit.MICROS);
         Path file = catalog.newFile(camera, wall);
         long seq = catalog.nextSeq(camera);
         try {
-            SegmentWriter opened = SegmentWriter.create(storage, file, camera, catalog.clock().bootId(), seq, mono(),
-                    wallMicros(), keyframe.track(), settings.get().recordSegment().toSeconds());
+            SegmentWriter opened = SegmentWriter.create(storage, file, camera, catalog.clock().bootId(), seq,
+                    keyframe.mono(), keyframe.wallMicros(), keyframe.chunk().track(),
+                    settings.get().recordSegment().toSeconds());
             writer = opened;
             waitingForKeyframe = false;
             update(opened, true);
@@ -290,7 +330,7 @@ public final class Recorder implements AutoCloseable {
         }
         writer = null;
         try {
-            current.close(mono(), wallMicros());
+            current.close();
             filesWritten++;
         } catch (IOException | RuntimeException e) {
             current.abandon();

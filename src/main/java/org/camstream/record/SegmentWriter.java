@@ -46,6 +46,9 @@ final class SegmentWriter {
     private long videoBase = -1;
     private long audioBase;
     private long mediaEnd;
+    // When the end of the media so far was captured: the last picture's arrival and its duration.
+    private long endMono;
+    private long endWallMicros;
     // The group of pictures under way.
     private long gopOffset = -1;
     private int gopFragments;
@@ -94,7 +97,9 @@ final class SegmentWriter {
         writer.pendingIndex.append(RecordingIndex.MAGIC).append('\n').append(header.line()).append('\n');
         writer.queue(init.asByteBuffer());
         writer.queue(ByteBuffer.wrap(SegmentIndexBox.room(room)));
-        writer.flush(mono, wallMicros);
+        writer.endMono = mono;
+        writer.endWallMicros = wallMicros;
+        writer.flush();
         return writer;
     }
 
@@ -126,7 +131,10 @@ final class SegmentWriter {
         return videoBase < 0 ? 0 : chunk.timing().decodeTime() - videoBase;
     }
 
-    /** Appends a fragment of the file's track; the first one must be a keyframe. */
+    /**
+     * Appends a fragment of the file's track; the first one must be a keyframe. {@code mono} and {@code wallMicros}
+     * say when it was captured.
+     */
     void append(Mp4Chunk chunk, long mono, long wallMicros) throws IOException {
         if (videoBase < 0) {
             if (!chunk.isKeyframe()) {
@@ -166,6 +174,9 @@ final class SegmentWriter {
         queue(head.asByteBuffer());
         queue(payload);
         mediaEnd = decode + chunk.timing().duration();
+        long durationNanos = chunk.timing().duration() * 1_000_000_000L / FragmentTimeline.TIMESCALE;
+        endMono = mono + durationNanos;
+        endWallMicros = wallMicros + durationNanos / 1000;
     }
 
     private void endGop() {
@@ -195,14 +206,17 @@ final class SegmentWriter {
         return pendingBytes >= FLUSH_BYTES;
     }
 
-    /** Writes what waits, and notes in the index how far the file is complete. */
-    void flush(long mono, long wallMicros) throws IOException {
+    /**
+     * Writes what waits, and notes in the index how far the file is complete, and when that end was captured: not
+     * when it is written, which may be seconds later on a slow disk.
+     */
+    void flush() throws IOException {
         if (!pending.isEmpty()) {
             mp4.append(pending.toArray(ByteBuffer[]::new));
             pending.clear();
             pendingBytes = 0;
             written = length;
-            pendingIndex.append(RecordingIndex.progressLine('f', written, mediaEnd, mono, wallMicros)).append('\n');
+            pendingIndex.append(RecordingIndex.progressLine('f', written, mediaEnd, endMono, endWallMicros)).append('\n');
         }
         writeIndex();
     }
@@ -215,12 +229,12 @@ final class SegmentWriter {
     }
 
     /** Finishes the file: the last group of pictures, the 'sidx' in its room, and the index's end. */
-    void close(long mono, long wallMicros) throws IOException {
+    void close() throws IOException {
         try {
             endGop();
             endSubsegment(mediaEnd);
             subsegmentOffset = -1;
-            flush(mono, wallMicros);
+            flush();
             List<SegmentIndexBox.Subsegment> references = fitted(subsegments);
             int sidxSize = SegmentIndexBox.size(references.size());
             if (!references.isEmpty() && sidxSize + 8 <= roomLength) {
@@ -228,7 +242,7 @@ final class SegmentWriter {
                         roomLength - sidxSize);
                 mp4.writeAt(roomOffset, ByteBuffer.wrap(sidx));
             }
-            pendingIndex.append(RecordingIndex.progressLine('e', written, mediaEnd, mono, wallMicros)).append('\n');
+            pendingIndex.append(RecordingIndex.progressLine('e', written, mediaEnd, endMono, endWallMicros)).append('\n');
             writeIndex();
         } finally {
             try {

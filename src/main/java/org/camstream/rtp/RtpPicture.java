@@ -39,10 +39,15 @@ public final class RtpPicture {
         this.payloadBytes = bytes;
     }
 
-    /** The packets of a picture with the default payload limits. */
-    public static RtpPicture of(AccessUnit au, InitSegment init, SampleTiming timing, long captureEpochMicros,
+    /**
+     * The packets of a picture with the default payload limits.
+     *
+     * @param epochMicros the wall-clock time of its place on the timeline, which sender reports map its
+     *     timestamp to (see {@code Mp4Chunk#timelineEpochMicros})
+     */
+    public static RtpPicture of(AccessUnit au, InitSegment init, SampleTiming timing, long epochMicros,
             AudioRun audio) {
-        return of(H264, AAC, au, init, timing, captureEpochMicros, audio);
+        return of(H264, AAC, au, init, timing, epochMicros, audio);
     }
 
     /**

@@ -48,9 +48,19 @@ public final class Mp4Chunk implements Chunk {
         return track;
     }
 
-    /** When the picture was captured, in Unix microseconds: what HLS's EXT-X-PROGRAM-DATE-TIME says. */
+    /** When the picture was captured, in Unix microseconds: what the fragment's 'prft' says. */
     public long captureEpochMicros() {
         return captureEpochMicros;
+    }
+
+    /**
+     * When the sample's place on the track timeline was, on the wall clock: its capture time less its lag (see
+     * {@link SampleTiming#lag()}). Between gaps these advance exactly as the decode times do, so the dates made
+     * from them (HLS's PROGRAM-DATE-TIME, RTCP's mapping of RTP time) agree with the durations, even where a
+     * picture came a stall late.
+     */
+    public long timelineEpochMicros() {
+        return captureEpochMicros - slot.timing().lagMicros();
     }
 
     /** The sample's place on the track timeline, known before the fragment's bytes are written. */
@@ -87,7 +97,7 @@ public final class Mp4Chunk implements Chunk {
             synchronized (this) {
                 made = rtp;
                 if (made == null) {
-                    made = RtpPicture.of(au, track.init(), slot.timing(), captureEpochMicros, audio);
+                    made = RtpPicture.of(au, track.init(), slot.timing(), timelineEpochMicros(), audio);
                     rtp = made;
                 }
             }

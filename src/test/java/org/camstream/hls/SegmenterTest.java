@@ -170,15 +170,45 @@ class SegmenterTest {
 
         List<HlsSegment> segments = checkRun(published, plan);
         HlsSegment after = segments.stream().filter(HlsSegment::discontinuity).findFirst().orElseThrow();
-        assertEquals(restarted.get(0).captureEpochMicros(), after.captureStartMicros(), "cut at the new keyframe");
+        assertEquals(restarted.get(0).captureEpochMicros(), after.startEpochMicros(), "cut at the new keyframe");
         assertEquals(1, segments.stream().filter(HlsSegment::discontinuity).count());
         HlsSegment before = segments.get(segments.indexOf(after) - 1);
         assertEquals(10, before.parts().stream().mapToInt(p -> p.chunks().size()).sum(), "the cut segment, short");
 
         List<HlsSegment> fresh = checkRun(later, plan);
         assertFalse(fresh.stream().anyMatch(HlsSegment::discontinuity), "a new run starts clean");
-        assertEquals(restarted.get(0).captureEpochMicros(), fresh.get(0).captureStartMicros());
+        assertEquals(restarted.get(0).captureEpochMicros(), fresh.get(0).startEpochMicros());
         assertEquals(0, later.get(later.size() - 1).segments().get(0).discontinuitySequence());
+    }
+
+    /**
+     * The camera's new process sends its first picture 0.2 s after the old one's last: a stall, not a gap, so the
+     * keyframe lasts the stall longer and no discontinuity is needed. Its segment is dated by its place on the
+     * timeline, 0.17 s before its capture, so every EXTINF is still the time to the next PROGRAM-DATE-TIME: dated
+     * by capture, the segment before it would be 0.17 s short of its date, and its own 0.17 s long.
+     */
+    @Test
+    void aKeyframeAStallLateStartsASegmentDatedByTheTimeline() {
+        PartPlan plan = PartPlan.forFrameRate(30);
+        H264Pipeline camera = new H264Pipeline(30, (int) plan.partTargetTicks(), System::nanoTime);
+        camera.mp4().subscribe(segmenter);
+        List<Mp4Chunk> chunks = new ArrayList<>();
+        camera.mp4().subscribe(chunks::add);
+        List<Frame> pictures = source.frames(Fixtures.PI_720P_INLINE).subList(0, 90); // three segments
+        pictures.forEach(picture -> camera.onFrame(source.again(picture)));
+        source.pause(167); // the next picture comes 0.2 s after the last
+        List<Frame> restarted = pictures.stream().map(source::again).toList();
+        restarted.forEach(camera::onFrame);
+
+        Mp4Chunk late = chunks.get(90);
+        assertTrue(late.isKeyframe() && !late.timing().afterGap(), "a stall, not a gap: " + late.timing());
+        assertEquals(0.167, late.timing().lag() / 90_000.0, 0.002, "as late as the stall");
+        assertEquals(restarted.get(0).captureEpochMicros() - 167_000, late.timelineEpochMicros(), 2_000);
+        List<HlsSegment> segments = checkRun(published, plan);
+        assertTrue(segments.stream().noneMatch(HlsSegment::discontinuity), "no discontinuity: " + segments);
+        HlsSegment after = segments.stream().filter(s -> s.parts().get(0).chunks().get(0) == late).findFirst()
+                .orElseThrow(() -> new AssertionError("a segment starts at the late keyframe"));
+        assertEquals(late.timelineEpochMicros(), after.startEpochMicros());
     }
 
     /** Checks every version of a run; returns the last version's segments. */
@@ -197,8 +227,8 @@ class SegmenterTest {
                     assertTrue(Math.round(segment.durationSeconds()) <= target, segment.durationSeconds() + " s");
                 }
                 if (segment.closed() && i + 1 < segments.size() && !segments.get(i + 1).discontinuity()) {
-                    long dated = segments.get(i + 1).captureStartMicros() - segment.captureStartMicros();
-                    assertEquals(segment.durationSeconds(), dated / 1e6, 0.01, "EXTINF against PROGRAM-DATE-TIME");
+                    long dated = segments.get(i + 1).startEpochMicros() - segment.startEpochMicros();
+                    assertEquals(segment.durationSeconds(), dated / 1e6, 0.0001, "EXTINF against PROGRAM-DATE-TIME");
                 }
             }
         }

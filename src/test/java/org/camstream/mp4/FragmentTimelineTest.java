@@ -119,6 +119,13 @@ class FragmentTimelineTest {
         // nothing was given up.
         assertFalse(timings.stream().anyMatch(SampleTiming::afterGap));
         assertTrue(timings.get(50).duration() > 4 * FRAME, "the late frame lasts until its time: " + timings.get(50));
+        // Each sample's lag is its capture time less its decode time: 150 ms for the late one.
+        assertEquals(ticks(150_000_000L), timings.get(50).lag(), 2, "the late frame's lag");
+        for (int i = 0; i < timings.size(); i++) {
+            long captured = ticks((i >= 50 && i < 55 ? Math.max(at(i, FPS), late + (i - 50) * 1_000_000L) : at(i, FPS))
+                    - START);
+            assertEquals(captured, timings.get(i).decodeTime() + timings.get(i).lag(), 1, "sample " + i);
+        }
         for (int i = 60; i < timings.size(); i++) {
             assertEquals(ticks(at(i, FPS) - START), timings.get(i).decodeTime(), FRAME / 10, "sample " + i);
         }

@@ -71,10 +71,14 @@ class RecorderTest {
         }
     }
 
-    /** A disk that refuses writes while {@code full} is set, as one with no room left. */
+    /**
+     * A disk that refuses writes while {@code full} is set, as one with no room left, and holds every write while
+     * {@code stall} is set, as an SD card can for seconds.
+     */
     static final class FillableStorage implements RecordingStorage {
         final RecordingStorage disk = RecordingStorage.disk();
         final AtomicBoolean full = new AtomicBoolean();
+        final AtomicReference<java.util.concurrent.CountDownLatch> stall = new AtomicReference<>();
 
         @Override
         public Output create(Path file) throws IOException {
@@ -85,6 +89,15 @@ class RecorderTest {
             return new Output() {
                 @Override
                 public void append(ByteBuffer... buffers) throws IOException {
+                    java.util.concurrent.CountDownLatch held = stall.get();
+                    if (held != null) {
+                        try {
+                            held.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new java.io.InterruptedIOException("stalled");
+                        }
+                    }
                     if (full.get()) {
                         throw new IOException("No space left on device");
                     }
@@ -184,6 +197,45 @@ class RecorderTest {
             assertEquals(Files.size(r.file()), index.length(), "the index knows the file's length");
         }
         assertTrue(sweeps.get() >= 3, "the retention ran after each file");
+    }
+
+    /**
+     * A disk that stalls does not move the recording in time: what waited in the queue is dated when it was
+     * captured, not when it could be written, so playback finds each moment where it happened.
+     */
+    @Test
+    void aDiskThatStallsForSecondsDatesNothingLate() throws Exception {
+        H264Pipeline pipeline = new H264Pipeline(30);
+        Recorder recorder = record(pipeline, Duration.ofSeconds(600));
+        List<Frame> frames = camera.frames(Fixtures.PI_720P_INLINE); // 4.7 s
+        feed(pipeline, frames.subList(0, 60), 1);
+        java.util.concurrent.CountDownLatch stall = new java.util.concurrent.CountDownLatch(1);
+        storage.stall.set(stall);
+        for (Frame frame : frames.subList(60, frames.size())) { // 2.7 s, while the disk takes nothing
+            pipeline.onFrame(camera.again(frame));
+            clock.advance(Duration.ofNanos(33_333_333));
+        }
+        clock.advance(Duration.ofSeconds(3)); // and it is not back for 3 s more
+        storage.stall.set(null);
+        stall.countDown();
+        Poll.until(Duration.ofSeconds(10), "the recorder to catch up", recorder::caughtUp);
+        recorder.close();
+        assertEquals(0, recorder.status().dropped(), "the queue held it all");
+        List<Recording> files = catalog.of("bench");
+        assertEquals(1, files.size(), "one file: " + files);
+        RecordingIndex.Parsed index = RecordingIndex.read(files.get(0).index());
+        long startMono = index.header().startMono();
+        assertTrue(index.gops().size() >= 8, "the groups of pictures: " + index.gops());
+        for (RecordingIndex.Gop gop : index.gops()) {
+            double captured = (gop.mono() - startMono) / 1e9;
+            double media = gop.decodeTime() / (double) org.camstream.mp4.FragmentTimeline.TIMESCALE;
+            assertEquals(media, captured, 0.05, "dated when captured: " + gop);
+            assertEquals(gop.mono() - startMono, (gop.wallMicros() - index.header().startWallMicros()) * 1000,
+                    50_000_000, "on both clocks: " + gop);
+        }
+        double end = (index.endMono() - startMono) / 1e9;
+        assertEquals(index.duration() / (double) org.camstream.mp4.FragmentTimeline.TIMESCALE, end, 0.05,
+                "its end too, not when the disk came back");
     }
 
     @Test

@@ -114,7 +114,7 @@ class H264PacketizerTest {
             RtpPicture rtp = picture.chunk().rtp();
             long decodeTime = picture.chunk().timing().decodeTime();
             assertEquals(decodeTime, rtp.timestamp());
-            assertEquals(new RtpTime(decodeTime, picture.chunk().captureEpochMicros(), 90_000), rtp.videoTime());
+            assertEquals(new RtpTime(decodeTime, picture.chunk().timelineEpochMicros(), 90_000), rtp.videoTime());
             assertTrue(decodeTime > previous, "timestamps increase, one picture to the next");
             previous = decodeTime;
             List<RtpPayload> packets = rtp.video();

@@ -301,8 +301,8 @@ class HlsIT {
                 }
                 double dated = Duration.between(segment.programDateTime().orElseThrow(),
                         segments.get(i + 1).programDateTime().orElseThrow()).toNanos() / 1e9;
-                // The date is the capture time of a segment's first picture, which jitters by a few milliseconds.
-                assertEquals(dated, segment.duration(), 0.1, "EXTINF against the next PROGRAM-DATE-TIME:\n" + text);
+                // The date is the segment's start on the timeline, written to the millisecond; EXTINF to 10 us.
+                assertEquals(dated, segment.duration(), 0.002, "EXTINF against the next PROGRAM-DATE-TIME:\n" + text);
             }
         }
     }
