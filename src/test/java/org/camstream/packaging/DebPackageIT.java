@@ -281,7 +281,7 @@ class DebPackageIT {
 
     private static void checkControl(Path deb, String version) throws IOException {
         Map<String, String> fields = new LinkedHashMap<>();
-        for (String field : List.of("Package", "Version", "Architecture", "Depends", "Section", "Priority",
+        for (String field : List.of("Package", "Version", "Architecture", "Depends", "Breaks", "Section", "Priority",
                 "Maintainer", "Description", "Installed-Size")) {
             fields.put(field, run(List.of("dpkg-deb", "-f", deb.toString(), field)).out.strip());
         }
@@ -293,6 +293,8 @@ class DebPackageIT {
         List<String> depends = List.of(fields.get("Depends").split("\\s*,\\s*"));
         assertTrue(depends.contains("default-jre-headless | java17-runtime-headless"), depends::toString);
         assertTrue(depends.contains("ffmpeg"), depends::toString);
+        // -XX:TrimNativeHeapInterval in JAVA_OPTS: an older Java would not start with it
+        assertEquals("openjdk-17-jre-headless (<< 17.0.12), openjdk-21-jre-headless (<< 21.0.4)", fields.get("Breaks"));
         assertTrue(fields.get("Maintainer").matches(".+ <[^@\\s]+@[^@\\s]+>"), fields.get("Maintainer"));
         assertTrue(fields.get("Description").lines().count() > 2, fields.get("Description"));
         assertTrue(fields.get("Installed-Size").matches("\\d+"), fields.get("Installed-Size"));

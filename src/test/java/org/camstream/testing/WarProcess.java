@@ -28,7 +28,7 @@ public final class WarProcess implements AutoCloseable {
     /** The JVM options of the README's small-board command line. */
     public static final List<String> SMALL_BOARD = List.of("-Xmx64m", "-Xms8m", "-XX:+UseSerialGC", "-Xss256k",
             "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=64m",
-            "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError");
+            "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-XX:TrimNativeHeapInterval=10000", "-XX:MaxNewSize=4m");
 
     /** The environment of the small-board command line: fewer malloc arenas, less native memory. */
     public static final java.util.Map<String, String> SMALL_BOARD_ENVIRONMENT = java.util.Map.of(
