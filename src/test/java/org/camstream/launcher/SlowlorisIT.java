@@ -56,6 +56,8 @@ class SlowlorisIT {
     private static final int SNAPSHOTS = 15;
     private static final Duration VIEWER_GETS_IN = Duration.ofSeconds(1);
     private static final Duration SNAPSHOT_ANSWERS = Duration.ofSeconds(2);
+    /** What the server logs when the crowding ends (CamstreamNioEndpoint). */
+    private static final String CALM_AGAIN = "connections open again;";
 
     @Test
     void halfSentRequestsDoNotStarveViewers() throws Exception {
@@ -142,6 +144,12 @@ class SlowlorisIT {
             System.out.printf("a new connection answered in %.0f ms%n", (System.nanoTime() - start) / 1e6);
             assertFalse(server.log().contains("OutOfMemoryError"), server.log());
 
+            // The attack's last connections are gone once the server has seen them close, and says so.
+            long calming = System.nanoTime();
+            Poll.until(Duration.ofSeconds(20), "the server to say it is no longer crowded",
+                    () -> server.log().contains(CALM_AGAIN));
+            System.out.printf("calm again %.1f s after the attack ended: %s%n", (System.nanoTime() - calming) / 1e9,
+                    server.log().lines().filter(l -> l.contains(CALM_AGAIN)).findFirst().orElseThrow());
             calmAgainTheDeadlinesAreTheLongOnes(server);
         }
     }
@@ -167,10 +175,12 @@ class SlowlorisIT {
                     closedAfter[0], closedAfter[1]);
             double connectionTimeout = EmbeddedServer.CONNECTION_TIMEOUT_MILLIS / 1000.0;
             double headDeadline = EmbeddedServer.REQUEST_HEAD_DEADLINE_MILLIS / 1000.0;
+            String crowding = String.join("\n", server.log().lines().filter(l -> l.contains(" connections open"))
+                    .toList());
             assertTrue(closedAfter[0] >= connectionTimeout - 0.5 && closedAfter[0] < connectionTimeout + 5,
-                    "silent ones closed after " + closedAfter[0] + " s");
+                    "silent ones closed after " + closedAfter[0] + " s; the server said:\n" + crowding);
             assertTrue(closedAfter[1] >= headDeadline - 0.5 && closedAfter[1] < headDeadline + 5,
-                    "dripping ones closed after " + closedAfter[1] + " s");
+                    "dripping ones closed after " + closedAfter[1] + " s; the server said:\n" + crowding);
         }
     }
 
